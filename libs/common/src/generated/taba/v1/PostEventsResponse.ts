@@ -1,0 +1,36 @@
+// Original file: taba/v1/taba.proto
+
+import type { Rejection as _taba_v1_Rejection, Rejection__Output as _taba_v1_Rejection__Output } from '../../taba/v1/Rejection.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface PostEventsResponse {
+  /**
+   * Events applied to the State (or already applied, for a duplicate batch).
+   */
+  'applied'?: (number | string | Long);
+  /**
+   * Rejected events: every one is counted; at most a configurable number are listed.
+   */
+  'rejectedCount'?: (number | string | Long);
+  'rejected'?: (_taba_v1_Rejection)[];
+  /**
+   * True when the batch's (client_id, seq) had already been applied; nothing changed.
+   */
+  'duplicate'?: (boolean);
+}
+
+export interface PostEventsResponse__Output {
+  /**
+   * Events applied to the State (or already applied, for a duplicate batch).
+   */
+  'applied': (number);
+  /**
+   * Rejected events: every one is counted; at most a configurable number are listed.
+   */
+  'rejectedCount': (number);
+  'rejected': (_taba_v1_Rejection__Output)[];
+  /**
+   * True when the batch's (client_id, seq) had already been applied; nothing changed.
+   */
+  'duplicate': (boolean);
+}

@@ -1,0 +1,69 @@
+import type { WindowSpec } from './windows.js';
+import { firstLiveBucket } from './windows.js';
+
+/** One window's buckets: bucket index → what the bucket holds. */
+export type Buckets<T> = Map<number, T>;
+
+/** The live buckets of a window at `now`, oldest first. */
+export function liveBuckets<T>(buckets: Buckets<T>, spec: WindowSpec, now: number): [number, T][] {
+  const first = firstLiveBucket(now, spec);
+  return [...buckets.entries()].filter(([index]) => index >= first).sort((a, b) => a[0] - b[0]);
+}
+
+/** Drops the buckets that have left the window; true when none is left. */
+export function pruneBuckets<T>(buckets: Buckets<T>, spec: WindowSpec, now: number): boolean {
+  const first = firstLiveBucket(now, spec);
+  for (const index of buckets.keys()) {
+    if (index < first) buckets.delete(index);
+  }
+  return buckets.size === 0;
+}
+
+/** Count and total of numeric events: the cell of every exact window and of lifetimes. */
+export interface CountTotal {
+  count: number;
+  total: number;
+}
+
+export function addCountTotal(
+  buckets: Buckets<CountTotal>,
+  index: number,
+  count: number,
+  total: number,
+): void {
+  const cell = buckets.get(index);
+  if (cell) {
+    cell.count += count;
+    cell.total += total;
+  } else {
+    buckets.set(index, { count, total });
+  }
+}
+
+export function mergeCountTotals(into: Buckets<CountTotal>, from: Buckets<CountTotal>): void {
+  for (const [index, cell] of from) addCountTotal(into, index, cell.count, cell.total);
+}
+
+/** Sums the live buckets of a window. */
+export function sumLive(buckets: Buckets<CountTotal>, spec: WindowSpec, now: number): CountTotal {
+  const first = firstLiveBucket(now, spec);
+  let count = 0;
+  let total = 0;
+  for (const [index, cell] of buckets) {
+    if (index >= first) {
+      count += cell.count;
+      total += cell.total;
+    }
+  }
+  return { count, total };
+}
+
+/** Average of a count/total: 0 for an empty window, never NaN. */
+export function averageOf(cell: CountTotal): number {
+  return cell.count === 0 ? 0 : cell.total / cell.count;
+}
+
+/** One exact-window series for each of the given specs. */
+export function emptyWindows<T>(specs: readonly WindowSpec[]): Buckets<T>[] {
+  return specs.map(() => new Map<number, T>());
+}

@@ -1,0 +1,115 @@
+import { DDSketch } from '@datadog/sketches-js';
+
+/** Relative accuracy of every percentile Taba reports. */
+export const SKETCH_RELATIVE_ACCURACY = 0.01;
+
+/** The percentiles rendered, with their JSON keys. */
+export const PERCENTILES: readonly (readonly [key: string, quantile: number])[] = [
+  ['p25', 0.25],
+  ['p50', 0.5],
+  ['p75', 0.75],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+  ['p99.9', 0.999],
+];
+
+// The logarithmic value → bin mapping of DDSketch (@datadog/sketches-js). The bins
+// themselves are kept sparse here: a Map per sign merges by adding counts, whatever
+// the order, and maps one to one onto Redis hash fields.
+const MAPPING = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }).mapping;
+
+/**
+ * A DDSketch with sparse bins: quantiles within 1% relative error, mergeable exactly
+ * (bin counts add), bounded by the value range: about 2·ln(max/min)/0.02 bins.
+ */
+export class SparseSketch {
+  readonly positive = new Map<number, number>();
+  readonly negative = new Map<number, number>();
+  zeroCount = 0;
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+
+  add(value: number, weight = 1): void {
+    if (value > MAPPING.minPossible) {
+      const key = MAPPING.key(value);
+      this.positive.set(key, (this.positive.get(key) ?? 0) + weight);
+    } else if (value < -MAPPING.minPossible) {
+      const key = MAPPING.key(-value);
+      this.negative.set(key, (this.negative.get(key) ?? 0) + weight);
+    } else {
+      this.zeroCount += weight;
+    }
+    this.count += weight;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+
+  merge(other: SparseSketch): void {
+    for (const [key, weight] of other.positive)
+      this.positive.set(key, (this.positive.get(key) ?? 0) + weight);
+    for (const [key, weight] of other.negative)
+      this.negative.set(key, (this.negative.get(key) ?? 0) + weight);
+    this.zeroCount += other.zeroCount;
+    this.count += other.count;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  clone(): SparseSketch {
+    const copy = new SparseSketch();
+    copy.merge(this);
+    return copy;
+  }
+
+  /**
+   * The value at quantile q in [0, 1]: the bin holding the element of rank
+   * floor(q·(count−1)) in sorted order, clamped to [min, max]; 0 when empty.
+   */
+  quantile(q: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.floor(q * (this.count - 1));
+    let value: number;
+    if (rank < this.negativeCount()) {
+      // Most negative first: the largest keys of the negative side.
+      value = -MAPPING.value(keyAtRank(this.negative, rank, 'descending'));
+    } else if (rank < this.negativeCount() + this.zeroCount) {
+      value = 0;
+    } else {
+      value = MAPPING.value(
+        keyAtRank(this.positive, rank - this.negativeCount() - this.zeroCount, 'ascending'),
+      );
+    }
+    return Math.min(this.max, Math.max(this.min, value));
+  }
+
+  /** All rendered percentiles, keyed as in PERCENTILES. */
+  percentiles(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, q] of PERCENTILES) out[key] = this.quantile(q);
+    return out;
+  }
+
+  private negativeCount(): number {
+    let total = 0;
+    for (const weight of this.negative.values()) total += weight;
+    return total;
+  }
+}
+
+function keyAtRank(
+  bins: Map<number, number>,
+  rank: number,
+  order: 'ascending' | 'descending',
+): number {
+  const keys = [...bins.keys()].sort((a, b) => (order === 'ascending' ? a - b : b - a));
+  let seen = 0;
+  for (const key of keys) {
+    seen += bins.get(key) ?? 0;
+    if (seen > rank) return key;
+  }
+  const last = keys[keys.length - 1];
+  if (last === undefined) throw new Error('keyAtRank on an empty side');
+  return last;
+}

@@ -1,0 +1,48 @@
+import type { TabType__Output } from '../generated/taba/v1/TabType.js';
+
+/** Every concrete Tab type (the proto enum without UNSPECIFIED). */
+export type TabTypeName = Exclude<TabType__Output, 'TAB_TYPE_UNSPECIFIED'>;
+
+export const TAB_TYPES: readonly TabTypeName[] = [
+  'COUNTER_GROUP',
+  'PERCENTILE_GROUP',
+  'TOTALS_COUNTER',
+  'GAUGE',
+  'EXPIRY_GAUGE',
+  'BUFFER',
+  'UNIQUE',
+  'HISTOGRAM',
+];
+
+/** The type a post gets when it names none. */
+export const DEFAULT_TAB_TYPE: TabTypeName = 'COUNTER_GROUP';
+
+const BY_NAME = new Map<string, TabTypeName>(TAB_TYPES.map(type => [type, type]));
+// Taba's own spellings, so old clients and the line protocol keep working.
+const TABA_ALIASES: Readonly<Record<string, TabTypeName>> = {
+  CounterGroup: 'COUNTER_GROUP',
+  Counter: 'COUNTER_GROUP',
+  Tab: 'COUNTER_GROUP',
+  PercentileGroup: 'PERCENTILE_GROUP',
+  Percentile: 'PERCENTILE_GROUP',
+  TotalsCounter: 'TOTALS_COUNTER',
+  Gauge: 'GAUGE',
+  ExpiryGauge: 'EXPIRY_GAUGE',
+  Buffer: 'BUFFER',
+  Unique: 'UNIQUE',
+  Histogram: 'HISTOGRAM',
+};
+
+/** Parses a type as the proto enum names it or as Taba spelled it; undefined when unknown. */
+export function parseTabType(text: string): TabTypeName | undefined {
+  return BY_NAME.get(text) ?? TABA_ALIASES[text];
+}
+
+/** Taba's CamelCase spelling of a type (e.g. CounterGroup), used by REST and the CLI. */
+export function tabaTypeName(type: TabTypeName): string {
+  return type
+    .toLowerCase()
+    .split('_')
+    .map(word => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

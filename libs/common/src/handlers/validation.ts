@@ -1,0 +1,274 @@
+import { InvalidArgumentError } from '../errors/taba-error.js';
+import type { RejectCode__Output } from '../generated/taba/v1/RejectCode.js';
+import type { TabColumn__Output } from '../generated/taba/v1/TabColumn.js';
+import type { EventColumns } from './columns.js';
+import type { AnyTabHandler, TabParams } from './handler.js';
+import type { HandlerRegistry } from './registry.js';
+import type { TabTypeName } from './tab-types.js';
+import { DEFAULT_TAB_TYPE, tabaTypeName } from './tab-types.js';
+import { LONGEST_WINDOW_SECONDS } from './windows.js';
+
+/** Every limit on what a client may send; all configurable, defaults documented. */
+export interface EventLimits {
+  /** Longest Tab name, characters. @default 256 */
+  readonly maxNameLength: number;
+  /** Longest client ID, characters. @default 256 */
+  readonly maxClientIdLength: number;
+  /** Longest string value, characters. @default 1024 */
+  readonly maxStringLength: number;
+  /** Events older than this many seconds are LATE. @default 86400 (the 1d window) */
+  readonly lateSeconds: number;
+  /** Events further ahead than this many seconds are FUTURE. @default 300 */
+  readonly futureSkewSeconds: number;
+  /** Most HISTOGRAM bounds. @default 128 */
+  readonly maxHistogramBounds: number;
+}
+
+export const DEFAULT_EVENT_LIMITS: EventLimits = {
+  maxNameLength: 256,
+  maxClientIdLength: 256,
+  maxStringLength: 1024,
+  lateSeconds: LONGEST_WINDOW_SECONDS,
+  futureSkewSeconds: 300,
+  maxHistogramBounds: 128,
+};
+
+/** Taba's name and client alphabet: URL-safe, no comma (lists), no space (text render). */
+const NAME_PATTERN = /^[A-Za-z0-9._~:/?@!$()*+;=-]+$/;
+const ALLOWED_DESCRIPTION = 'letters, digits and . _ ~ : / ? @ ! $ ( ) * + ; = -';
+
+/** What is wrong with a Tab name or client ID, or undefined when it is fine. */
+export function nameProblem(what: string, name: string, maxLength: number): string | undefined {
+  if (name.length === 0) return `${what} is empty`;
+  if (name.length > maxLength)
+    return `${what} is ${name.length} characters long; the limit is ${maxLength}`;
+  if (!NAME_PATTERN.test(name)) {
+    const bad = [...name].find(char => !NAME_PATTERN.test(char)) ?? '';
+    return `${what} "${name}" has the disallowed character ${JSON.stringify(bad)} (allowed: ${ALLOWED_DESCRIPTION})`;
+  }
+  return undefined;
+}
+
+/** Throws INVALID_ARGUMENT (reason INVALID_CLIENT_ID) for a bad client ID. */
+export function checkClientId(clientId: string, limits: EventLimits = DEFAULT_EVENT_LIMITS): void {
+  const problem = nameProblem('client ID', clientId, limits.maxClientIdLength);
+  if (problem) throw new InvalidArgumentError('INVALID_CLIENT_ID', problem);
+}
+
+export interface ColumnRejection {
+  /** Index of the event within its column. */
+  readonly event: number;
+  readonly code: RejectCode__Output;
+  readonly reason: string;
+}
+
+/** A column after validation: the accepted events ready to fold, and why the others were not. */
+export interface ValidatedColumn {
+  readonly name: string;
+  readonly type: TabTypeName;
+  readonly params: TabParams;
+  /** Number of events the column carried. */
+  readonly eventCount: number;
+  readonly columns: EventColumns;
+  readonly rejections: ColumnRejection[];
+}
+
+export interface ValidationTime {
+  /** Now, epoch seconds, from the injected clock. */
+  readonly now: number;
+  /** The batch's sent_at: the timestamp of events that carry none (0 = now). */
+  readonly sentAt: number;
+}
+
+const EMPTY: readonly never[] = [];
+
+function rejectAll(
+  name: string,
+  type: TabTypeName,
+  eventCount: number,
+  code: RejectCode__Output,
+  reason: string,
+): ValidatedColumn {
+  const rejections: ColumnRejection[] = [];
+  for (let event = 0; event < eventCount; event += 1) rejections.push({ event, code, reason });
+  return {
+    name,
+    type,
+    params: {},
+    eventCount,
+    columns: {
+      timestamps: EMPTY,
+      values: EMPTY,
+      strings: EMPTY,
+      expiries: EMPTY,
+      selection: EMPTY,
+    },
+    rejections,
+  };
+}
+
+function boundsProblem(bounds: readonly number[], limits: EventLimits): string | undefined {
+  if (bounds.length === 0) return 'a HISTOGRAM needs bucket bounds';
+  if (bounds.length > limits.maxHistogramBounds) {
+    return `${bounds.length} bounds; the limit is ${limits.maxHistogramBounds}`;
+  }
+  for (let i = 0; i < bounds.length; i += 1) {
+    const bound = bounds[i] ?? Number.NaN;
+    if (!Number.isFinite(bound)) return `bound ${i} is ${bound}; bounds must be finite`;
+    if (i > 0 && bound <= (bounds[i - 1] ?? Number.NaN))
+      return 'bounds must be strictly increasing';
+  }
+  return undefined;
+}
+
+/**
+ * Checks one column of a batch, event by event. Nothing is thrown: every problem
+ * becomes a rejection with a code and a reason a person can act on.
+ */
+export function validateColumn(
+  column: TabColumn__Output,
+  registry: HandlerRegistry,
+  time: ValidationTime,
+  limits: EventLimits = DEFAULT_EVENT_LIMITS,
+): ValidatedColumn {
+  const type: TabTypeName = column.type === 'TAB_TYPE_UNSPECIFIED' ? DEFAULT_TAB_TYPE : column.type;
+  const handler: AnyTabHandler = registry[type];
+  const name = column.name;
+  const stringValued = column.strings.length > 0;
+  const eventCount = stringValued ? column.strings.length : column.values.length;
+  const typeName = tabaTypeName(type);
+
+  const problem = nameProblem('name', name, limits.maxNameLength);
+  if (problem) return rejectAll(name, type, eventCount, 'INVALID_NAME', problem);
+  if (stringValued && column.values.length > 0) {
+    return rejectAll(
+      name,
+      type,
+      eventCount,
+      'MALFORMED',
+      'a column carries either values or strings, not both',
+    );
+  }
+  if (column.timestamps.length > 0 && column.timestamps.length !== eventCount) {
+    return rejectAll(
+      name,
+      type,
+      eventCount,
+      'MALFORMED',
+      `${column.timestamps.length} timestamps for ${eventCount} events`,
+    );
+  }
+  if (handler.needsExpiry && column.expiries.length !== eventCount) {
+    return rejectAll(
+      name,
+      type,
+      eventCount,
+      'INVALID_EXPIRY',
+      `${typeName} needs one expiry per event; got ${column.expiries.length} for ${eventCount} events`,
+    );
+  }
+  if (!handler.needsExpiry && column.expiries.length > 0) {
+    return rejectAll(name, type, eventCount, 'MALFORMED', `${typeName} takes no expiries`);
+  }
+  if (type === 'HISTOGRAM') {
+    const bad = boundsProblem(column.bounds, limits);
+    if (bad) return rejectAll(name, type, eventCount, 'INVALID_BOUNDS', bad);
+  } else if (column.bounds.length > 0) {
+    return rejectAll(name, type, eventCount, 'MALFORMED', `${typeName} takes no bounds`);
+  }
+  if (stringValued && handler.values === 'number') {
+    return rejectAll(
+      name,
+      type,
+      eventCount,
+      'INVALID_VALUE',
+      `${typeName} needs numbers, got strings`,
+    );
+  }
+
+  const defaultTime = time.sentAt > 0 ? time.sentAt : time.now;
+  const timestamps =
+    column.timestamps.length > 0
+      ? column.timestamps
+      : new Float64Array(eventCount).fill(defaultTime);
+  const oldest = time.now - limits.lateSeconds;
+  const newest = time.now + limits.futureSkewSeconds;
+  const selection = new Uint32Array(eventCount);
+  let accepted = 0;
+  const rejections: ColumnRejection[] = [];
+  const reject = (event: number, code: RejectCode__Output, reason: string) =>
+    rejections.push({ event, code, reason });
+
+  for (let i = 0; i < eventCount; i += 1) {
+    const timestamp = timestamps[i] ?? Number.NaN;
+    if (!Number.isFinite(timestamp) || timestamp <= 0) {
+      reject(
+        i,
+        'INVALID_TIMESTAMP',
+        `timestamp ${timestamp} is not a positive finite number of epoch seconds`,
+      );
+      continue;
+    }
+    if (timestamp < oldest) {
+      reject(
+        i,
+        'LATE',
+        `timestamp ${timestamp} is ${Math.round(time.now - timestamp)}s old; the limit is ${limits.lateSeconds}s`,
+      );
+      continue;
+    }
+    if (timestamp > newest) {
+      reject(
+        i,
+        'FUTURE',
+        `timestamp ${timestamp} is ${Math.round(timestamp - time.now)}s ahead; the clock-skew limit is ${limits.futureSkewSeconds}s`,
+      );
+      continue;
+    }
+    if (stringValued) {
+      const text = column.strings[i] ?? '';
+      if (text.length > limits.maxStringLength) {
+        reject(
+          i,
+          'INVALID_VALUE',
+          `string value is ${text.length} characters long; the limit is ${limits.maxStringLength}`,
+        );
+        continue;
+      }
+    } else {
+      const value = column.values[i] ?? Number.NaN;
+      if (!Number.isFinite(value)) {
+        reject(i, 'INVALID_VALUE', `value ${value} is not a finite number`);
+        continue;
+      }
+    }
+    if (handler.needsExpiry) {
+      const expiry = column.expiries[i] ?? Number.NaN;
+      if (!Number.isFinite(expiry)) {
+        reject(i, 'INVALID_EXPIRY', `expiry ${expiry} is not a finite number of epoch seconds`);
+        continue;
+      }
+      if (expiry <= time.now) {
+        reject(i, 'EXPIRED', `expiry ${expiry} has already passed`);
+        continue;
+      }
+    }
+    selection[accepted] = i;
+    accepted += 1;
+  }
+
+  return {
+    name,
+    type,
+    params: type === 'HISTOGRAM' ? { bounds: column.bounds } : {},
+    eventCount,
+    columns: {
+      timestamps,
+      values: column.values,
+      strings: column.strings,
+      expiries: column.expiries,
+      selection: selection.subarray(0, accepted),
+    },
+    rejections,
+  };
+}

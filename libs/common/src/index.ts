@@ -1,0 +1,132 @@
+// The front door of @taba/common: every export is listed by name.
+
+export type { Env, NumberBounds } from './config/env-readers.js';
+export {
+  ConfigError,
+  readAddress,
+  readBoolean,
+  readChoice,
+  readInteger,
+  readList,
+  readNumber,
+  readOptionalString,
+  readString,
+} from './config/env-readers.js';
+export type { GrpcErrorStatus, GrpcServiceErrorLike } from './errors/grpc-status.js';
+export {
+  fromGrpcError,
+  isGrpcServiceError,
+  REASON_METADATA_KEY,
+  toGrpcStatus,
+} from './errors/grpc-status.js';
+export type { ErrorKind, TabaErrorOptions } from './errors/taba-error.js';
+export {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  isTabaError,
+  NotFoundError,
+  ResourceExhaustedError,
+  TabaError,
+  UnavailableError,
+} from './errors/taba-error.js';
+// Generated contract types.
+export type {
+  AggregatorClient,
+  AggregatorHandlers,
+} from './generated/taba/internal/v1/Aggregator.js';
+export type { IngestClient, IngestHandlers } from './generated/taba/internal/v1/Ingest.js';
+export type { QueryClient, QueryHandlers } from './generated/taba/internal/v1/Query.js';
+export type { EventBatch, EventBatch__Output } from './generated/taba/v1/EventBatch.js';
+export type { InstanceStatus, InstanceStatus__Output } from './generated/taba/v1/InstanceStatus.js';
+export type { PostEventsResponse } from './generated/taba/v1/PostEventsResponse.js';
+export type { StatusRequest__Output } from './generated/taba/v1/StatusRequest.js';
+export type { StatusResponse, StatusResponse__Output } from './generated/taba/v1/StatusResponse.js';
+export type { TabaClient, TabaHandlers } from './generated/taba/v1/Taba.js';
+export type { TabColumn, TabColumn__Output } from './generated/taba/v1/TabColumn.js';
+export type { GrpcLimits } from './grpc/server.js';
+export {
+  addHealthService,
+  bindServer,
+  createGrpcServer,
+  DEFAULT_GRPC_LIMITS,
+  grpcChannelOptions,
+  shutdownServer,
+} from './grpc/server.js';
+// The handler library: pure aggregation maths.
+export type { Buckets, CountTotal } from './handlers/buckets.js';
+export type { BufferEntry, BufferState } from './handlers/buffer.js';
+export { BufferHandler } from './handlers/buffer.js';
+export type { Clock } from './handlers/clock.js';
+export { ManualClock, systemClock } from './handlers/clock.js';
+export type { EventColumns } from './handlers/columns.js';
+export { columnsOf, valueAt } from './handlers/columns.js';
+export type { CounterGroupState } from './handlers/counter-group.js';
+export { CounterGroupHandler } from './handlers/counter-group.js';
+export type { GaugeEntry, GaugeState } from './handlers/gauge.js';
+export { GaugeHandler } from './handlers/gauge.js';
+export type {
+  AnyTabHandler,
+  FoldContext,
+  HandlerContext,
+  HandlerSettings,
+  RenderJson,
+  RenderView,
+  TabHandler,
+  TabParams,
+} from './handlers/handler.js';
+export { DEFAULT_HANDLER_SETTINGS } from './handlers/handler.js';
+export type { HistogramState } from './handlers/histogram.js';
+export { HistogramHandler, sameBounds, valueBucket } from './handlers/histogram.js';
+export { HLL_PRECISION, HyperLogLog } from './handlers/hyperloglog.js';
+export type { PercentileGroupState } from './handlers/percentile-group.js';
+export { PercentileGroupHandler } from './handlers/percentile-group.js';
+export type { HandlerRegistry, HandlerRegistryOptions } from './handlers/registry.js';
+export { createHandlerRegistry } from './handlers/registry.js';
+export { renderText } from './handlers/render-text.js';
+export { PERCENTILES, SKETCH_RELATIVE_ACCURACY, SparseSketch } from './handlers/sparse-sketch.js';
+export type { TabTypeName } from './handlers/tab-types.js';
+export { DEFAULT_TAB_TYPE, parseTabType, TAB_TYPES, tabaTypeName } from './handlers/tab-types.js';
+export { TotalsCounterHandler } from './handlers/totals-counter.js';
+export type { UniqueState } from './handlers/unique.js';
+export { UniqueHandler } from './handlers/unique.js';
+export type {
+  ColumnRejection,
+  EventLimits,
+  ValidatedColumn,
+  ValidationTime,
+} from './handlers/validation.js';
+export {
+  checkClientId,
+  DEFAULT_EVENT_LIMITS,
+  nameProblem,
+  validateColumn,
+} from './handlers/validation.js';
+export type { WindowName, WindowSpec } from './handlers/windows.js';
+export {
+  bucketIndex,
+  FINE_WINDOWS,
+  firstLiveBucket,
+  LONGEST_WINDOW_SECONDS,
+  SKETCH_WINDOWS,
+} from './handlers/windows.js';
+export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
+export { createLogger, LOG_LEVELS } from './logging/logger.js';
+export type { TabaProtos } from './proto/load.js';
+export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
+export { DEFAULT_GRPC_ADDRESSES, loadServiceBaseConfig } from './service/base-config.js';
+export { describeInstance, TABA_VERSION } from './service/instance-status.js';
+export type { ServiceMain } from './service/run-main.js';
+export {
+  CONFIG_ERROR_EXIT_CODE,
+  runServiceMain,
+  START_FAILURE_EXIT_CODE,
+} from './service/run-main.js';
+export type {
+  BuiltService,
+  RunningService,
+  ServiceBuildContext,
+} from './service/run-service.js';
+export { installProcessHandlers, startService } from './service/run-service.js';
+export type { ShutdownErrorReporter, ShutdownStep } from './service/shutdown.js';
+export { Shutdown } from './service/shutdown.js';

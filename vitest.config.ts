@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run the TypeScript sources: workspace imports resolve to src, not to built dist.
+const commonSource = fileURLToPath(new URL('./libs/common/src/index.ts', import.meta.url));
+
+export default defineConfig({
+  resolve: { alias: { '@taba/common': commonSource } },
+  test: {
+    globals: false,
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'common', include: ['libs/*/src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'services', include: ['services/*/src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
