@@ -109,6 +109,28 @@ export {
   LONGEST_WINDOW_SECONDS,
   SKETCH_WINDOWS,
 } from './handlers/windows.js';
+export type { ConsistentRingOptions } from './hash/consistent-ring.js';
+export {
+  ConsistentRing,
+  DEFAULT_VIRTUAL_NODES,
+  MAX_VIRTUAL_NODES,
+  partitionRingPosition,
+} from './hash/consistent-ring.js';
+export { DecimalSuffixHasher, encodeUtf8, murmur3_32, murmur3_32String } from './hash/murmur3.js';
+export {
+  assertPartition,
+  assertPartitionCount,
+  DEFAULT_PARTITION_COUNT,
+  MAX_PARTITION_COUNT,
+  partitionOf,
+} from './hash/partition.js';
+export {
+  assignPartitions,
+  compareCodePoints,
+  normalizeNames,
+  PartitionAssignment,
+  rendezvousScore,
+} from './hash/rendezvous.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 export { createLogger, LOG_LEVELS } from './logging/logger.js';
 export type { TabaProtos } from './proto/load.js';

@@ -1,4 +1,4 @@
-import { murmur3_32 } from '../hash/murmur3.js';
+import { murmur3_32String } from '../hash/murmur3.js';
 
 /** 2^14 registers: 0.81% standard error. */
 export const HLL_PRECISION = 14;
@@ -9,7 +9,6 @@ const RANK_BITS = 32;
 /** Past this many set registers the sparse map costs more than 16 KiB of bytes. */
 const SPARSE_LIMIT = 1024;
 const SECOND_SEED = 0x9747b28c;
-const encoder = new TextEncoder();
 
 /**
  * A HyperLogLog distinct counter. Register index = low 14 bits of murmur3(x, 0);
@@ -23,11 +22,22 @@ export class HyperLogLog {
   private sparse: Map<number, number> | undefined = new Map();
   private dense: Uint8Array | undefined;
 
+  /**
+   * The register a value sets, packed as index · 64 + rank: hash a value once and
+   * `addHashed` it to every sketch it belongs to.
+   */
+  static hash(text: string): number {
+    const index = murmur3_32String(text, 0) & INDEX_MASK;
+    const rank = Math.clz32(murmur3_32String(text, SECOND_SEED)) + 1;
+    return index * 64 + rank;
+  }
+
   add(text: string): void {
-    const bytes = encoder.encode(text);
-    const index = murmur3_32(bytes, 0) & INDEX_MASK;
-    const rank = Math.clz32(murmur3_32(bytes, SECOND_SEED)) + 1;
-    this.raise(index, rank);
+    this.addHashed(HyperLogLog.hash(text));
+  }
+
+  addHashed(hashed: number): void {
+    this.raise(Math.floor(hashed / 64), hashed % 64);
   }
 
   merge(other: HyperLogLog): void {

@@ -36,6 +36,7 @@ export class PercentileGroupHandler implements TabHandler<PercentileGroupState> 
       const value = values[i] ?? 0;
       const timestamp = timestamps[i] ?? 0;
       addToWindows(state.windows, timestamp, value);
+      const bin = SparseSketch.bin(value);
       for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
         const spec = SKETCH_WINDOWS[w];
         const buckets = state.sketches[w];
@@ -46,7 +47,7 @@ export class PercentileGroupHandler implements TabHandler<PercentileGroupState> 
           sketch = new SparseSketch();
           buckets.set(index, sketch);
         }
-        sketch.add(value);
+        sketch.addBinned(bin, value);
       }
     }
     return state;

@@ -31,15 +31,29 @@ export class SparseSketch {
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
+  /**
+   * The bin of a value: key · 4 + side (0 zero, 1 positive, 2 negative). Computing it
+   * costs a logarithm: do it once per value and `addBinned` it to every sketch.
+   */
+  static bin(value: number): number {
+    if (value > MAPPING.minPossible) return MAPPING.key(value) * 4 + 1;
+    if (value < -MAPPING.minPossible) return MAPPING.key(-value) * 4 + 2;
+    return 0;
+  }
+
   add(value: number, weight = 1): void {
-    if (value > MAPPING.minPossible) {
-      const key = MAPPING.key(value);
-      this.positive.set(key, (this.positive.get(key) ?? 0) + weight);
-    } else if (value < -MAPPING.minPossible) {
-      const key = MAPPING.key(-value);
-      this.negative.set(key, (this.negative.get(key) ?? 0) + weight);
-    } else {
+    this.addBinned(SparseSketch.bin(value), value, weight);
+  }
+
+  /** Adds `value`, whose bin is `bin` (from SparseSketch.bin). */
+  addBinned(bin: number, value: number, weight = 1): void {
+    const side = bin & 3;
+    if (side === 0) {
       this.zeroCount += weight;
+    } else {
+      const key = (bin - side) / 4;
+      const bins = side === 1 ? this.positive : this.negative;
+      bins.set(key, (bins.get(key) ?? 0) + weight);
     }
     this.count += weight;
     if (value < this.min) this.min = value;

@@ -35,7 +35,7 @@ export class UniqueHandler implements TabHandler<UniqueState> {
   fold(state: UniqueState, columns: EventColumns): UniqueState {
     for (let s = 0; s < columns.selection.length; s += 1) {
       const i = columns.selection[s] ?? 0;
-      const key = keyOf(valueAt(columns, i));
+      const hashed = HyperLogLog.hash(keyOf(valueAt(columns, i)));
       const timestamp = columns.timestamps[i] ?? 0;
       for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
         const spec = SKETCH_WINDOWS[w];
@@ -47,9 +47,9 @@ export class UniqueHandler implements TabHandler<UniqueState> {
           sketch = new HyperLogLog();
           buckets.set(index, sketch);
         }
-        sketch.add(key);
+        sketch.addHashed(hashed);
       }
-      state.lifetime.add(key);
+      state.lifetime.addHashed(hashed);
     }
     return state;
   }

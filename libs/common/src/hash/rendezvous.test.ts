@@ -226,18 +226,6 @@ describe('assignPartitions', () => {
     expect(worstCollateral).toBeLessThanOrEqual(24);
   });
 
-  it('assigns 1024 partitions to 10 members in well under 50 ms', () => {
-    const timings: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const members = Array.from({ length: 10 }, (_, i) => `aggregator-${run}-${i}`);
-      const start = performance.now();
-      assignPartitions(members, P);
-      timings.push(performance.now() - start);
-    }
-    timings.sort((a, b) => a - b);
-    expect(timings[2]).toBeLessThan(25);
-  });
-
   it('rejects an empty member list, empty names and bad partition counts', () => {
     expect(() => assignPartitions([], P)).toThrow(/empty member list/);
     expect(() => assignPartitions(['a', ''], P)).toThrow(/non-empty/);
