@@ -5,6 +5,7 @@ import type { EventBatch, TabTypeName } from '@taba/common';
 import {
   columnsOf,
   createHandlerRegistry,
+  decodeEventBatch,
   loadTabaProtos,
   ManualClock,
   TAB_TYPES,
@@ -45,8 +46,11 @@ console.log(
 const encodeMicros = timePerCall('encode 1,000 events', 5000, () =>
   definition.requestSerialize(batch),
 );
-const decodeMicros = timePerCall('decode 1,000 events', 5000, () =>
+const decodeMicros = timePerCall('decode 1,000 events (proto-loader)', 5000, () =>
   definition.requestDeserialize(bytes),
+);
+const fastDecodeMicros = timePerCall('decode 1,000 events (columnar reader)', 20000, () =>
+  decodeEventBatch(bytes),
 );
 
 const registry = createHandlerRegistry({ clock: new ManualClock(NOW) });
@@ -66,4 +70,12 @@ for (const type of TAB_TYPES) {
     handler.fold(handler.create(params), columns, { clientId: 'c' }),
   );
 }
-console.log(JSON.stringify({ batchBytes: bytes.length, encodeMicros, decodeMicros, foldMicros }));
+console.log(
+  JSON.stringify({
+    batchBytes: bytes.length,
+    encodeMicros,
+    decodeMicros,
+    fastDecodeMicros,
+    foldMicros,
+  }),
+);

@@ -90,6 +90,7 @@ export { TotalsCounterHandler } from './handlers/totals-counter.js';
 export type { UniqueState } from './handlers/unique.js';
 export { UniqueHandler } from './handlers/unique.js';
 export type {
+  ColumnInput,
   ColumnRejection,
   EventLimits,
   ValidatedColumn,
@@ -133,6 +134,8 @@ export {
 } from './hash/rendezvous.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 export { createLogger, LOG_LEVELS } from './logging/logger.js';
+export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
+export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/taba-error.js';
-import type { TabColumn__Output } from '../generated/taba/v1/TabColumn.js';
 import { ManualClock } from './clock.js';
 import { createHandlerRegistry } from './registry.js';
+import type { ColumnInput } from './validation.js';
 import { checkClientId, DEFAULT_EVENT_LIMITS, validateColumn } from './validation.js';
 
 const NOW = 1_763_805_600;
@@ -10,7 +10,7 @@ const clock = new ManualClock(NOW);
 const registry = createHandlerRegistry({ clock });
 const time = { now: NOW, sentAt: 0 };
 
-function column(overrides: Partial<TabColumn__Output>): TabColumn__Output {
+function column(overrides: Partial<ColumnInput>): ColumnInput {
   return {
     name: 'bid.price',
     type: 'COUNTER_GROUP',
@@ -195,6 +195,21 @@ describe('validateColumn', () => {
       validateColumn(column({ values: [1], expiries: [NOW + 1] }), registry, time).rejections[0]
         ?.reason,
     ).toBe('CounterGroup takes no expiries');
+  });
+
+  it('rejects a type number this build does not know', () => {
+    const result = validateColumn(
+      column({ type: undefined, typeCode: 42, values: [1, 2] }),
+      registry,
+      time,
+    );
+    expect(codes(result)).toEqual([
+      [0, 'MALFORMED'],
+      [1, 'MALFORMED'],
+    ]);
+    expect(result.rejections[0]?.reason).toMatch(
+      /^unknown type 42; known types are COUNTER_GROUP, /,
+    );
   });
 
   it('limits string values', () => {

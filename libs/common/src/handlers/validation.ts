@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../errors/taba-error.js';
 import type { RejectCode__Output } from '../generated/taba/v1/RejectCode.js';
-import type { TabColumn__Output } from '../generated/taba/v1/TabColumn.js';
+import type { TabType__Output } from '../generated/taba/v1/TabType.js';
 import type { EventColumns } from './columns.js';
 import type { AnyTabHandler, TabParams } from './handler.js';
 import type { HandlerRegistry } from './registry.js';
 import type { TabTypeName } from './tab-types.js';
-import { DEFAULT_TAB_TYPE, tabaTypeName } from './tab-types.js';
+import { DEFAULT_TAB_TYPE, TAB_TYPES, tabaTypeName } from './tab-types.js';
 import { LONGEST_WINDOW_SECONDS } from './windows.js';
 
 /** Every limit on what a client may send; all configurable, defaults documented. */
@@ -82,6 +82,22 @@ export interface ValidationTime {
 
 const EMPTY: readonly never[] = [];
 
+/**
+ * One column of a batch as a decoder leaves it: the generic proto-loader object
+ * (TabColumn__Output) and the hot-path decoder's typed columns both fit.
+ */
+export interface ColumnInput {
+  readonly name: string;
+  /** Undefined when the sender used a type number this build does not know (see typeCode). */
+  readonly type: TabType__Output | undefined;
+  readonly typeCode?: number;
+  readonly timestamps: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  readonly strings: ArrayLike<string>;
+  readonly expiries: ArrayLike<number>;
+  readonly bounds: ArrayLike<number>;
+}
+
 function rejectAll(
   name: string,
   type: TabTypeName,
@@ -107,7 +123,7 @@ function rejectAll(
   };
 }
 
-function boundsProblem(bounds: readonly number[], limits: EventLimits): string | undefined {
+function boundsProblem(bounds: ArrayLike<number>, limits: EventLimits): string | undefined {
   if (bounds.length === 0) return 'a HISTOGRAM needs bucket bounds';
   if (bounds.length > limits.maxHistogramBounds) {
     return `${bounds.length} bounds; the limit is ${limits.maxHistogramBounds}`;
@@ -126,16 +142,26 @@ function boundsProblem(bounds: readonly number[], limits: EventLimits): string |
  * becomes a rejection with a code and a reason a person can act on.
  */
 export function validateColumn(
-  column: TabColumn__Output,
+  column: ColumnInput,
   registry: HandlerRegistry,
   time: ValidationTime,
   limits: EventLimits = DEFAULT_EVENT_LIMITS,
 ): ValidatedColumn {
-  const type: TabTypeName = column.type === 'TAB_TYPE_UNSPECIFIED' ? DEFAULT_TAB_TYPE : column.type;
-  const handler: AnyTabHandler = registry[type];
   const name = column.name;
   const stringValued = column.strings.length > 0;
   const eventCount = stringValued ? column.strings.length : column.values.length;
+  if (column.type === undefined) {
+    const known = `known types are ${TAB_TYPES.join(', ')}`;
+    return rejectAll(
+      name,
+      DEFAULT_TAB_TYPE,
+      eventCount,
+      'MALFORMED',
+      `unknown type ${column.typeCode ?? '?'}; ${known}`,
+    );
+  }
+  const type: TabTypeName = column.type === 'TAB_TYPE_UNSPECIFIED' ? DEFAULT_TAB_TYPE : column.type;
+  const handler: AnyTabHandler = registry[type];
   const typeName = tabaTypeName(type);
 
   const problem = nameProblem('name', name, limits.maxNameLength);
@@ -260,7 +286,7 @@ export function validateColumn(
   return {
     name,
     type,
-    params: type === 'HISTOGRAM' ? { bounds: column.bounds } : {},
+    params: type === 'HISTOGRAM' ? { bounds: Array.from(column.bounds) } : {},
     eventCount,
     columns: {
       timestamps,
