@@ -12,6 +12,8 @@ export {
   readOptionalString,
   readString,
 } from './config/env-readers.js';
+export type { Discovery, MembershipListener, ServiceInstance } from './discovery/discovery.js';
+export { StaticDiscovery } from './discovery/static-discovery.js';
 export type { GrpcErrorStatus, GrpcServiceErrorLike } from './errors/grpc-status.js';
 export {
   fromGrpcError,
@@ -43,6 +45,8 @@ export type { StatusRequest__Output } from './generated/taba/v1/StatusRequest.js
 export type { StatusResponse, StatusResponse__Output } from './generated/taba/v1/StatusResponse.js';
 export type { TabaClient, TabaHandlers } from './generated/taba/v1/Taba.js';
 export type { TabColumn, TabColumn__Output } from './generated/taba/v1/TabColumn.js';
+export type { UnaryCallOptions, UnaryInvoker } from './grpc/client.js';
+export { unaryCall } from './grpc/client.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,
