@@ -159,3 +159,17 @@ export type {
 export { installProcessHandlers, startService } from './service/run-service.js';
 export type { ShutdownErrorReporter, ShutdownStep } from './service/shutdown.js';
 export { Shutdown } from './service/shutdown.js';
+export {
+  ALL_CLIENTS,
+  KEY_PREFIX,
+  parseTypeSpec,
+  redisKeys,
+  typeSpec,
+} from './storage/redis-keys.js';
+export type { OpsContext } from './storage/state-codec.js';
+export { stateFromStored, stateToOps } from './storage/state-codec.js';
+export { liveRegisterBuckets, readStoredStates } from './storage/state-reader.js';
+export type { StoredState } from './storage/stored-state.js';
+export { EMPTY_STORED_STATE } from './storage/stored-state.js';
+export type { HashOp, TabOps } from './storage/tab-ops.js';
+export { decodeTabOps, encodeTabOps } from './storage/tab-ops.js';

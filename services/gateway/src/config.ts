@@ -1,8 +1,24 @@
 import type { Env, ServiceBaseConfig } from '@taba/common';
-import { loadServiceBaseConfig, readAddress } from '@taba/common';
+import {
+  ConfigError,
+  DEFAULT_GRPC_ADDRESSES,
+  loadServiceBaseConfig,
+  readAddress,
+  readInteger,
+  readList,
+} from '@taba/common';
 
 /** Where the REST/JSON bridge listens unless TABA_REST_ADDRESS says otherwise. */
 export const DEFAULT_REST_ADDRESS = '127.0.0.1:8300';
+
+/** Longest a forwarded call may take unless the caller's own deadline is sooner, ms. */
+export const DEFAULT_CALL_DEADLINE_MS = 30_000;
+
+/** Largest REST request body, bytes (16 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Most rejections a StreamEvents answer lists (the count is always exact). */
+export const DEFAULT_MAX_LISTED_REJECTIONS = 1000;
 
 /** The gateway's configuration, read once from the environment at start-up and frozen. */
 export interface GatewayConfig {
@@ -13,11 +29,41 @@ export interface GatewayConfig {
    */
   readonly base: ServiceBaseConfig;
   /**
-   * `host:port` of the REST/JSON bridge (TABA_REST_ADDRESS). Read and validated now so a
-   * typo fails at start-up; nothing listens on it until the bridge exists.
+   * `host:port` of the REST/JSON bridge (TABA_REST_ADDRESS); port 0 picks a free port.
    * @default '127.0.0.1:8300'
    */
   readonly restAddress: string;
+  /** Ingest instances for static discovery (TABA_INGEST_ADDRESSES, comma list). @default ['127.0.0.1:8310'] */
+  readonly ingestAddresses: readonly string[];
+  /** Query instances for static discovery (TABA_QUERY_ADDRESSES). @default ['127.0.0.1:8330'] */
+  readonly queryAddresses: readonly string[];
+  /** Aggregator instances, asked for their status only (TABA_AGGREGATOR_ADDRESSES). @default ['127.0.0.1:8320'] */
+  readonly aggregatorAddresses: readonly string[];
+  /**
+   * Deadline of every call to ingest or query (TABA_CALL_DEADLINE_MS); the caller's own
+   * deadline wins when it is sooner. @default 30000
+   */
+  readonly callDeadlineMs: number;
+  /** Largest REST request body, bytes (TABA_MAX_BODY_BYTES); larger ones get 413. @default 16777216 */
+  readonly maxBodyBytes: number;
+  /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
+  readonly maxListedRejections: number;
+}
+
+/** A comma list of `host:port` addresses; every item is checked like a listen address. */
+function readAddressList(env: Env, name: string, fallback: string): readonly string[] {
+  const list = readList(env, name, [fallback]);
+  for (const item of list) {
+    try {
+      readAddress({ [name]: item }, name, item);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new ConfigError(name, `every item must be host:port, got "${item}"`);
+      }
+      throw error;
+    }
+  }
+  return Object.freeze(list);
 }
 
 /** Reads the gateway's configuration; throws ConfigError naming the first bad variable. */
@@ -25,5 +71,26 @@ export function loadConfig(env: Env): GatewayConfig {
   return Object.freeze({
     base: loadServiceBaseConfig(env, 'gateway'),
     restAddress: readAddress(env, 'TABA_REST_ADDRESS', DEFAULT_REST_ADDRESS),
+    ingestAddresses: readAddressList(env, 'TABA_INGEST_ADDRESSES', DEFAULT_GRPC_ADDRESSES.ingest),
+    queryAddresses: readAddressList(env, 'TABA_QUERY_ADDRESSES', DEFAULT_GRPC_ADDRESSES.query),
+    aggregatorAddresses: readAddressList(
+      env,
+      'TABA_AGGREGATOR_ADDRESSES',
+      DEFAULT_GRPC_ADDRESSES.aggregator,
+    ),
+    callDeadlineMs: readInteger(env, 'TABA_CALL_DEADLINE_MS', DEFAULT_CALL_DEADLINE_MS, {
+      min: 1,
+      max: 3_600_000,
+    }),
+    maxBodyBytes: readInteger(env, 'TABA_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, {
+      min: 1,
+      max: 2 ** 31 - 1,
+    }),
+    maxListedRejections: readInteger(
+      env,
+      'TABA_MAX_LISTED_REJECTIONS',
+      DEFAULT_MAX_LISTED_REJECTIONS,
+      { min: 0, max: 1_000_000 },
+    ),
   });
 }

@@ -92,7 +92,8 @@ export class HyperLogLog {
     return ((0.5 / Math.LN2) * m * m) / z;
   }
 
-  private raise(index: number, rank: number): void {
+  /** Sets a register to at least `rank` (restoring a stored sketch, or merging one register). */
+  raise(index: number, rank: number): void {
     if (this.dense) {
       if ((this.dense[index] ?? 0) < rank) this.dense[index] = rank;
       return;

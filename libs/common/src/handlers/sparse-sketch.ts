@@ -60,6 +60,26 @@ export class SparseSketch {
     if (value > this.max) this.max = value;
   }
 
+  /** Restores a stored bin's count; min and max are restored separately. */
+  restoreBin(bin: number, count: number): void {
+    const side = bin & 3;
+    if (side === 0) {
+      this.zeroCount += count;
+    } else {
+      const key = (bin - side) / 4;
+      const bins = side === 1 ? this.positive : this.negative;
+      bins.set(key, (bins.get(key) ?? 0) + count);
+    }
+    this.count += count;
+  }
+
+  /** Every bin with its count, as SparseSketch.bin numbers them. */
+  forEachBin(visit: (bin: number, count: number) => void): void {
+    if (this.zeroCount > 0) visit(0, this.zeroCount);
+    for (const [key, count] of this.positive) visit(key * 4 + 1, count);
+    for (const [key, count] of this.negative) visit(key * 4 + 2, count);
+  }
+
   merge(other: SparseSketch): void {
     for (const [key, weight] of other.positive)
       this.positive.set(key, (this.positive.get(key) ?? 0) + weight);

@@ -1,0 +1,1 @@
+process.stdout.write(`${import.meta.resolve('@taba/common')}\n`);
