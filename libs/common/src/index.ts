@@ -36,17 +36,36 @@ export type {
   AggregatorClient,
   AggregatorHandlers,
 } from './generated/taba/internal/v1/Aggregator.js';
+export type {
+  CommitRequest,
+  CommitRequest__Output,
+} from './generated/taba/internal/v1/CommitRequest.js';
+export type {
+  CommitResponse,
+  CommitResponse__Output,
+} from './generated/taba/internal/v1/CommitResponse.js';
 export type { IngestClient, IngestHandlers } from './generated/taba/internal/v1/Ingest.js';
+export type { PartitionPart } from './generated/taba/internal/v1/PartitionPart.js';
+export type { PartResult__Output } from './generated/taba/internal/v1/PartResult.js';
 export type { QueryClient, QueryHandlers } from './generated/taba/internal/v1/Query.js';
+export type { TabDelta } from './generated/taba/internal/v1/TabDelta.js';
 export type { EventBatch, EventBatch__Output } from './generated/taba/v1/EventBatch.js';
 export type { InstanceStatus, InstanceStatus__Output } from './generated/taba/v1/InstanceStatus.js';
 export type { PostEventsResponse } from './generated/taba/v1/PostEventsResponse.js';
+export type { Rejection } from './generated/taba/v1/Rejection.js';
 export type { StatusRequest__Output } from './generated/taba/v1/StatusRequest.js';
 export type { StatusResponse, StatusResponse__Output } from './generated/taba/v1/StatusResponse.js';
 export type { TabaClient, TabaHandlers } from './generated/taba/v1/Taba.js';
 export type { TabColumn, TabColumn__Output } from './generated/taba/v1/TabColumn.js';
 export type { UnaryCallOptions, UnaryInvoker } from './grpc/client.js';
 export { unaryCall } from './grpc/client.js';
+export type {
+  GrpcClientConstructor,
+  InstancePoolOptions,
+  PoolCallOptions,
+  PoolMember,
+} from './grpc/instance-pool.js';
+export { InstancePool, isRetryableError, NO_INSTANCE_REASON } from './grpc/instance-pool.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,
@@ -144,6 +163,8 @@ export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
 export { DEFAULT_GRPC_ADDRESSES, loadServiceBaseConfig } from './service/base-config.js';
+export type { ClusterConfig } from './service/cluster-config.js';
+export { loadClusterConfig } from './service/cluster-config.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
 export type { ServiceMain } from './service/run-main.js';
 export {
@@ -166,6 +187,8 @@ export {
   redisKeys,
   typeSpec,
 } from './storage/redis-keys.js';
+export type { RedisShardOptions } from './storage/redis-shards.js';
+export { parseShardUrls, RedisShards } from './storage/redis-shards.js';
 export type { OpsContext } from './storage/state-codec.js';
 export { stateFromStored, stateToOps } from './storage/state-codec.js';
 export { liveRegisterBuckets, readStoredStates } from './storage/state-reader.js';

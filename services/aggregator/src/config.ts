@@ -1,5 +1,5 @@
-import type { Env, ServiceBaseConfig } from '@taba/common';
-import { loadServiceBaseConfig } from '@taba/common';
+import type { ClusterConfig, Env, ServiceBaseConfig } from '@taba/common';
+import { loadClusterConfig, loadServiceBaseConfig, readInteger } from '@taba/common';
 
 /** The aggregator service's configuration, read once from the environment at start-up and frozen. */
 export interface AggregatorConfig {
@@ -9,9 +9,29 @@ export interface AggregatorConfig {
    * @default gRPC on '127.0.0.1:8320', log level 'info', 5000 ms grace, 64 MiB messages
    */
   readonly base: ServiceBaseConfig;
+  /** TABA_PARTITIONS, TABA_REDIS_SHARDS, TABA_REDIS_COMMAND_TIMEOUT_MS. */
+  readonly cluster: ClusterConfig;
+  /** TABA_GROUP_COMMIT_MS: how long parts gather before one commit per shard. @default 2 */
+  readonly groupCommitMs: number;
+  /** TABA_GROUP_COMMIT_MAX_PARTS: a commit starts at once when this many parts wait. @default 1000 */
+  readonly groupCommitMaxParts: number;
+  /** TABA_WAIT_REPLICAS: replicas that must confirm a commit before it is acknowledged (Redis WAIT). @default 0 */
+  readonly waitReplicas: number;
+  /** TABA_WAIT_TIMEOUT_MS: how long WAIT may take; short of replicas, the commit fails (and is retried). @default 1000 */
+  readonly waitTimeoutMs: number;
 }
 
 /** Reads the aggregator service's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): AggregatorConfig {
-  return Object.freeze({ base: loadServiceBaseConfig(env, 'aggregator') });
+  return Object.freeze({
+    base: loadServiceBaseConfig(env, 'aggregator'),
+    cluster: loadClusterConfig(env),
+    groupCommitMs: readInteger(env, 'TABA_GROUP_COMMIT_MS', 2, { min: 0, max: 1000 }),
+    groupCommitMaxParts: readInteger(env, 'TABA_GROUP_COMMIT_MAX_PARTS', 1000, {
+      min: 1,
+      max: 100_000,
+    }),
+    waitReplicas: readInteger(env, 'TABA_WAIT_REPLICAS', 0, { min: 0, max: 16 }),
+    waitTimeoutMs: readInteger(env, 'TABA_WAIT_TIMEOUT_MS', 1000, { min: 1, max: 60_000 }),
+  });
 }

@@ -1,25 +1,119 @@
 import type { AggregatorHandlers, BuiltService, ServiceBuildContext } from '@taba/common';
-import { describeInstance, loadTabaProtos } from '@taba/common';
+import {
+  describeInstance,
+  isTabaError,
+  loadTabaProtos,
+  RedisShards,
+  toGrpcStatus,
+  UnavailableError,
+} from '@taba/common';
+import { toCommitParts, toCommitResponse } from './commit-request.js';
+import { CommitStats } from './commit-stats.js';
 import type { AggregatorConfig } from './config.js';
+import { GroupCommitter } from './group-commit.js';
+import { defineCommitScript, runCommit } from './redis/commit-script.js';
 
 /** The gRPC service the aggregator service serves: commits Deltas of the partitions it owns. */
 export const AGGREGATOR_GRPC_SERVICE = 'taba.internal.v1.Aggregator';
 
+export interface AggregatorDependencies {
+  /** @default connections to config.cluster.redisShards */
+  readonly shards?: RedisShards;
+}
+
 /**
- * Adds `taba.internal.v1.Aggregator` to the server; used as the `build` callback of `startService`.
- * Only GetStatus is implemented yet: grpc-js answers every method missing from the
- * handlers with UNIMPLEMENTED on its own.
+ * Adds `taba.internal.v1.Aggregator` to the server; used as the `build` callback of
+ * `startService`. Commit: group commit, one atomic script call per Redis shard, optional
+ * WAIT for replicas, answered once durable.
  */
 export function createAggregatorService(
   config: AggregatorConfig,
-  deps: ServiceBuildContext,
+  context: ServiceBuildContext,
+  deps: AggregatorDependencies = {},
 ): BuiltService {
   const startedAtSeconds = Date.now() / 1000;
-  const handlers: Pick<AggregatorHandlers, 'GetStatus'> = {
+  const shards =
+    deps.shards ??
+    new RedisShards(config.cluster.redisShards, {
+      partitionCount: config.cluster.partitionCount,
+      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
+      onError: (url, error) =>
+        context.logger.warn({ shard: url, err: error }, 'redis connection error'),
+    });
+  for (const [, redis] of shards.all()) defineCommitScript(redis);
+  const stats = new CommitStats();
+
+  const committer = new GroupCommitter(
+    async (shard, parts) => {
+      const redis = shards.connection(shard);
+      stats.shardCommits += 1;
+      try {
+        const outcomes = await runCommit(redis, parts, Date.now());
+        if (config.waitReplicas > 0) {
+          const confirmed = await redis.wait(config.waitReplicas, config.waitTimeoutMs);
+          if (confirmed < config.waitReplicas) {
+            throw new UnavailableError(
+              'REPLICATION_TIMEOUT',
+              `${confirmed} of ${config.waitReplicas} replicas confirmed the commit within ${config.waitTimeoutMs} ms`,
+            );
+          }
+        }
+        return outcomes;
+      } catch (error) {
+        stats.shardCommitFailures += 1;
+        if (isTabaError(error)) throw error;
+        throw new UnavailableError(
+          'REDIS_UNAVAILABLE',
+          `commit to a Redis shard failed: ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    },
+    partition => shards.shardOf(partition),
+    { windowMs: config.groupCommitMs, maxParts: config.groupCommitMaxParts },
+  );
+
+  const handlers: Pick<AggregatorHandlers, 'Commit' | 'GetStatus'> = {
+    Commit: (call, callback) => {
+      let parts: ReturnType<typeof toCommitParts>;
+      try {
+        parts = toCommitParts(call.request, config.cluster.partitionCount);
+      } catch (error) {
+        stats.failedRequests += 1;
+        callback(toGrpcStatus(error));
+        return;
+      }
+      committer.submit(parts).then(
+        outcomes => {
+          const response = toCommitResponse(call.request, outcomes);
+          stats.recordResponse(response);
+          callback(null, response);
+        },
+        (error: unknown) => {
+          stats.failedRequests += 1;
+          context.logger.warn({ err: error }, 'commit failed');
+          callback(toGrpcStatus(error));
+        },
+      );
+    },
     GetStatus: (_call, callback) => {
-      callback(null, describeInstance(config.base, deps.address(), startedAtSeconds));
+      callback(
+        null,
+        describeInstance(config.base, context.address(), startedAtSeconds, stats.metrics(), {
+          'redis.shards': shards.urls.join(','),
+          partitions: String(config.cluster.partitionCount),
+        }),
+      );
     },
   };
-  deps.server.addService(loadTabaProtos().taba.internal.v1.Aggregator.service, handlers);
-  return { serviceNames: [AGGREGATOR_GRPC_SERVICE] };
+  context.server.addService(loadTabaProtos().taba.internal.v1.Aggregator.service, handlers);
+  return {
+    serviceNames: [AGGREGATOR_GRPC_SERVICE],
+    close: async () => {
+      committer.flush();
+      if (!deps.shards) await shards.close();
+    },
+  };
 }

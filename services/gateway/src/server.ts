@@ -1,28 +1,131 @@
-import type { BuiltService, ServiceBuildContext, TabaHandlers } from '@taba/common';
-import { describeInstance, loadTabaProtos } from '@taba/common';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { BuiltService, Discovery, Logger, ServiceBuildContext } from '@taba/common';
+import { createLogger, describeInstance, loadTabaProtos, StaticDiscovery } from '@taba/common';
 import type { GatewayConfig } from './config.js';
+import { Downstream, QUERY_METHODS } from './downstream.js';
+import { postHandlers } from './post-handlers.js';
+import { queryHandlers } from './query-handlers.js';
+import type { RestBackend } from './rest/routes.js';
+import { startRestServer } from './rest/server.js';
+import { statusHandler, statusSource } from './status.js';
 
 /** The gRPC service the gateway serves: the public contract, for clients of any language. */
 export const GATEWAY_GRPC_SERVICE = 'taba.v1.Taba';
 
+/** What the gateway is given rather than builds: swapped for Consul discovery later. */
+export interface GatewayDependencies {
+  /** Where the ingest, query and aggregator instances are. The gateway closes it in `close`. */
+  readonly discovery: Discovery;
+  /** @default a logger at the configured level */
+  readonly logger?: Logger;
+}
+
+/** The running gateway as `startService` sees it, plus the REST bridge's bound address. */
+export interface GatewayService extends BuiltService {
+  readonly restAddress: string;
+}
+
+/** Static discovery from TABA_INGEST_ADDRESSES, TABA_QUERY_ADDRESSES and TABA_AGGREGATOR_ADDRESSES. */
+export function staticDiscovery(config: GatewayConfig): Discovery {
+  return new StaticDiscovery({
+    ingest: config.ingestAddresses,
+    query: config.queryAddresses,
+    aggregator: config.aggregatorAddresses,
+  });
+}
+
+const passThrough = (bytes: Buffer): Buffer => bytes;
+
 /**
- * Adds `taba.v1.Taba` to the server; used as the `build` callback of `startService`.
- * Only GetStatus is implemented yet: grpc-js answers every method missing from the
- * handlers with UNIMPLEMENTED on its own.
+ * `taba.v1.Taba` as registered: PostEvents and StreamEvents take each EventBatch as raw bytes
+ * (forwarded to ingest as they came), the Query methods take and answer raw bytes (forwarded
+ * both ways unchanged); GetStatus is decoded as usual.
  */
-export function createGatewayService(
+function gatewayServiceDefinition(): ServiceDefinition {
+  const taba = loadTabaProtos().taba.v1.Taba.service;
+  const definition: Record<string, ServiceDefinition[string]> = { ...taba };
+  for (const name of ['PostEvents', 'StreamEvents'] as const) {
+    definition[name] = { ...taba[name], requestDeserialize: passThrough };
+  }
+  for (const name of QUERY_METHODS) {
+    definition[name] = {
+      ...taba[name],
+      requestDeserialize: passThrough,
+      responseSerialize: passThrough,
+    };
+  }
+  return definition;
+}
+
+/**
+ * Adds `taba.v1.Taba` to the server and starts the REST bridge on TABA_REST_ADDRESS; used as
+ * the `build` callback of `startService`. Stateless: every call goes to an ingest or query
+ * instance that discovery reports (round-robin, retried once on each other instance when one is
+ * unavailable), bounded by TABA_CALL_DEADLINE_MS or the caller's own sooner deadline.
+ */
+export async function createGatewayService(
   config: GatewayConfig,
-  deps: ServiceBuildContext,
-): BuiltService {
+  context: ServiceBuildContext,
+  dependencies: GatewayDependencies = { discovery: staticDiscovery(config) },
+): Promise<GatewayService> {
   const startedAtSeconds = Date.now() / 1000;
-  const handlers: Pick<TabaHandlers, 'GetStatus'> = {
-    // Only this instance for now; the members it discovers join the list later.
-    GetStatus: (_call, callback) => {
-      callback(null, {
-        instances: [describeInstance(config.base, deps.address(), startedAtSeconds)],
-      });
+  const { discovery } = dependencies;
+  const logger =
+    dependencies.logger ?? createLogger({ service: 'gateway', level: config.base.logLevel });
+  const downstream = new Downstream(discovery, {
+    callDeadlineMs: config.callDeadlineMs,
+    maxMessageBytes: config.base.maxMessageBytes,
+  });
+  let restAddress = config.restAddress;
+  const self = () =>
+    describeInstance(config.base, context.address(), startedAtSeconds, downstream.metrics(), {
+      rest: restAddress,
+      ...discovery.describe(),
+    });
+  const status = statusSource(self, downstream);
+
+  const handlers: UntypedServiceImplementation = {
+    ...postHandlers({
+      downstream,
+      maxListedRejections: config.maxListedRejections,
+      logger,
+    }),
+    ...queryHandlers({ downstream, logger }),
+    GetStatus: statusHandler(status),
+  };
+  context.server.addService(gatewayServiceDefinition(), handlers);
+
+  const EventBatch = loadTabaProtos().taba.v1.EventBatch;
+  const backend: RestBackend = {
+    postBatch: (batch, signal) =>
+      downstream.postBatch(EventBatch.serialize(batch), { deadline: downstream.deadline(), signal }),
+    query: (method, request, signal) =>
+      downstream.queryTyped(method, request, { deadline: downstream.deadline(), signal }),
+    status: () => status(),
+  };
+  let rest: Awaited<ReturnType<typeof startRestServer>>;
+  try {
+    rest = await startRestServer({
+      address: config.restAddress,
+      maxBodyBytes: config.maxBodyBytes,
+      backend,
+      logger,
+    });
+  } catch (error) {
+    downstream.close();
+    await discovery.close();
+    throw error;
+  }
+  restAddress = rest.address;
+  logger.info({ address: rest.address }, 'REST listening');
+
+  return {
+    serviceNames: [GATEWAY_GRPC_SERVICE],
+    restAddress: rest.address,
+    close: async () => {
+      await rest.close(config.base.shutdownGraceMs);
+      downstream.close();
+      await discovery.close();
     },
   };
-  deps.server.addService(loadTabaProtos().taba.v1.Taba.service, handlers);
-  return { serviceNames: [GATEWAY_GRPC_SERVICE] };
 }

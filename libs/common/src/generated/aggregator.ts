@@ -6,6 +6,7 @@ import type { CommitRequest as _taba_internal_v1_CommitRequest, CommitRequest__O
 import type { CommitResponse as _taba_internal_v1_CommitResponse, CommitResponse__Output as _taba_internal_v1_CommitResponse__Output } from './taba/internal/v1/CommitResponse.js';
 import type { PartResult as _taba_internal_v1_PartResult, PartResult__Output as _taba_internal_v1_PartResult__Output } from './taba/internal/v1/PartResult.js';
 import type { PartitionPart as _taba_internal_v1_PartitionPart, PartitionPart__Output as _taba_internal_v1_PartitionPart__Output } from './taba/internal/v1/PartitionPart.js';
+import type { TabConflict as _taba_internal_v1_TabConflict, TabConflict__Output as _taba_internal_v1_TabConflict__Output } from './taba/internal/v1/TabConflict.js';
 import type { TabDelta as _taba_internal_v1_TabDelta, TabDelta__Output as _taba_internal_v1_TabDelta__Output } from './taba/internal/v1/TabDelta.js';
 import type { AggregatesRequest as _taba_v1_AggregatesRequest, AggregatesRequest__Output as _taba_v1_AggregatesRequest__Output } from './taba/v1/AggregatesRequest.js';
 import type { AggregatesResponse as _taba_v1_AggregatesResponse, AggregatesResponse__Output as _taba_v1_AggregatesResponse__Output } from './taba/v1/AggregatesResponse.js';
@@ -45,6 +46,7 @@ export interface ProtoGrpcType {
         CommitResponse: MessageTypeDefinition<_taba_internal_v1_CommitResponse, _taba_internal_v1_CommitResponse__Output>
         PartResult: MessageTypeDefinition<_taba_internal_v1_PartResult, _taba_internal_v1_PartResult__Output>
         PartitionPart: MessageTypeDefinition<_taba_internal_v1_PartitionPart, _taba_internal_v1_PartitionPart__Output>
+        TabConflict: MessageTypeDefinition<_taba_internal_v1_TabConflict, _taba_internal_v1_TabConflict__Output>
         TabDelta: MessageTypeDefinition<_taba_internal_v1_TabDelta, _taba_internal_v1_TabDelta__Output>
       }
     }

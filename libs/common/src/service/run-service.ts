@@ -17,6 +17,8 @@ export interface ServiceBuildContext {
   readonly server: Server;
   /** The address clients reach this instance at, known once bound. */
   readonly address: () => string;
+  /** The service's logger. */
+  readonly logger: Logger;
 }
 
 export interface RunningService {
@@ -38,7 +40,7 @@ export async function startService(
 ): Promise<RunningService> {
   const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
   let boundAddress = '';
-  const built = await build({ server, address: () => boundAddress });
+  const built = await build({ server, address: () => boundAddress, logger });
   const health = addHealthService(server, built.serviceNames);
   const port = await bindServer(server, config.grpcAddress);
   boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);

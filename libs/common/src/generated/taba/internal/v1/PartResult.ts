@@ -1,5 +1,6 @@
 // Original file: taba/internal/v1/aggregator.proto
 
+import type { TabConflict as _taba_internal_v1_TabConflict, TabConflict__Output as _taba_internal_v1_TabConflict__Output } from '../../../taba/internal/v1/TabConflict.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PartResult {
@@ -8,7 +9,11 @@ export interface PartResult {
    * True when the part's seq was not above the client's high-water mark: nothing changed.
    */
   'duplicate'?: (boolean);
+  /**
+   * Events applied (those of conflicting Tabs excluded).
+   */
   'events'?: (number | string | Long);
+  'conflicts'?: (_taba_internal_v1_TabConflict)[];
 }
 
 export interface PartResult__Output {
@@ -17,5 +22,9 @@ export interface PartResult__Output {
    * True when the part's seq was not above the client's high-water mark: nothing changed.
    */
   'duplicate': (boolean);
+  /**
+   * Events applied (those of conflicting Tabs excluded).
+   */
   'events': (number);
+  'conflicts': (_taba_internal_v1_TabConflict__Output)[];
 }

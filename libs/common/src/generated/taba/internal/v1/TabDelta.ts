@@ -16,6 +16,10 @@ export interface TabDelta {
    * How many events were folded into it.
    */
   'events'?: (number);
+  /**
+   * HISTOGRAM: the bucket bounds, part of the Tab's type.
+   */
+  'bounds'?: (number | string)[];
 }
 
 /**
@@ -32,4 +36,8 @@ export interface TabDelta__Output {
    * How many events were folded into it.
    */
   'events': (number);
+  /**
+   * HISTOGRAM: the bucket bounds, part of the Tab's type.
+   */
+  'bounds': (number)[];
 }

@@ -1,0 +1,31 @@
+import type { Env } from '../config/env-readers.js';
+import { readInteger, readList } from '../config/env-readers.js';
+import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../hash/partition.js';
+import { parseShardUrls } from '../storage/redis-shards.js';
+
+/** What every service that touches partitions or Redis must agree on. */
+export interface ClusterConfig {
+  /** TABA_PARTITIONS: fixed when a cluster is created. @default 1024 */
+  readonly partitionCount: number;
+  /** TABA_REDIS_SHARDS: comma-separated redis:// URLs. @default redis://127.0.0.1:6379 */
+  readonly redisShards: readonly string[];
+  /** TABA_REDIS_COMMAND_TIMEOUT_MS: a stuck shard fails a command after this. @default 5000 */
+  readonly redisCommandTimeoutMs: number;
+}
+
+export function loadClusterConfig(env: Env): ClusterConfig {
+  return Object.freeze({
+    partitionCount: readInteger(env, 'TABA_PARTITIONS', DEFAULT_PARTITION_COUNT, {
+      min: 1,
+      max: MAX_PARTITION_COUNT,
+    }),
+    redisShards: parseShardUrls(
+      'TABA_REDIS_SHARDS',
+      readList(env, 'TABA_REDIS_SHARDS', ['redis://127.0.0.1:6379']),
+    ),
+    redisCommandTimeoutMs: readInteger(env, 'TABA_REDIS_COMMAND_TIMEOUT_MS', 5000, {
+      min: 10,
+      max: 600_000,
+    }),
+  });
+}

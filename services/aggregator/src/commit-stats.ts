@@ -1,0 +1,36 @@
+import type { CommitResponse } from '@taba/common';
+
+/** Counters the aggregator reports in GetStatus. */
+export class CommitStats {
+  requests = 0;
+  parts = 0;
+  duplicateParts = 0;
+  conflictingTabs = 0;
+  eventsApplied = 0;
+  failedRequests = 0;
+  shardCommits = 0;
+  shardCommitFailures = 0;
+
+  recordResponse(response: CommitResponse): void {
+    this.requests += 1;
+    for (const result of response.results ?? []) {
+      this.parts += 1;
+      if (result.duplicate) this.duplicateParts += 1;
+      this.conflictingTabs += result.conflicts?.length ?? 0;
+      this.eventsApplied += Number(result.events ?? 0);
+    }
+  }
+
+  metrics(): Record<string, number> {
+    return {
+      'commit.requests': this.requests,
+      'commit.requests_failed': this.failedRequests,
+      'commit.parts': this.parts,
+      'commit.parts_duplicate': this.duplicateParts,
+      'commit.tabs_conflicting': this.conflictingTabs,
+      'commit.events_applied': this.eventsApplied,
+      'commit.shard_calls': this.shardCommits,
+      'commit.shard_calls_failed': this.shardCommitFailures,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { status } from '@grpc/grpc-js';
+import type { GrpcErrorStatus } from '@taba/common';
+import { fromGrpcError, isGrpcServiceError, isTabaError, toGrpcStatus } from '@taba/common';
+
+/**
+ * The gRPC status code of the downstream failure behind `error` (itself or a `cause` of it, a
+ * few levels deep), or undefined when no gRPC call failed.
+ */
+export function downstreamCode(error: unknown): status | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== undefined; depth += 1) {
+    if (isGrpcServiceError(current)) return current.code;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+/** True when `error` is neither a domain error nor a downstream status: a bug to log. */
+export function isUnexpectedError(error: unknown): boolean {
+  return !isTabaError(error) && !isGrpcServiceError(error);
+}
+
+/**
+ * The status a gateway handler answers for `error`: the downstream status and `taba-reason`
+ * pass through (`fromGrpcError`, then `toGrpcStatus`), anything else is INTERNAL. UNIMPLEMENTED
+ * (a method the callee does not serve yet), which has no TabaError kind, keeps its code.
+ */
+export function toCallStatus(error: unknown): GrpcErrorStatus {
+  const mapped = toGrpcStatus(fromGrpcError(error));
+  if (downstreamCode(error) === status.UNIMPLEMENTED) {
+    return { ...mapped, code: status.UNIMPLEMENTED };
+  }
+  return mapped;
+}

@@ -1,0 +1,190 @@
+import type { TabTypeName } from '@taba/common';
+import { InvalidArgumentError, parseTabType } from '@taba/common';
+import type { BuiltBatch, ColumnEvent } from './event-columns.js';
+import { ColumnBuilder } from './event-columns.js';
+
+/** Reason of every 400 about a malformed line-protocol body. */
+export const MALFORMED_BODY = 'MALFORMED_BODY';
+
+/** The only version of Taba's line protocol. */
+export const LINE_PROTOCOL_VERSION = '1';
+
+/** One event line of the body. */
+export interface LineEvent extends ColumnEvent {
+  /** 1-based line number in the body. */
+  readonly line: number;
+  readonly timestamp: number;
+}
+
+/** Every event of one client ID in the body (a client that appears twice is merged). */
+export interface LineClient {
+  readonly clientId: string;
+  /** Line of the client ID's first appearance. */
+  readonly line: number;
+  readonly events: LineEvent[];
+}
+
+function malformed(line: number, message: string): InvalidArgumentError {
+  return new InvalidArgumentError(MALFORMED_BODY, `line ${line}: ${message}`);
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** `[type, timestamp, "<payload as JSON text>"]`, the payload JSON-encoded a second time. */
+function parseEventLine(text: string, line: number, name: string): LineEvent {
+  let tuple: unknown;
+  try {
+    tuple = JSON.parse(text);
+  } catch {
+    throw malformed(line, `an event must be a JSON array [type, timestamp, "payload"], got ${clip(text)}`);
+  }
+  if (!Array.isArray(tuple) || tuple.length !== 3) {
+    throw malformed(line, `an event must be a JSON array of 3 items [type, timestamp, "payload"], got ${clip(text)}`);
+  }
+  const [rawType, timestamp, payloadText] = tuple as [unknown, unknown, unknown];
+  const type: TabTypeName | undefined =
+    typeof rawType === 'string' ? parseTabType(rawType) : undefined;
+  if (type === undefined) throw malformed(line, `unknown type ${JSON.stringify(rawType)}`);
+  if (!isNumber(timestamp)) {
+    throw malformed(line, `the timestamp must be a number of epoch seconds, got ${JSON.stringify(timestamp)}`);
+  }
+  if (typeof payloadText !== 'string') {
+    throw malformed(
+      line,
+      `the payload must be JSON text inside a string (encoded twice), e.g. "321" or "[\\"on\\", 1763900000]", got ${JSON.stringify(payloadText)}`,
+    );
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadText);
+  } catch {
+    throw malformed(line, `the payload ${clip(JSON.stringify(payloadText))} is not JSON text`);
+  }
+  const base = { line, name, type, timestamp };
+  if (isNumber(payload) || typeof payload === 'string') return { ...base, value: payload };
+  if (
+    Array.isArray(payload) &&
+    payload.length === 2 &&
+    (isNumber(payload[0]) || typeof payload[0] === 'string') &&
+    isNumber(payload[1])
+  ) {
+    return { ...base, value: payload[0], expiry: payload[1] };
+  }
+  throw malformed(line, 'the payload must be a number, a string or [value, expiry]');
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+type State = 'version' | 'afterVersion' | 'client' | 'afterClient' | 'name' | 'events' | 'end';
+
+/**
+ * Parses Taba's line protocol, version 1:
+ *
+ * ```
+ * 1
+ *
+ * <client id>
+ *
+ * <name>
+ * ["CounterGroup", 1763800000, "321"]
+ * ...one line per event
+ *
+ * <name>
+ * ...
+ *
+ *                 (an extra blank line closes the client; another client may follow)
+ *                 (a final blank line closes the body)
+ * ```
+ *
+ * Lines may end in CRLF. A missing final blank line (or closing blank lines) is tolerated;
+ * anything after the closing blank line other than blank lines is refused.
+ *
+ * @throws InvalidArgumentError (reason MALFORMED_BODY) with the 1-based line number
+ */
+export function parseLineProtocol(body: string): LineClient[] {
+  const lines = body.split('\n');
+  // A body ending in a newline has no line after it.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const clients = new Map<string, LineClient>();
+  let state: State = 'version';
+  let client: LineClient | undefined;
+  let name = '';
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const blank = text === '';
+    switch (state) {
+      case 'version':
+        if (text !== LINE_PROTOCOL_VERSION) {
+          throw malformed(
+            line,
+            `expected the protocol version ${LINE_PROTOCOL_VERSION}, got ${JSON.stringify(clip(text))}`,
+          );
+        }
+        state = 'afterVersion';
+        return;
+      case 'afterVersion':
+        if (!blank) throw malformed(line, 'expected a blank line after the protocol version');
+        state = 'client';
+        return;
+      case 'client':
+        if (blank) {
+          state = 'end';
+          return;
+        }
+        client = clients.get(text);
+        if (client === undefined) {
+          client = { clientId: text, line, events: [] };
+          clients.set(text, client);
+        }
+        state = 'afterClient';
+        return;
+      case 'afterClient':
+        if (!blank) throw malformed(line, 'expected a blank line after the client ID');
+        state = 'name';
+        return;
+      case 'name':
+        if (blank) {
+          state = 'client';
+          return;
+        }
+        name = text;
+        state = 'events';
+        return;
+      case 'events':
+        if (blank) {
+          state = 'name';
+          return;
+        }
+        client?.events.push(parseEventLine(text, line, name));
+        return;
+      case 'end':
+        if (!blank) {
+          throw malformed(line, 'content after the end of the body (the blank line that closes it)');
+        }
+        return;
+    }
+  });
+  if (state === 'version') throw malformed(1, 'the body is empty; expected the protocol version 1');
+  return [...clients.values()];
+}
+
+/** One client's EventBatch (seq 0: at-least-once), each event traced to its line. */
+export interface LineBatch {
+  readonly clientId: string;
+  readonly line: number;
+  readonly built: BuiltBatch<number>;
+}
+
+/** Converts each parsed client into an EventBatch; origins are line numbers. */
+export function lineClientsToBatches(clients: readonly LineClient[], nowSeconds: number): LineBatch[] {
+  return clients.map(client => {
+    const builder = new ColumnBuilder<number>();
+    for (const event of client.events) builder.add(event, event.line);
+    return { clientId: client.clientId, line: client.line, built: builder.build(client.clientId, 0, nowSeconds) };
+  });
+}

@@ -1,0 +1,225 @@
+import type { EventBatch, StatusResponse } from '@taba/common';
+import { fromGrpcError, InvalidArgumentError, NotFoundError, TabaError } from '@taba/common';
+import { isUnexpectedError } from '../call-status.js';
+import type { PostEventsResponse__Output } from '../contract.js';
+import type { QueryMethod, QueryRequest, QueryResponse } from '../downstream.js';
+import { methodNotAllowed } from './http-errors.js';
+import { eventsBodyToBatch } from './json-events.js';
+import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
+import type { QueryParam } from './query-params.js';
+import {
+  FILTER_PARAMS,
+  NO_PARAMS,
+  parseQuery,
+  preferredFormat,
+  READ_PARAMS,
+  renderModeOf,
+} from './query-params.js';
+import {
+  aggregatesJson,
+  aggregatesText,
+  eventsResult,
+  lineResult,
+  parseRender,
+  projectionsJson,
+  projectionsText,
+  typesJson,
+} from './responses.js';
+
+/** What the REST bridge calls: the gateway's own forwarding, each call bounded by a deadline. */
+export interface RestBackend {
+  postBatch(batch: EventBatch, signal: AbortSignal): Promise<PostEventsResponse__Output>;
+  query<K extends QueryMethod>(
+    method: K,
+    request: QueryRequest<K>,
+    signal: AbortSignal,
+  ): Promise<QueryResponse<K>>;
+  status(signal: AbortSignal): Promise<StatusResponse>;
+}
+
+/** One HTTP request as the routes see it. */
+export interface RestRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly search: URLSearchParams;
+  /** The Accept header. */
+  readonly accept: string | undefined;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+  /** The whole body, bounded by TABA_MAX_BODY_BYTES (413 beyond). */
+  body(): Promise<Buffer>;
+}
+
+export interface RestReply {
+  readonly status: number;
+  readonly contentType: 'application/json' | 'text/plain';
+  readonly body: string;
+}
+
+type Route = (request: RestRequest, backend: RestBackend, nowSeconds: number) => Promise<RestReply>;
+
+function json(body: string): RestReply {
+  return { status: 200, contentType: 'application/json', body };
+}
+
+function text(body: string): RestReply {
+  return { status: 200, contentType: 'text/plain', body };
+}
+
+async function jsonBody(request: RestRequest): Promise<unknown> {
+  const bytes = await request.body();
+  if (bytes.length === 0) {
+    throw new InvalidArgumentError('INVALID_JSON', 'the body is empty; expected a JSON object');
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    throw new InvalidArgumentError('INVALID_JSON', `the body is not valid JSON${detail}`);
+  }
+}
+
+function noParams(request: RestRequest): void {
+  parseQuery(request.search, NO_PARAMS);
+}
+
+const postEvents: Route = async (request, backend, now) => {
+  noParams(request);
+  const built = eventsBodyToBatch(await jsonBody(request), now);
+  const response = await backend.postBatch(built.batch, request.signal);
+  return json(JSON.stringify(eventsResult(response, built.origins)));
+};
+
+/**
+ * Taba's line protocol. Each client's batch is posted in body order, one at a time; the first
+ * failure answers that error (its message names the client and its line, and how many
+ * clients before it were applied).
+ */
+const postLines: Route = async (request, backend, now) => {
+  noParams(request);
+  const batches = lineClientsToBatches(
+    parseLineProtocol((await request.body()).toString('utf8')),
+    now,
+  );
+  const answers = [];
+  for (const { clientId, line, built } of batches) {
+    try {
+      const response = await backend.postBatch(built.batch, request.signal);
+      answers.push({ clientId, response, origins: built.origins });
+    } catch (error) {
+      if (isUnexpectedError(error)) throw error;
+      const failure = fromGrpcError(error);
+      const before =
+        answers.length === 0
+          ? 'no batch of this body was applied'
+          : `the batches of the ${answers.length} clients before it were applied`;
+      throw new TabaError(
+        failure.kind,
+        failure.reason,
+        `client ${JSON.stringify(clientId)} (line ${line}): ${failure.message}; ${before}`,
+        { cause: error },
+      );
+    }
+  }
+  return json(JSON.stringify(lineResult(answers)));
+};
+
+function readRequest(request: RestRequest, params: readonly QueryParam[]) {
+  const { filter, detail } = parseQuery(request.search, params);
+  const format = preferredFormat(request.accept);
+  return { filter, format, mode: renderModeOf(format, detail) };
+}
+
+const getTabs: Route = async (request, backend) => {
+  const { filter, format, mode } = readRequest(request, READ_PARAMS);
+  const response = await backend.query('GetAggregates', { filter, mode }, request.signal);
+  return format === 'text' ? text(aggregatesText(response)) : json(aggregatesJson(response));
+};
+
+const getProjections: Route = async (request, backend) => {
+  const { filter, format, mode } = readRequest(request, READ_PARAMS);
+  const response = await backend.query('GetProjections', { filter, mode }, request.signal);
+  return format === 'text' ? text(projectionsText(response)) : json(projectionsJson(response));
+};
+
+const getSuperAggregate: Route = async (request, backend) => {
+  const { filter, format, mode } = readRequest(request, READ_PARAMS);
+  const response = await backend.query('GetSuperAggregate', { filter, mode }, request.signal);
+  if (format === 'text') return text(`${response.body}\n`);
+  return json(JSON.stringify(parseRender(response.body, 'the super-aggregate')));
+};
+
+const listNames: Route = async (request, backend) => {
+  const { filter } = parseQuery(request.search, FILTER_PARAMS);
+  const response = await backend.query('ListNames', { filter }, request.signal);
+  return json(JSON.stringify(response.names));
+};
+
+const listClients: Route = async (request, backend) => {
+  const { filter } = parseQuery(request.search, FILTER_PARAMS);
+  const response = await backend.query('ListClients', { filter }, request.signal);
+  return json(JSON.stringify(response.clientIds));
+};
+
+const listTypes: Route = async (request, backend) => {
+  const { filter } = parseQuery(request.search, FILTER_PARAMS);
+  const response = await backend.query('ListTypes', { filter }, request.signal);
+  return json(typesJson(response));
+};
+
+const deleteTabs: Route = async (request, backend) => {
+  const { filter } = parseQuery(request.search, FILTER_PARAMS);
+  if (filter.names.length === 0) {
+    throw new InvalidArgumentError(
+      'NAME_REQUIRED',
+      'DELETE /v1/tabs needs name=… (exact names, or patterns with re=1); it never deletes everything',
+    );
+  }
+  const response = await backend.query('DeleteTabs', { filter }, request.signal);
+  return json(JSON.stringify({ deleted: response.deleted }));
+};
+
+const getStatus: Route = async (request, backend) => {
+  noParams(request);
+  return json(JSON.stringify(await backend.status(request.signal)));
+};
+
+/** Every path and the methods it takes. */
+export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
+  ['/v1/events', new Map([['POST', postEvents]])],
+  [
+    '/v1/tabs',
+    new Map([
+      ['GET', getTabs],
+      ['DELETE', deleteTabs],
+    ]),
+  ],
+  ['/v1/projections', new Map([['GET', getProjections]])],
+  ['/v1/supertabs', new Map([['GET', getSuperAggregate]])],
+  ['/v1/names', new Map([['GET', listNames]])],
+  ['/v1/clients', new Map([['GET', listClients]])],
+  ['/v1/types', new Map([['GET', listTypes]])],
+  ['/v1/status', new Map([['GET', getStatus]])],
+  ['/post', new Map([['POST', postLines]])],
+]);
+
+/**
+ * Routes one request. Throws what the caller turns into the error body: NOT_FOUND
+ * (UNKNOWN_PATH) for a path that does not exist, 405 for a method the path does not take, and
+ * whatever the route or the backend throws.
+ */
+export function route(
+  request: RestRequest,
+  backend: RestBackend,
+  nowSeconds: number,
+): Promise<RestReply> {
+  const methods = ROUTES.get(request.path);
+  if (methods === undefined) {
+    throw new NotFoundError('UNKNOWN_PATH', `there is no ${request.path}; see docs/rest.md`);
+  }
+  const handler = methods.get(request.method);
+  if (handler === undefined) {
+    throw methodNotAllowed(request.method, request.path, [...methods.keys()]);
+  }
+  return handler(request, backend, nowSeconds);
+}
