@@ -51,7 +51,11 @@ export type { QueryClient, QueryHandlers } from './generated/taba/internal/v1/Qu
 export type { TabDelta } from './generated/taba/internal/v1/TabDelta.js';
 export type { EventBatch, EventBatch__Output } from './generated/taba/v1/EventBatch.js';
 export type { InstanceStatus, InstanceStatus__Output } from './generated/taba/v1/InstanceStatus.js';
-export type { PostEventsResponse } from './generated/taba/v1/PostEventsResponse.js';
+export type {
+  PostEventsResponse,
+  PostEventsResponse__Output,
+} from './generated/taba/v1/PostEventsResponse.js';
+export type { RejectCode__Output } from './generated/taba/v1/RejectCode.js';
 export type { Rejection } from './generated/taba/v1/Rejection.js';
 export type { StatusRequest__Output } from './generated/taba/v1/StatusRequest.js';
 export type { StatusResponse, StatusResponse__Output } from './generated/taba/v1/StatusResponse.js';

@@ -1,5 +1,18 @@
-import type { Env, ServiceBaseConfig } from '@taba/common';
-import { loadServiceBaseConfig } from '@taba/common';
+import type {
+  ClusterConfig,
+  Env,
+  EventLimits,
+  HandlerSettings,
+  ServiceBaseConfig,
+} from '@taba/common';
+import {
+  DEFAULT_EVENT_LIMITS,
+  DEFAULT_HANDLER_SETTINGS,
+  loadClusterConfig,
+  loadServiceBaseConfig,
+  readInteger,
+  readList,
+} from '@taba/common';
 
 /** The ingest service's configuration, read once from the environment at start-up and frozen. */
 export interface IngestConfig {
@@ -9,9 +22,93 @@ export interface IngestConfig {
    * @default gRPC on '127.0.0.1:8310', log level 'info', 5000 ms grace, 64 MiB messages
    */
   readonly base: ServiceBaseConfig;
+  /** TABA_PARTITIONS, TABA_REDIS_SHARDS, TABA_REDIS_COMMAND_TIMEOUT_MS. */
+  readonly cluster: ClusterConfig;
+  /** TABA_AGGREGATOR_ADDRESSES: the aggregators (static discovery). @default ['127.0.0.1:8320'] */
+  readonly aggregatorAddresses: readonly string[];
+  /** TABA_MAX_BATCH_EVENTS: a larger batch is refused (RESOURCE_EXHAUSTED). @default 100000 */
+  readonly maxBatchEvents: number;
+  /** TABA_MAX_LISTED_REJECTIONS: rejections listed in an answer (all are counted). @default 1000 */
+  readonly maxListedRejections: number;
+  /** TABA_COMMIT_DEADLINE_MS: deadline of each Commit call to an aggregator. @default 10000 */
+  readonly commitDeadlineMs: number;
+  /** TABA_COMMIT_ATTEMPTS: attempts per Commit before the batch fails with UNAVAILABLE. @default 3 */
+  readonly commitAttempts: number;
+  /** TABA_TYPE_CACHE_MS: how long a Tab's stored type is trusted without asking Redis. @default 5000 */
+  readonly typeCacheMs: number;
+  /**
+   * Event limits: TABA_MAX_NAME_LENGTH (256), TABA_MAX_CLIENT_ID_LENGTH (256),
+   * TABA_MAX_STRING_LENGTH (1024), TABA_LATE_SECONDS (86400), TABA_FUTURE_SKEW_SECONDS (300),
+   * TABA_MAX_HISTOGRAM_BOUNDS (128).
+   */
+  readonly limits: EventLimits;
+  /** TABA_GAUGE_TTL_SECONDS (172800), TABA_BUFFER_CAPACITY (1000). */
+  readonly handlerSettings: HandlerSettings;
 }
 
 /** Reads the ingest service's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): IngestConfig {
-  return Object.freeze({ base: loadServiceBaseConfig(env, 'ingest') });
+  const limits = DEFAULT_EVENT_LIMITS;
+  return Object.freeze({
+    base: loadServiceBaseConfig(env, 'ingest'),
+    cluster: loadClusterConfig(env),
+    aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES', ['127.0.0.1:8320']),
+    maxBatchEvents: readInteger(env, 'TABA_MAX_BATCH_EVENTS', 100_000, { min: 1, max: 10_000_000 }),
+    maxListedRejections: readInteger(env, 'TABA_MAX_LISTED_REJECTIONS', 1000, {
+      min: 0,
+      max: 1_000_000,
+    }),
+    commitDeadlineMs: readInteger(env, 'TABA_COMMIT_DEADLINE_MS', 10_000, {
+      min: 10,
+      max: 600_000,
+    }),
+    commitAttempts: readInteger(env, 'TABA_COMMIT_ATTEMPTS', 3, { min: 1, max: 100 }),
+    typeCacheMs: readInteger(env, 'TABA_TYPE_CACHE_MS', 5000, { min: 0, max: 3_600_000 }),
+    limits: Object.freeze({
+      maxNameLength: readInteger(env, 'TABA_MAX_NAME_LENGTH', limits.maxNameLength, {
+        min: 1,
+        max: 1024,
+      }),
+      maxClientIdLength: readInteger(env, 'TABA_MAX_CLIENT_ID_LENGTH', limits.maxClientIdLength, {
+        min: 1,
+        max: 1024,
+      }),
+      maxStringLength: readInteger(env, 'TABA_MAX_STRING_LENGTH', limits.maxStringLength, {
+        min: 1,
+        max: 1_000_000,
+      }),
+      lateSeconds: readInteger(env, 'TABA_LATE_SECONDS', limits.lateSeconds, {
+        min: 1,
+        max: 10 * 365 * 86_400,
+      }),
+      futureSkewSeconds: readInteger(env, 'TABA_FUTURE_SKEW_SECONDS', limits.futureSkewSeconds, {
+        min: 0,
+        max: 86_400,
+      }),
+      maxHistogramBounds: readInteger(env, 'TABA_MAX_HISTOGRAM_BOUNDS', limits.maxHistogramBounds, {
+        min: 1,
+        max: 10_000,
+      }),
+    }),
+    handlerSettings: Object.freeze({
+      gaugeTtlSeconds: readInteger(
+        env,
+        'TABA_GAUGE_TTL_SECONDS',
+        DEFAULT_HANDLER_SETTINGS.gaugeTtlSeconds,
+        {
+          min: 1,
+          max: 10 * 365 * 86_400,
+        },
+      ),
+      bufferCapacity: readInteger(
+        env,
+        'TABA_BUFFER_CAPACITY',
+        DEFAULT_HANDLER_SETTINGS.bufferCapacity,
+        {
+          min: 1,
+          max: 100_000,
+        },
+      ),
+    }),
+  });
 }

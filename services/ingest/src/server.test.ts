@@ -15,17 +15,23 @@ import {
   stopWhileWatchingHealth,
   useCleanup,
 } from '../../../test/support/in-process-service.js';
+import { useRedisServer } from '../../../test/support/redis-server.js';
 import { loadConfig } from './config.js';
 import { createIngestService, INGEST_GRPC_SERVICE } from './server.js';
 
 const onCleanup = useCleanup();
 
+const redis = useRedisServer();
+
 async function startIngest() {
-  const service = await startInProcess({
-    service: 'ingest',
-    loadConfig,
-    build: createIngestService,
-  });
+  const service = await startInProcess(
+    {
+      service: 'ingest',
+      loadConfig,
+      build: createIngestService,
+    },
+    { TABA_REDIS_SHARDS: redis().url },
+  );
   onCleanup(() => service.running.stop());
   return service.running;
 }
@@ -70,20 +76,6 @@ describe('ingest server', () => {
     });
     expect(self.startedAt).toBeGreaterThanOrEqual(Math.floor(before));
     expect(self.startedAt).toBeLessThanOrEqual(Date.now() / 1000);
-  });
-
-  it('answers UNIMPLEMENTED for methods not built yet', async () => {
-    const running = await startIngest();
-    const client = ingestClient(running.address);
-
-    const error = await grpcErrorOf(
-      unary(callback => client.ingest({ clientId: 'c1' }, { deadline: deadlineIn() }, callback)),
-    );
-    expect(error.code).toBe(status.UNIMPLEMENTED);
-    expect(error.details).toContain('Ingest');
-
-    // The server is still healthy afterwards.
-    expect(await healthClient(running.address).check('')).toBe('SERVING');
   });
 
   it('turns NOT_SERVING first on stop(), then refuses connections', async () => {

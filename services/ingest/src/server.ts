@@ -1,22 +1,116 @@
-import type { BuiltService, IngestHandlers, ServiceBuildContext } from '@taba/common';
-import { describeInstance, loadTabaProtos } from '@taba/common';
+import type {
+  BuiltService,
+  Clock,
+  Discovery,
+  IngestHandlers,
+  ServiceBuildContext,
+} from '@taba/common';
+import {
+  createHandlerRegistry,
+  describeInstance,
+  grpcChannelOptions,
+  loadTabaProtos,
+  RedisShards,
+  StaticDiscovery,
+  systemClock,
+  toGrpcStatus,
+} from '@taba/common';
+import { AggregatorRouter } from './aggregator-router.js';
 import type { IngestConfig } from './config.js';
+import { IngestPipeline } from './ingest-pipeline.js';
+import { IngestStats } from './ingest-stats.js';
+import { TypeCache } from './type-cache.js';
 
 /** The gRPC service the ingest service serves: validates batches and folds them into per-partition Deltas. */
 export const INGEST_GRPC_SERVICE = 'taba.internal.v1.Ingest';
 
+export interface IngestDependencies {
+  /** @default static discovery of config.aggregatorAddresses */
+  readonly discovery?: Discovery;
+  /** @default connections to config.cluster.redisShards */
+  readonly shards?: RedisShards;
+  /** @default the system clock */
+  readonly clock?: Clock;
+}
+
 /**
- * Adds `taba.internal.v1.Ingest` to the server; used as the `build` callback of `startService`.
- * Only GetStatus is implemented yet: grpc-js answers every method missing from the
- * handlers with UNIMPLEMENTED on its own.
+ * Adds `taba.internal.v1.Ingest` to the server; used as the `build` callback of
+ * `startService`. The batch arrives as bytes and is decoded by the columnar reader.
  */
-export function createIngestService(config: IngestConfig, deps: ServiceBuildContext): BuiltService {
+export function createIngestService(
+  config: IngestConfig,
+  context: ServiceBuildContext,
+  deps: IngestDependencies = {},
+): BuiltService {
   const startedAtSeconds = Date.now() / 1000;
-  const handlers: Pick<IngestHandlers, 'GetStatus'> = {
+  const clock = deps.clock ?? systemClock;
+  const discovery =
+    deps.discovery ?? new StaticDiscovery({ aggregator: config.aggregatorAddresses });
+  const shards =
+    deps.shards ??
+    new RedisShards(config.cluster.redisShards, {
+      partitionCount: config.cluster.partitionCount,
+      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
+      onError: (url, error) =>
+        context.logger.warn({ shard: url, err: error }, 'redis connection error'),
+    });
+  const registry = createHandlerRegistry({ clock, settings: config.handlerSettings });
+  const types = new TypeCache(shards, config.cluster.partitionCount, config.typeCacheMs);
+  const router = new AggregatorRouter(discovery, {
+    partitionCount: config.cluster.partitionCount,
+    deadlineMs: config.commitDeadlineMs,
+    attempts: config.commitAttempts,
+    channelOptions: grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+  });
+  const stats = new IngestStats();
+  const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);
+
+  const handlers: Pick<IngestHandlers, 'Ingest' | 'GetStatus'> = {
+    Ingest: (call, callback) => {
+      // The method is registered with a pass-through deserializer: the request is the raw bytes.
+      pipeline.ingest(call.request as unknown as Uint8Array).then(
+        response => callback(null, response),
+        (error: unknown) => {
+          stats.batchesFailed += 1;
+          const status = toGrpcStatus(error);
+          if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
+          callback(status);
+        },
+      );
+    },
     GetStatus: (_call, callback) => {
-      callback(null, describeInstance(config.base, deps.address(), startedAtSeconds));
+      callback(
+        null,
+        describeInstance(
+          config.base,
+          context.address(),
+          startedAtSeconds,
+          stats.metrics({
+            'ingest.commit_retries': router.retries,
+            'ingest.type_cache_hits': types.hits,
+            'ingest.type_cache_misses': types.misses,
+          }),
+          {
+            ...discovery.describe(),
+            ...router.describe(),
+            partitions: String(config.cluster.partitionCount),
+          },
+        ),
+      );
     },
   };
-  deps.server.addService(loadTabaProtos().taba.internal.v1.Ingest.service, handlers);
-  return { serviceNames: [INGEST_GRPC_SERVICE] };
+  const definition = loadTabaProtos().taba.internal.v1.Ingest.service;
+  const passThrough = {
+    ...definition,
+    Ingest: { ...definition.Ingest, requestDeserialize: (bytes: Buffer) => bytes },
+  };
+  context.server.addService(passThrough, handlers);
+  return {
+    serviceNames: [INGEST_GRPC_SERVICE],
+    close: async () => {
+      router.close();
+      await discovery.close();
+      if (!deps.shards) await shards.close();
+    },
+  };
 }

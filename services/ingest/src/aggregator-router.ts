@@ -1,0 +1,149 @@
+import type { ChannelOptions } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
+import type {
+  AggregatorClient,
+  CommitResponse__Output,
+  Discovery,
+  PartitionPart,
+  PartResult__Output,
+  TabaError,
+} from '@taba/common';
+import {
+  fromGrpcError,
+  loadTabaProtos,
+  PartitionAssignment,
+  UnavailableError,
+  unaryCall,
+} from '@taba/common';
+
+const RETRYABLE = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+
+export interface RouterOptions {
+  readonly partitionCount: number;
+  readonly deadlineMs: number;
+  readonly attempts: number;
+  readonly channelOptions: ChannelOptions;
+  /** Pause before a retry, ms (doubles per attempt). @default 50 */
+  readonly retryPauseMs?: number;
+}
+
+interface Member {
+  readonly id: string;
+  readonly address: string;
+  readonly client: AggregatorClient;
+}
+
+/**
+ * Sends each partition's part to the aggregator that owns it: rendezvous hashing with
+ * bounded loads over the aggregators discovery reports. A part whose owner fails is
+ * retried, against the owner of the moment; the high-water marks make a repeat harmless.
+ */
+export class AggregatorRouter {
+  private members = new Map<string, Member>();
+  private assignment: PartitionAssignment | undefined;
+  private readonly unwatch: () => void;
+  retries = 0;
+
+  constructor(
+    discovery: Discovery,
+    private readonly options: RouterOptions,
+  ) {
+    this.unwatch = discovery.watch('aggregator', instances => this.update(instances));
+  }
+
+  private update(instances: readonly { id: string; address: string }[]): void {
+    const Client = loadTabaProtos().taba.internal.v1.Aggregator;
+    const next = new Map<string, Member>();
+    for (const instance of instances) {
+      const current = this.members.get(instance.id);
+      if (current && current.address === instance.address) {
+        next.set(instance.id, current);
+      } else {
+        const client = new Client(
+          instance.address,
+          credentials.createInsecure(),
+          this.options.channelOptions,
+        );
+        next.set(instance.id, { ...instance, client });
+      }
+    }
+    for (const [id, member] of this.members) {
+      if (next.get(id) !== member) member.client.close();
+    }
+    this.members = next;
+    this.assignment =
+      next.size > 0
+        ? new PartitionAssignment([...next.keys()], this.options.partitionCount)
+        : undefined;
+  }
+
+  /** The aggregator that owns a partition now. */
+  ownerOf(partition: number): Member {
+    const owner = this.assignment
+      ? this.members.get(this.assignment.ownerOf(partition))
+      : undefined;
+    if (!owner) throw new UnavailableError('NO_AGGREGATOR', 'no aggregator is available');
+    return owner;
+  }
+
+  /** Commits every part; resolves each part's result by partition, or fails the whole batch. */
+  async commit(parts: readonly PartitionPart[]): Promise<Map<number, PartResult__Output>> {
+    const results = new Map<number, PartResult__Output>();
+    let pending = [...parts];
+    let pause = this.options.retryPauseMs ?? 50;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const byOwner = new Map<Member, PartitionPart[]>();
+      for (const part of pending) {
+        const owner = this.ownerOf(part.partition ?? 0);
+        const list = byOwner.get(owner) ?? [];
+        list.push(part);
+        byOwner.set(owner, list);
+      }
+      const failed: PartitionPart[] = [];
+      let lastError: TabaError | undefined;
+      await Promise.all(
+        [...byOwner].map(async ([owner, ownParts]) => {
+          try {
+            const response = await unaryCall<{ parts: PartitionPart[] }, CommitResponse__Output>(
+              (request, metadata, options, callback) =>
+                owner.client.commit(request, metadata, options, callback),
+              { parts: ownParts },
+              { deadlineMs: this.options.deadlineMs },
+            );
+            for (const result of response.results) results.set(result.partition, result);
+          } catch (error) {
+            const tabaError = fromGrpcError(error);
+            if (!RETRYABLE.has(tabaError.kind)) throw tabaError;
+            lastError = tabaError;
+            failed.push(...ownParts);
+          }
+        }),
+      );
+      if (failed.length === 0) break;
+      if (attempt >= this.options.attempts) {
+        throw new UnavailableError(
+          'COMMIT_FAILED',
+          `committing to the aggregators failed after ${attempt} attempts: ${lastError?.message ?? 'unavailable'}`,
+          { cause: lastError },
+        );
+      }
+      this.retries += failed.length;
+      await new Promise(resolve => setTimeout(resolve, pause));
+      pause *= 2;
+      pending = failed;
+    }
+    return results;
+  }
+
+  describe(): Record<string, string> {
+    return {
+      'aggregators.seen': [...this.members.values()].map(member => member.address).join(','),
+    };
+  }
+
+  close(): void {
+    this.unwatch();
+    for (const member of this.members.values()) member.client.close();
+    this.members.clear();
+  }
+}

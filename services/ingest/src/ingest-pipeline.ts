@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  Clock,
+  HandlerRegistry,
+  PartitionPart,
+  PartResult__Output,
+  PostEventsResponse,
+  RejectCode__Output,
+} from '@taba/common';
+import {
+  checkClientId,
+  decodeEventBatch,
+  parseTypeSpec,
+  ResourceExhaustedError,
+} from '@taba/common';
+import type { AggregatorRouter } from './aggregator-router.js';
+import type { BatchRejection } from './batch-folding.js';
+import { foldBatch } from './batch-folding.js';
+import { ClientTurns } from './client-turns.js';
+import type { IngestConfig } from './config.js';
+import type { IngestStats } from './ingest-stats.js';
+import type { TypeCache } from './type-cache.js';
+
+/**
+ * What the Ingest RPC does with a batch: decode, check, resolve types, fold into one
+ * Delta per Tab, commit every partition's part through its aggregator, and answer with
+ * what was applied and why anything was not.
+ */
+export class IngestPipeline {
+  private readonly turns = new ClientTurns();
+
+  constructor(
+    private readonly config: IngestConfig,
+    private readonly registry: HandlerRegistry,
+    private readonly types: TypeCache,
+    private readonly router: AggregatorRouter,
+    private readonly clock: Clock,
+    private readonly stats: IngestStats,
+  ) {}
+
+  async ingest(bytes: Uint8Array): Promise<PostEventsResponse> {
+    const batch = decodeEventBatch(bytes);
+    checkClientId(batch.clientId, this.config.limits);
+    let eventCount = 0;
+    for (const tab of batch.tabs)
+      eventCount += tab.strings.length > 0 ? tab.strings.length : tab.values.length;
+    if (eventCount > this.config.maxBatchEvents) {
+      throw new ResourceExhaustedError(
+        'BATCH_TOO_LARGE',
+        `the batch has ${eventCount} events; the limit is ${this.config.maxBatchEvents} (TABA_MAX_BATCH_EVENTS)`,
+      );
+    }
+    this.stats.batches += 1;
+    this.stats.eventsReceived += eventCount;
+    return this.turns.run(batch.clientId, async () => {
+      const stored = await this.types.lookup(batch.tabs.map(tab => tab.name));
+      const folded = foldBatch(batch, {
+        registry: this.registry,
+        limits: this.config.limits,
+        partitionCount: this.config.cluster.partitionCount,
+        now: this.clock.nowSeconds(),
+        storedSpec: name => stored.get(name),
+        bufferCapacity: this.config.handlerSettings.bufferCapacity,
+        uniqPrefix: batch.seq > 0 ? String(batch.seq) : randomUUID().slice(0, 8),
+      });
+      const parts: PartitionPart[] = [...folded.parts].map(([partition, tabs]) => ({
+        partition,
+        clientId: batch.clientId,
+        seq: batch.seq,
+        tabs: tabs.map(tab => tab.delta),
+      }));
+      const results: Map<number, PartResult__Output> =
+        parts.length > 0 ? await this.router.commit(parts) : new Map();
+
+      const rejections: BatchRejection[] = [...folded.rejections];
+      const columnLengths = batch.tabs.map(tab =>
+        tab.strings.length > 0 ? tab.strings.length : tab.values.length,
+      );
+      let applied = 0;
+      let duplicates = 0;
+      for (const [partition, tabs] of folded.parts) {
+        const result = results.get(partition);
+        if (result?.duplicate) duplicates += 1;
+        const conflicts = new Map((result?.conflicts ?? []).map(c => [c.name, c.storedType]));
+        for (const tab of tabs) {
+          const storedType = conflicts.get(tab.delta.name ?? '');
+          if (storedType === undefined) {
+            applied += tab.indexes.length;
+            continue;
+          }
+          this.types.remember(tab.delta.name ?? '', storedType);
+          const code: RejectCode__Output =
+            parseTypeSpec(storedType).type === tab.delta.type ? 'INVALID_BOUNDS' : 'TYPE_CONFLICT';
+          const reason = `Tab "${tab.delta.name}" is stored as ${storedType}; these events are ${tab.delta.type}`;
+          for (const index of tab.indexes) {
+            rejections.push({ index, ...locate(columnLengths, index), code, reason });
+          }
+        }
+      }
+      rejections.sort((a, b) => a.index - b.index);
+      this.stats.recordOutcome(applied, rejections, duplicates);
+      return {
+        applied,
+        rejectedCount: rejections.length,
+        rejected: rejections.slice(0, this.config.maxListedRejections),
+        duplicate: parts.length > 0 && duplicates === parts.length,
+      };
+    });
+  }
+}
+
+/** The column and the event inside it of a batch position. */
+function locate(columnLengths: readonly number[], index: number): { tab: number; event: number } {
+  let start = 0;
+  for (let tab = 0; tab < columnLengths.length; tab += 1) {
+    const length = columnLengths[tab] ?? 0;
+    if (index < start + length) return { tab, event: index - start };
+    start += length;
+  }
+  return { tab: columnLengths.length, event: 0 };
+}

@@ -1,0 +1,36 @@
+import type { BatchRejection } from './batch-folding.js';
+
+/** Counters the ingest service reports in GetStatus: every refused event is counted by reason. */
+export class IngestStats {
+  batches = 0;
+  batchesFailed = 0;
+  eventsReceived = 0;
+  eventsApplied = 0;
+  duplicateParts = 0;
+  private readonly rejected = new Map<string, number>();
+
+  recordOutcome(
+    applied: number,
+    rejections: readonly BatchRejection[],
+    duplicateParts: number,
+  ): void {
+    this.eventsApplied += applied;
+    this.duplicateParts += duplicateParts;
+    for (const rejection of rejections) {
+      this.rejected.set(rejection.code, (this.rejected.get(rejection.code) ?? 0) + 1);
+    }
+  }
+
+  metrics(extra: Record<string, number>): Record<string, number> {
+    const metrics: Record<string, number> = {
+      'ingest.batches': this.batches,
+      'ingest.batches_failed': this.batchesFailed,
+      'ingest.events_received': this.eventsReceived,
+      'ingest.events_applied': this.eventsApplied,
+      'ingest.parts_duplicate': this.duplicateParts,
+      ...extra,
+    };
+    for (const [code, count] of this.rejected) metrics[`ingest.events_rejected.${code}`] = count;
+    return metrics;
+  }
+}
