@@ -184,6 +184,8 @@ export type {
 export { installProcessHandlers, startService } from './service/run-service.js';
 export type { ShutdownErrorReporter, ShutdownStep } from './service/shutdown.js';
 export { Shutdown } from './service/shutdown.js';
+export type { PrunableField } from './storage/prunable.js';
+export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export {
   ALL_CLIENTS,
   KEY_PREFIX,

@@ -1,5 +1,5 @@
 import type { ClusterConfig, Env, ServiceBaseConfig } from '@taba/common';
-import { loadClusterConfig, loadServiceBaseConfig, readInteger } from '@taba/common';
+import { loadClusterConfig, loadServiceBaseConfig, readInteger, readList } from '@taba/common';
 
 /** The aggregator service's configuration, read once from the environment at start-up and frozen. */
 export interface AggregatorConfig {
@@ -19,6 +19,16 @@ export interface AggregatorConfig {
   readonly waitReplicas: number;
   /** TABA_WAIT_TIMEOUT_MS: how long WAIT may take; short of replicas, the commit fails (and is retried). @default 1000 */
   readonly waitTimeoutMs: number;
+  /** TABA_PRUNE_INTERVAL_MS: how often owned partitions are pruned; 0 turns pruning off. @default 60000 */
+  readonly pruneIntervalMs: number;
+  /** TABA_IDLE_CLIENT_SECONDS: high-water marks of clients idle this long are dropped. @default 86400 */
+  readonly idleClientSeconds: number;
+  /**
+   * TABA_AGGREGATOR_ADDRESSES: every aggregator (static discovery), to tell which partitions
+   * this one owns and prunes. Unset, or without this instance's address: it prunes them all.
+   * @default []
+   */
+  readonly aggregatorAddresses: readonly string[];
 }
 
 /** Reads the aggregator service's configuration; throws ConfigError naming the first bad variable. */
@@ -33,5 +43,14 @@ export function loadConfig(env: Env): AggregatorConfig {
     }),
     waitReplicas: readInteger(env, 'TABA_WAIT_REPLICAS', 0, { min: 0, max: 16 }),
     waitTimeoutMs: readInteger(env, 'TABA_WAIT_TIMEOUT_MS', 1000, { min: 1, max: 60_000 }),
+    pruneIntervalMs: readInteger(env, 'TABA_PRUNE_INTERVAL_MS', 60_000, {
+      min: 0,
+      max: 86_400_000,
+    }),
+    idleClientSeconds: readInteger(env, 'TABA_IDLE_CLIENT_SECONDS', 86_400, {
+      min: 1,
+      max: 365 * 86_400,
+    }),
+    aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES'),
   });
 }

@@ -1,9 +1,18 @@
-import type { AggregatorHandlers, BuiltService, ServiceBuildContext } from '@taba/common';
+import type {
+  AggregatorHandlers,
+  BuiltService,
+  Clock,
+  Discovery,
+  ServiceBuildContext,
+} from '@taba/common';
 import {
   describeInstance,
   isTabaError,
   loadTabaProtos,
+  PartitionAssignment,
   RedisShards,
+  StaticDiscovery,
+  systemClock,
   toGrpcStatus,
   UnavailableError,
 } from '@taba/common';
@@ -11,6 +20,7 @@ import { toCommitParts, toCommitResponse } from './commit-request.js';
 import { CommitStats } from './commit-stats.js';
 import type { AggregatorConfig } from './config.js';
 import { GroupCommitter } from './group-commit.js';
+import { Pruner } from './pruner.js';
 import { defineCommitScript, runCommit } from './redis/commit-script.js';
 
 /** The gRPC service the aggregator service serves: commits Deltas of the partitions it owns. */
@@ -19,6 +29,22 @@ export const AGGREGATOR_GRPC_SERVICE = 'taba.internal.v1.Aggregator';
 export interface AggregatorDependencies {
   /** @default connections to config.cluster.redisShards */
   readonly shards?: RedisShards;
+  /** @default static discovery of config.aggregatorAddresses */
+  readonly discovery?: Discovery;
+  /** @default the system clock */
+  readonly clock?: Clock;
+}
+
+/** The partitions this instance owns: rendezvous over the aggregators it sees, or all of them. */
+function ownedPartitions(
+  members: readonly string[],
+  self: string,
+  partitionCount: number,
+): number[] {
+  const all = Array.from({ length: partitionCount }, (_, p) => p);
+  if (!members.includes(self)) return all;
+  const assignment = new PartitionAssignment(members, partitionCount);
+  return all.filter(p => assignment.ownerOf(p) === self);
 }
 
 /**
@@ -42,6 +68,22 @@ export function createAggregatorService(
     });
   for (const [, redis] of shards.all()) defineCommitScript(redis);
   const stats = new CommitStats();
+  const discovery =
+    deps.discovery ?? new StaticDiscovery({ aggregator: config.aggregatorAddresses });
+  let members: string[] = [];
+  const unwatch = discovery.watch('aggregator', instances => {
+    members = instances.map(instance => instance.id);
+  });
+  const pruner = new Pruner(
+    shards,
+    deps.clock ?? systemClock,
+    {
+      idleClientSeconds: config.idleClientSeconds,
+      partitions: () => ownedPartitions(members, context.address(), config.cluster.partitionCount),
+    },
+    context.logger,
+  );
+  pruner.start(config.pruneIntervalMs);
 
   const committer = new GroupCommitter(
     async (shard, parts) => {
@@ -101,10 +143,23 @@ export function createAggregatorService(
     GetStatus: (_call, callback) => {
       callback(
         null,
-        describeInstance(config.base, context.address(), startedAtSeconds, stats.metrics(), {
-          'redis.shards': shards.urls.join(','),
-          partitions: String(config.cluster.partitionCount),
-        }),
+        describeInstance(
+          config.base,
+          context.address(),
+          startedAtSeconds,
+          {
+            ...stats.metrics(),
+            'prune.runs': pruner.runs,
+            'prune.failures': pruner.failures,
+            'prune.deleted': pruner.totals.deleted,
+            'prune.marks_forgotten': pruner.totals.forgottenMarks,
+          },
+          {
+            ...discovery.describe(),
+            'redis.shards': shards.urls.join(','),
+            partitions: String(config.cluster.partitionCount),
+          },
+        ),
       );
     },
   };
@@ -113,6 +168,9 @@ export function createAggregatorService(
     serviceNames: [AGGREGATOR_GRPC_SERVICE],
     close: async () => {
       committer.flush();
+      unwatch();
+      await pruner.stop();
+      await discovery.close();
       if (!deps.shards) await shards.close();
     },
   };

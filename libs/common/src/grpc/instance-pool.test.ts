@@ -176,22 +176,25 @@ describe('InstancePool', () => {
 
     listener([a, b]);
     const [clientA, clientB] = pool.members().map(member => member.client);
-    let closedA = false;
-    let closedB = false;
-    const closeA = clientA?.close.bind(clientA);
-    const closeB = clientB?.close.bind(clientB);
-    if (clientA) clientA.close = () => ((closedA = true), closeA?.());
-    if (clientB) clientB.close = () => ((closedB = true), closeB?.());
+    const closed = new Set<unknown>();
+    for (const client of [clientA, clientB]) {
+      if (client === undefined) continue;
+      const close = client.close.bind(client);
+      client.close = () => {
+        closed.add(client);
+        close();
+      };
+    }
 
     listener([b, { id: 'c', address: '127.0.0.1:3' }]);
     expect(pool.members().map(member => member.instance.id)).toEqual(['b', 'c']);
     expect(pool.members()[0]?.client).toBe(clientB);
-    expect(closedA).toBe(true);
-    expect(closedB).toBe(false);
+    expect(closed.has(clientA)).toBe(true);
+    expect(closed.has(clientB)).toBe(false);
 
     // Same id, new address: a new client.
     listener([{ id: 'b', address: '127.0.0.1:4' }]);
-    expect(closedB).toBe(true);
+    expect(closed.has(clientB)).toBe(true);
     expect(pool.size).toBe(1);
 
     pool.close();

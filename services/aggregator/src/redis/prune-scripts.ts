@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import type { Redis, Result } from 'ioredis';
+
+// NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
+const PRUNE_SOURCE = readFileSync(new URL('./lua/prune.lua', import.meta.url), 'utf8');
+const FORGET_IDLE_SOURCE = readFileSync(new URL('./lua/forget-idle.lua', import.meta.url), 'utf8');
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    tabaPruneV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    tabaForgetIdleV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+  }
+}
+
+/** Registers the pruning scripts on a connection. */
+export function definePruneScripts(redis: Redis): void {
+  const commands = redis as unknown as Record<string, unknown>;
+  if (typeof commands.tabaPruneV1 !== 'function') {
+    redis.defineCommand('tabaPruneV1', { lua: PRUNE_SOURCE });
+  }
+  if (typeof commands.tabaForgetIdleV1 !== 'function') {
+    redis.defineCommand('tabaForgetIdleV1', { lua: FORGET_IDLE_SOURCE });
+  }
+}
