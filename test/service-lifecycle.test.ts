@@ -103,6 +103,7 @@ describe.concurrent.each(CASES)('$service as a child process', testCase => {
         TABA_LOG_LEVEL: 'info',
         TABA_SHUTDOWN_GRACE_MS: String(GRACE_MS),
         TABA_REDIS_SHARDS: redis().url,
+        TABA_REST_ADDRESS: '127.0.0.1:0',
       },
     });
 
@@ -136,7 +137,7 @@ describe.concurrent.each(CASES)('$service as a child process', testCase => {
   it(`exits 2 with one stderr line naming ${invalid[0]} when it is invalid`, async () => {
     const [variable, value] = invalid;
     const child = await spawnServiceProcess({ service, env: { [variable]: value } });
-    const exit = await child.waitForExit(10_000);
+    const exit = await child.waitForExit(30_000);
 
     expect(exit, `${child.stdout()}${child.stderr()}`).toEqual({ code: 2, signal: null });
     const lines = child.stderr().trimEnd().split('\n');

@@ -37,6 +37,8 @@ export interface ServiceProcessOptions {
    * itself are not passed on.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /** Listen on this port (e.g. to restart an instance at the address peers know). @default a free port */
+  readonly port?: number;
 }
 
 export interface ServiceProcess {
@@ -96,7 +98,7 @@ function parseLogLines(text: string): LogLine[] {
 /** Spawns `services/<service>/src/main.ts` as a child process; does not wait for it. */
 export async function spawnServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const { service } = options;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const address = `${LOOPBACK}:${port}`;
   const main = join(REPO_ROOT, 'services', service, 'src', 'main.ts');
   const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, main], {

@@ -1,5 +1,6 @@
+import type { ServerReadableStream, ServerUnaryCall } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import type { GrpcErrorStatus } from '@taba/common';
+import type { GrpcErrorStatus, Logger } from '@taba/common';
 import { fromGrpcError, isGrpcServiceError, isTabaError, toGrpcStatus } from '@taba/common';
 
 /**
@@ -31,4 +32,19 @@ export function toCallStatus(error: unknown): GrpcErrorStatus {
     return { ...mapped, code: status.UNIMPLEMENTED };
   }
   return mapped;
+}
+
+/** Aborts when the caller cancels its call (or it runs past its deadline). */
+export function cancellationOf(
+  call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>,
+): AbortSignal {
+  const controller = new AbortController();
+  if (call.cancelled) controller.abort();
+  else call.once('cancelled', () => controller.abort());
+  return controller.signal;
+}
+
+/** Logs what is not a domain error or a downstream status (a bug) before it becomes INTERNAL. */
+export function logUnexpected(logger: Logger, method: string, error: unknown): void {
+  if (isUnexpectedError(error)) logger.error({ err: error, method }, 'gateway call failed');
 }

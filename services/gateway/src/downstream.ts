@@ -154,8 +154,7 @@ export class Downstream {
   postBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
     const method = this.protos.Ingest.service.Ingest;
     return this.ingest.call(
-      client =>
-        invoke(client, method.path, identity, method.responseDeserialize, batch, context),
+      client => invoke(client, method.path, identity, method.responseDeserialize, batch, context),
       context,
     );
   }
@@ -207,16 +206,20 @@ export class Downstream {
       { pool: this.aggregator, method: this.protos.Aggregator.service.GetStatus },
     ];
     const calls = targets.flatMap(({ pool, method }) =>
-      pool.members().map(({ instance, client }) =>
-        invoke<object, InstanceStatus__Output | InstanceStatus>(
-          client,
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          {},
-          { deadline },
-        ).catch((error: unknown) => unreachable(pool.service, instance.id, instance.address, error)),
-      ),
+      pool
+        .members()
+        .map(({ instance, client }) =>
+          invoke<object, InstanceStatus__Output | InstanceStatus>(
+            client,
+            method.path,
+            method.requestSerialize,
+            method.responseDeserialize,
+            {},
+            { deadline },
+          ).catch((error: unknown) =>
+            unreachable(pool.service, instance.id, instance.address, error),
+          ),
+        ),
     );
     return Promise.all(calls);
   }

@@ -1,11 +1,6 @@
-import type {
-  handleClientStreamingCall,
-  handleUnaryCall,
-  ServerReadableStream,
-  ServerUnaryCall,
-} from '@grpc/grpc-js';
+import type { handleClientStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
-import { isUnexpectedError, toCallStatus } from './call-status.js';
+import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, StreamEventsResponse } from './contract.js';
 import type { Downstream } from './downstream.js';
 import { StreamSummary } from './stream-summary.js';
@@ -14,19 +9,6 @@ export interface PostHandlersOptions {
   readonly downstream: Downstream;
   readonly maxListedRejections: number;
   readonly logger: Logger;
-}
-
-/** Aborts when the caller cancels its call (or it runs past its deadline). */
-export function cancellationOf(call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>): AbortSignal {
-  const controller = new AbortController();
-  if (call.cancelled) controller.abort();
-  else call.once('cancelled', () => controller.abort());
-  return controller.signal;
-}
-
-/** Logs what is not a domain error or a downstream status (a bug) before it becomes INTERNAL. */
-export function logUnexpected(logger: Logger, method: string, error: unknown): void {
-  if (isUnexpectedError(error)) logger.error({ err: error, method }, 'gateway call failed');
 }
 
 /**

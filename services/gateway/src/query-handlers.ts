@@ -1,9 +1,8 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
-import { toCallStatus } from './call-status.js';
+import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { Downstream, QueryMethod } from './downstream.js';
 import { QUERY_METHODS } from './downstream.js';
-import { cancellationOf, logUnexpected } from './post-handlers.js';
 
 export interface QueryHandlersOptions {
   readonly downstream: Downstream;

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { InstanceStatus__Output } from '@taba/common';
-import { ConfigError, TABA_VERSION } from '@taba/common';
+import { REASON_METADATA_KEY, StaticDiscovery, TABA_VERSION } from '@taba/common';
 import { describe, expect, it } from 'vitest';
 import { isAcceptingConnections } from '../../../test/support/free-port.js';
 import { connectTaba, deadlineIn, grpcErrorOf, unary } from '../../../test/support/grpc-client.js';
@@ -10,19 +10,30 @@ import {
   stopWhileWatchingHealth,
   useCleanup,
 } from '../../../test/support/in-process-service.js';
-import { DEFAULT_REST_ADDRESS, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createGatewayService, GATEWAY_GRPC_SERVICE } from './server.js';
 
 const onCleanup = useCleanup();
 
+/** A gateway whose discovery knows no instance: REST on a free port too. */
 async function startGateway() {
-  const service = await startInProcess({
-    service: 'gateway',
-    loadConfig,
-    build: createGatewayService,
-  });
+  let restAddress = '';
+  const service = await startInProcess(
+    {
+      service: 'gateway',
+      loadConfig,
+      build: async (config, context) => {
+        const built = await createGatewayService(config, context, {
+          discovery: new StaticDiscovery({}),
+        });
+        restAddress = built.restAddress;
+        return built;
+      },
+    },
+    { TABA_REST_ADDRESS: '127.0.0.1:0' },
+  );
   onCleanup(() => service.running.stop());
-  return service.running;
+  return Object.assign(service.running, { restAddress });
 }
 
 function healthClient(address: string) {
@@ -69,7 +80,7 @@ describe('gateway server', () => {
     expect(self?.startedAt).toBeLessThanOrEqual(Date.now() / 1000);
   });
 
-  it('answers UNIMPLEMENTED for methods not built yet, unary and streaming', async () => {
+  it('answers UNAVAILABLE (NO_INSTANCE) when discovery knows no instance, unary and streaming', async () => {
     const running = await startGateway();
     const client = gatewayClient(running.address);
 
@@ -78,13 +89,15 @@ describe('gateway server', () => {
         client.postEvents({ clientId: 'c1' }, { deadline: deadlineIn() }, callback),
       ),
     );
-    expect(post.code).toBe(status.UNIMPLEMENTED);
-    expect(post.details).toContain('PostEvents');
+    expect(post.code).toBe(status.UNAVAILABLE);
+    expect(post.metadata.get(REASON_METADATA_KEY)).toEqual(['NO_INSTANCE']);
+    expect(post.details).toContain('ingest');
 
     const query = await grpcErrorOf(
       unary(callback => client.getAggregates({}, { deadline: deadlineIn() }, callback)),
     );
-    expect(query.code).toBe(status.UNIMPLEMENTED);
+    expect(query.code).toBe(status.UNAVAILABLE);
+    expect(query.details).toContain('query');
 
     const stream = await grpcErrorOf(
       unary(callback => {
@@ -93,34 +106,22 @@ describe('gateway server', () => {
         call.end();
       }),
     );
-    expect(stream.code).toBe(status.UNIMPLEMENTED);
+    expect(stream.code).toBe(status.UNAVAILABLE);
 
     // The server is still healthy afterwards.
     expect(await healthClient(running.address).check('')).toBe('SERVING');
   });
 
-  it('turns NOT_SERVING first on stop(), then refuses connections', async () => {
+  it('turns NOT_SERVING first on stop(), then refuses connections, gRPC and REST', async () => {
     const running = await startGateway();
+
+    const restPort = Number(running.restAddress.split(':')[1]);
+    expect(await isAcceptingConnections(restPort)).toBe(true);
 
     expect(await stopWhileWatchingHealth(running)).toEqual(['SERVING', 'NOT_SERVING']);
     expect(await isAcceptingConnections(running.port)).toBe(false);
+    expect(await isAcceptingConnections(restPort)).toBe(false);
     const afterStop = await grpcErrorOf(healthClient(running.address).check(''));
     expect(afterStop.code).toBe(status.UNAVAILABLE);
-  });
-});
-
-describe('gateway loadConfig', () => {
-  it('reads the base config and defaults the REST address', () => {
-    const config = loadConfig({});
-    expect(config.base.service).toBe('gateway');
-    expect(config.base.grpcAddress).toBe('127.0.0.1:8301');
-    expect(config.restAddress).toBe(DEFAULT_REST_ADDRESS);
-    expect(Object.isFrozen(config)).toBe(true);
-  });
-
-  it('reads TABA_REST_ADDRESS and rejects a malformed one, naming the variable', () => {
-    expect(loadConfig({ TABA_REST_ADDRESS: '0.0.0.0:9000' }).restAddress).toBe('0.0.0.0:9000');
-    expect(() => loadConfig({ TABA_REST_ADDRESS: 'nonsense' })).toThrow(ConfigError);
-    expect(() => loadConfig({ TABA_REST_ADDRESS: 'nonsense' })).toThrow(/^TABA_REST_ADDRESS: /);
   });
 });

@@ -98,7 +98,10 @@ export async function createGatewayService(
   const EventBatch = loadTabaProtos().taba.v1.EventBatch;
   const backend: RestBackend = {
     postBatch: (batch, signal) =>
-      downstream.postBatch(EventBatch.serialize(batch), { deadline: downstream.deadline(), signal }),
+      downstream.postBatch(EventBatch.serialize(batch), {
+        deadline: downstream.deadline(),
+        signal,
+      }),
     query: (method, request, signal) =>
       downstream.queryTyped(method, request, { deadline: downstream.deadline(), signal }),
     status: () => status(),

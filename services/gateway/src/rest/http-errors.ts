@@ -65,7 +65,11 @@ export function bodyTooLarge(limit: number): HttpError {
 }
 
 /** 405, with the Allow header listing what the path takes. */
-export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): HttpError {
+export function methodNotAllowed(
+  method: string,
+  path: string,
+  allowed: readonly string[],
+): HttpError {
   return new HttpError(
     405,
     'INVALID_ARGUMENT',

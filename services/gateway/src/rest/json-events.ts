@@ -1,5 +1,11 @@
 import type { TabTypeName } from '@taba/common';
-import { DEFAULT_TAB_TYPE, InvalidArgumentError, parseTabType, TAB_TYPES, tabaTypeName } from '@taba/common';
+import {
+  DEFAULT_TAB_TYPE,
+  InvalidArgumentError,
+  parseTabType,
+  TAB_TYPES,
+  tabaTypeName,
+} from '@taba/common';
 import type { BuiltBatch, ColumnEvent } from './event-columns.js';
 import { ColumnBuilder } from './event-columns.js';
 
@@ -39,7 +45,9 @@ function readType(raw: unknown, where: string): TabTypeName {
   if (raw === undefined) return DEFAULT_TAB_TYPE;
   const type = typeof raw === 'string' ? parseTabType(raw) : undefined;
   if (type === undefined) {
-    throw invalid(`${where}.type ${JSON.stringify(raw)} is not a Tab type; use one of ${KNOWN_TYPES}`);
+    throw invalid(
+      `${where}.type ${JSON.stringify(raw)} is not a Tab type; use one of ${KNOWN_TYPES}`,
+    );
   }
   return type;
 }

@@ -38,17 +38,26 @@ function parseEventLine(text: string, line: number, name: string): LineEvent {
   try {
     tuple = JSON.parse(text);
   } catch {
-    throw malformed(line, `an event must be a JSON array [type, timestamp, "payload"], got ${clip(text)}`);
+    throw malformed(
+      line,
+      `an event must be a JSON array [type, timestamp, "payload"], got ${clip(text)}`,
+    );
   }
   if (!Array.isArray(tuple) || tuple.length !== 3) {
-    throw malformed(line, `an event must be a JSON array of 3 items [type, timestamp, "payload"], got ${clip(text)}`);
+    throw malformed(
+      line,
+      `an event must be a JSON array of 3 items [type, timestamp, "payload"], got ${clip(text)}`,
+    );
   }
   const [rawType, timestamp, payloadText] = tuple as [unknown, unknown, unknown];
   const type: TabTypeName | undefined =
     typeof rawType === 'string' ? parseTabType(rawType) : undefined;
   if (type === undefined) throw malformed(line, `unknown type ${JSON.stringify(rawType)}`);
   if (!isNumber(timestamp)) {
-    throw malformed(line, `the timestamp must be a number of epoch seconds, got ${JSON.stringify(timestamp)}`);
+    throw malformed(
+      line,
+      `the timestamp must be a number of epoch seconds, got ${JSON.stringify(timestamp)}`,
+    );
   }
   if (typeof payloadText !== 'string') {
     throw malformed(
@@ -164,7 +173,10 @@ export function parseLineProtocol(body: string): LineClient[] {
         return;
       case 'end':
         if (!blank) {
-          throw malformed(line, 'content after the end of the body (the blank line that closes it)');
+          throw malformed(
+            line,
+            'content after the end of the body (the blank line that closes it)',
+          );
         }
         return;
     }
@@ -181,10 +193,17 @@ export interface LineBatch {
 }
 
 /** Converts each parsed client into an EventBatch; origins are line numbers. */
-export function lineClientsToBatches(clients: readonly LineClient[], nowSeconds: number): LineBatch[] {
+export function lineClientsToBatches(
+  clients: readonly LineClient[],
+  nowSeconds: number,
+): LineBatch[] {
   return clients.map(client => {
     const builder = new ColumnBuilder<number>();
     for (const event of client.events) builder.add(event, event.line);
-    return { clientId: client.clientId, line: client.line, built: builder.build(client.clientId, 0, nowSeconds) };
+    return {
+      clientId: client.clientId,
+      line: client.line,
+      built: builder.build(client.clientId, 0, nowSeconds),
+    };
   });
 }

@@ -84,7 +84,9 @@ export function typesJson(response: TypesResponse__Output): string {
   const types = keyed<string | HistogramTypeEntry>();
   for (const entry of response.types) {
     types[entry.name] =
-      entry.type === 'HISTOGRAM' ? { type: 'Histogram', bounds: entry.bounds } : typeName(entry.type);
+      entry.type === 'HISTOGRAM'
+        ? { type: 'Histogram', bounds: entry.bounds }
+        : typeName(entry.type);
   }
   return JSON.stringify(types);
 }

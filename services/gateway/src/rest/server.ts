@@ -53,6 +53,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks, total)));
     request.once('error', reject);
+    // A client that goes away mid-body ends neither with 'end' nor always with 'error'.
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('the client closed the connection mid-body'));
+    });
   });
 }
 
@@ -71,7 +75,8 @@ function send(response: ServerResponse, reply: RestReply, headers: Record<string
 function splitAddress(address: string): { host: string; port: number; hostPart: string } {
   const match = /^(.*):(\d+)$/.exec(address);
   const hostPart = match?.[1] ?? '';
-  const host = hostPart.startsWith('[') && hostPart.endsWith(']') ? hostPart.slice(1, -1) : hostPart;
+  const host =
+    hostPart.startsWith('[') && hostPart.endsWith(']') ? hostPart.slice(1, -1) : hostPart;
   return { host, port: Number(match?.[2] ?? Number.NaN), hostPart };
 }
 

@@ -1,0 +1,85 @@
+// The whole stack as real child processes on loopback: Redis shards, aggregators, ingest,
+// query and the gateway, wired by static discovery.
+import { freePort, LOOPBACK } from './free-port.js';
+import type { RedisServer } from './redis-server.js';
+import { startRedisServer } from './redis-server.js';
+import type { ServiceProcess } from './service-process.js';
+import { startServiceProcess } from './service-process.js';
+
+export interface StackOptions {
+  readonly redisShards?: number;
+  readonly aggregators?: number;
+  /** Extra variables for every service. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra variables per service. */
+  readonly aggregatorEnv?: Readonly<Record<string, string>>;
+}
+
+export interface Stack {
+  readonly redis: readonly RedisServer[];
+  readonly aggregators: ServiceProcess[];
+  readonly ingest: ServiceProcess;
+  readonly query: ServiceProcess;
+  readonly gateway: ServiceProcess;
+  /** The gateway's gRPC and REST addresses. */
+  readonly grpcAddress: string;
+  readonly restUrl: string;
+  /** Variables every service got (shards, partitions, peers). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Starts aggregator `index` again at its old address (after it was killed). */
+  restartAggregator(index: number): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const redis = await Promise.all(
+    Array.from({ length: options.redisShards ?? 2 }, () => startRedisServer()),
+  );
+  const aggregatorPorts = await Promise.all(
+    Array.from({ length: options.aggregators ?? 1 }, () => freePort()),
+  );
+  const [ingestPort, queryPort, restPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const address = (port: number | undefined) => `${LOOPBACK}:${port ?? 0}`;
+  const env: Record<string, string> = {
+    TABA_REDIS_SHARDS: redis.map(server => server.url).join(','),
+    TABA_AGGREGATOR_ADDRESSES: aggregatorPorts.map(address).join(','),
+    TABA_INGEST_ADDRESSES: address(ingestPort),
+    TABA_QUERY_ADDRESSES: address(queryPort),
+    TABA_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const startAggregator = (port: number) =>
+    startServiceProcess({ service: 'aggregator', port, env: { ...env, ...options.aggregatorEnv } });
+  const aggregators = await Promise.all(aggregatorPorts.map(startAggregator));
+  const [ingest, query] = await Promise.all([
+    startServiceProcess({ service: 'ingest', port: ingestPort, env }),
+    startServiceProcess({ service: 'query', port: queryPort, env }),
+  ]);
+  const gateway = await startServiceProcess({
+    service: 'gateway',
+    env: { ...env, TABA_REST_ADDRESS: address(restPort) },
+  });
+  const stack: Stack = {
+    redis,
+    aggregators,
+    ingest,
+    query,
+    gateway,
+    grpcAddress: gateway.address,
+    restUrl: `http://${address(restPort)}`,
+    env,
+    async restartAggregator(index) {
+      const port = aggregatorPorts[index];
+      if (port === undefined) throw new Error(`no aggregator ${index}`);
+      const restarted = await startAggregator(port);
+      aggregators[index] = restarted;
+      return restarted;
+    },
+    async stop() {
+      const services = [gateway, ingest, query, ...aggregators];
+      await Promise.all(services.map(child => child.stop('SIGTERM', 5000).catch(() => undefined)));
+      await Promise.all(redis.map(server => server.stop()));
+    },
+  };
+  return stack;
+}
