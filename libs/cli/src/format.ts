@@ -35,10 +35,7 @@ export function typeLabel(type: string): string {
 }
 
 /** `taba agg`: JSON `{ name: aggregate }`, text `name: body` per Tab. */
-export function formatAggregates(
-  reply: ResponseOf<'GetAggregates'>,
-  format: OutputFormat,
-): string {
+export function formatAggregates(reply: ResponseOf<'GetAggregates'>, format: OutputFormat): string {
   if (format === 'text') return lines(reply.tabs.map(tab => `${tab.name}: ${tab.body}`));
   return prettyJson(Object.fromEntries(reply.tabs.map(tab => [tab.name, parseBody(tab.body)])));
 }
@@ -93,7 +90,9 @@ export function formatTypes(reply: ResponseOf<'ListTypes'>, format: OutputFormat
   if (format === 'json') return prettyJson(entries);
   return lines(
     entries.map(entry =>
-      entry.bounds ? `${entry.name}: ${entry.type} bounds=${JSON.stringify(entry.bounds)}` : `${entry.name}: ${entry.type}`,
+      entry.bounds
+        ? `${entry.name}: ${entry.type} bounds=${JSON.stringify(entry.bounds)}`
+        : `${entry.name}: ${entry.type}`,
     ),
   );
 }

@@ -28,8 +28,10 @@ export type ResponseOf<M extends UnaryMethod> = ReturnType<
 export function describeCallError(method: string, address: string, error: ServiceError): string {
   const code = status[error.code] ?? String(error.code);
   const reason = error.metadata?.get(REASON_METADATA_KEY)[0];
-  const because = reason !== undefined && String(reason) !== code ? ` (reason ${String(reason)})` : '';
-  const details = oneLine(error.details || error.message);
+  const because =
+    reason !== undefined && String(reason) !== code ? ` (reason ${String(reason)})` : '';
+  // grpc-js appends an empty "Resolution note:" to connection failures.
+  const details = oneLine(error.details || error.message).replace(/\s*Resolution note:\s*$/, '');
   return `${method} to ${address} failed with ${code}${because}: ${details}`;
 }
 

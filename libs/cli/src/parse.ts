@@ -1,6 +1,12 @@
 // Parsers of option values: each throws UsageError (exit 2) with a message naming the flag.
 import type { TabTypeName } from '@taba/common';
-import { DEFAULT_EVENT_LIMITS, nameProblem, parseTabType, TAB_TYPES, tabaTypeName } from '@taba/common';
+import {
+  DEFAULT_EVENT_LIMITS,
+  nameProblem,
+  parseTabType,
+  TAB_TYPES,
+  tabaTypeName,
+} from '@taba/common';
 import { UsageError } from './errors.js';
 
 const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
@@ -44,7 +50,9 @@ export function readNumber(text: string): number | undefined {
 export function parseList(flag: string, text: string): string[] {
   const items = text.split(',').map(item => item.trim());
   if (items.some(item => item === '')) {
-    throw new UsageError(`${flag} must be a comma-separated list without empty items, got "${text}"`);
+    throw new UsageError(
+      `${flag} must be a comma-separated list without empty items, got "${text}"`,
+    );
   }
   return items;
 }
@@ -63,7 +71,9 @@ export function parseType(flag: string, text: string): TabTypeName {
 export function checkNames(what: string, names: readonly string[], patterns: boolean): void {
   if (patterns) return;
   const limit =
-    what === 'client ID' ? DEFAULT_EVENT_LIMITS.maxClientIdLength : DEFAULT_EVENT_LIMITS.maxNameLength;
+    what === 'client ID'
+      ? DEFAULT_EVENT_LIMITS.maxClientIdLength
+      : DEFAULT_EVENT_LIMITS.maxNameLength;
   for (const name of names) {
     const problem = nameProblem(what, name, limit);
     if (problem) throw new UsageError(problem);

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { EventBatch__Output, PostEventsResponse } from '@taba/common';
 import { loadTabaProtos } from '@taba/common';
@@ -28,7 +28,8 @@ interface FakeGateway {
 
 function eventCount(batch: EventBatch__Output): number {
   let count = 0;
-  for (const tab of batch.tabs) count += tab.strings.length > 0 ? tab.strings.length : tab.values.length;
+  for (const tab of batch.tabs)
+    count += tab.strings.length > 0 ? tab.strings.length : tab.values.length;
   return count;
 }
 
@@ -97,7 +98,8 @@ function closedPort(): Promise<number> {
 async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {
   const giveUpAt = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > giveUpAt) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > giveUpAt)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise(resolve => setTimeout(resolve, 10));
   }
 }
@@ -485,7 +487,12 @@ describe('TabaClient against a real gRPC server', () => {
     taba.counter('unsent', 2);
     await within(taba.close({ timeoutMs: 300 }));
 
-    expect(taba.stats()).toMatchObject({ sent: 0, pending: 0, inFlight: 0, dropped: { closed: 2 } });
+    expect(taba.stats()).toMatchObject({
+      sent: 0,
+      pending: 0,
+      inFlight: 0,
+      dropped: { closed: 2 },
+    });
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every(error => error.retrying && error.code === 'UNAVAILABLE')).toBe(true);
     expect(drops).toEqual([{ reason: 'closed', count: 2, total: 2 }]);

@@ -36,7 +36,11 @@ export interface TabaClientStats {
   /** Batches the gateway had already applied (a retry whose first answer was lost). */
   readonly duplicates: number;
   /** Events dropped by the client, by reason. */
-  readonly dropped: { readonly bufferFull: number; readonly rejectedBatch: number; readonly closed: number };
+  readonly dropped: {
+    readonly bufferFull: number;
+    readonly rejectedBatch: number;
+    readonly closed: number;
+  };
   /** Events waiting for a batch. */
   readonly pending: number;
   /** Events of the batch being sent or retried. */
@@ -111,7 +115,9 @@ function describe(value: unknown): string {
 function epochSeconds(what: string, value: number | Date): number {
   const seconds = value instanceof Date ? value.getTime() / 1000 : value;
   if (typeof seconds !== 'number') {
-    throw new TypeError(`TabaClient: ${what} must be epoch seconds or a Date, got ${describe(value)}`);
+    throw new TypeError(
+      `TabaClient: ${what} must be epoch seconds or a Date, got ${describe(value)}`,
+    );
   }
   if (!Number.isFinite(seconds) || seconds < EPOCH_SECONDS_MIN || seconds >= EPOCH_SECONDS_MAX) {
     throw new RangeError(
@@ -133,7 +139,9 @@ function checkBounds(bounds: readonly number[]): void {
   for (let i = 0; i < bounds.length; i += 1) {
     const bound = bounds[i];
     if (typeof bound !== 'number' || !Number.isFinite(bound)) {
-      throw new RangeError(`TabaClient: histogram bound ${i} is ${describe(bound)}; bounds must be finite numbers`);
+      throw new RangeError(
+        `TabaClient: histogram bound ${i} is ${describe(bound)}; bounds must be finite numbers`,
+      );
     }
     if (i > 0 && bound <= (bounds[i - 1] ?? Number.NaN)) {
       throw new RangeError('TabaClient: histogram bounds must be strictly increasing');
@@ -145,7 +153,9 @@ function checkBounds(bounds: readonly number[]): void {
 function valueKind(name: string, type: TabTypeName, value: number | string): ValueKind {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
-      throw new RangeError(`TabaClient: value of "${name}" is ${value}; values must be finite numbers`);
+      throw new RangeError(
+        `TabaClient: value of "${name}" is ${value}; values must be finite numbers`,
+      );
     }
     return 'number';
   }
@@ -162,7 +172,9 @@ function valueKind(name: string, type: TabTypeName, value: number | string): Val
     }
     return 'string';
   }
-  throw new TypeError(`TabaClient: value of "${name}" must be a number or a string, got ${describe(value)}`);
+  throw new TypeError(
+    `TabaClient: value of "${name}" must be a number or a string, got ${describe(value)}`,
+  );
 }
 
 function resolveType(type: TabTypeName | string): TabTypeName {
@@ -231,12 +243,16 @@ export class TabaClient {
     this.segments = [new Segment(this.lastSegmentId)];
     this.deserialize = loadTabaProtos().taba.v1.Taba.service.PostEvents.responseDeserialize;
     const { retry } = this.options;
-    this.grpc = new Client(this.options.address, options.credentials ?? credentials.createInsecure(), {
-      ...grpcChannelOptions(),
-      // Reconnect about as often as batches are retried, not after grpc's default of up to 2 min.
-      'grpc.initial_reconnect_backoff_ms': Math.max(100, Math.round(retry.initialMs)),
-      'grpc.max_reconnect_backoff_ms': Math.max(100, Math.round(retry.maxMs)),
-    });
+    this.grpc = new Client(
+      this.options.address,
+      options.credentials ?? credentials.createInsecure(),
+      {
+        ...grpcChannelOptions(),
+        // Reconnect about as often as batches are retried, not after grpc's default of up to 2 min.
+        'grpc.initial_reconnect_backoff_ms': Math.max(100, Math.round(retry.initialMs)),
+        'grpc.max_reconnect_backoff_ms': Math.max(100, Math.round(retry.maxMs)),
+      },
+    );
     this.timer = setInterval(() => this.pump(), this.options.flushMs);
     this.timer.unref();
   }

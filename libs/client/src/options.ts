@@ -81,11 +81,7 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
   if (typeof options?.clientId !== 'string') {
     throw new TypeError('TabaClient: clientId is required (a string)');
   }
-  const problem = nameProblem(
-    'clientId',
-    options.clientId,
-    DEFAULT_EVENT_LIMITS.maxClientIdLength,
-  );
+  const problem = nameProblem('clientId', options.clientId, DEFAULT_EVENT_LIMITS.maxClientIdLength);
   if (problem) throw new RangeError(`TabaClient: ${problem}`);
   const address = options.address ?? DEFAULT_CLIENT_OPTIONS.address;
   if (typeof address !== 'string' || address.trim() === '') {
@@ -112,7 +108,9 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
     throw new RangeError(`TabaClient: retry.jitter must be between 0 and 1, got ${retry.jitter}`);
   }
   if (retry.multiplier < 1) {
-    throw new RangeError(`TabaClient: retry.multiplier must be at least 1, got ${retry.multiplier}`);
+    throw new RangeError(
+      `TabaClient: retry.multiplier must be at least 1, got ${retry.multiplier}`,
+    );
   }
   return resolved;
 }

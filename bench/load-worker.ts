@@ -1,0 +1,134 @@
+// One load process: sends pre-encoded columnar batches for its client IDs to the gateway,
+// one batch in flight per client ID, for a fixed time. Reports to its parent over IPC.
+import { Client, credentials } from '@grpc/grpc-js';
+import type { EventBatch } from '@taba/common';
+import { grpcChannelOptions, loadTabaProtos } from '@taba/common';
+
+interface WorkerTask {
+  readonly address: string;
+  readonly clients: readonly string[];
+  readonly tabCount: number;
+  readonly eventsPerBatch: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** Send at most this many batches per second per client ID (0: as fast as acknowledged). */
+  readonly ratePerClient: number;
+}
+
+interface WorkerReport {
+  /** Events acknowledged within the measured window. */
+  readonly eventsAcknowledged: number;
+  readonly batches: number;
+  /** Failed attempts (each retried with the same seq until acknowledged). */
+  readonly errors: number;
+  readonly latenciesMs: number[];
+  /** Counter and percentile events acknowledged in the whole run, warm-up included. */
+  readonly countableAcknowledged: number;
+}
+
+const codec = loadTabaProtos().taba.v1.Taba.service.PostEvents;
+const identity = (value: Buffer) => value;
+
+/** Tab i's type: mostly counters, some percentiles, gauges and uniques. */
+function typeOf(tab: number): 'COUNTER_GROUP' | 'PERCENTILE_GROUP' | 'GAUGE' | 'UNIQUE' {
+  const slot = tab % 100;
+  if (slot < 90) return 'COUNTER_GROUP';
+  if (slot < 95) return 'PERCENTILE_GROUP';
+  if (slot < 98) return 'GAUGE';
+  return 'UNIQUE';
+}
+
+/**
+ * The tabs part of a batch, encoded once (protobuf fields concatenate, so a header is
+ * prepended per send), with how many of its events are counted (counters, percentiles).
+ */
+function encodeBody(client: number, task: WorkerTask): { body: Buffer; countable: number } {
+  let countable = 0;
+  const perTab = 50;
+  const tabs: EventBatch['tabs'] = [];
+  for (let t = 0; t < task.eventsPerBatch / perTab; t += 1) {
+    const tab = (client * 37 + t * 101) % task.tabCount;
+    const type = typeOf(tab);
+    const numeric = type === 'COUNTER_GROUP' || type === 'PERCENTILE_GROUP';
+    if (numeric) countable += perTab;
+    tabs.push({
+      name: `bench.tab.${tab}`,
+      type,
+      values: numeric ? Array.from({ length: perTab }, (_, i) => ((i * 7 + client) % 100) / 4) : [],
+      strings: numeric ? [] : Array.from({ length: perTab }, (_, i) => `v${(i + client) % 20}`),
+    });
+  }
+  return { body: codec.requestSerialize({ tabs }), countable };
+}
+
+async function run(task: WorkerTask): Promise<WorkerReport> {
+  const client = new Client(task.address, credentials.createInsecure(), grpcChannelOptions());
+  const report = {
+    eventsAcknowledged: 0,
+    batches: 0,
+    errors: 0,
+    latenciesMs: [] as number[],
+    countableAcknowledged: 0,
+  };
+  const started = performance.now();
+  const measureFrom = started + task.warmupMs;
+  const end = started + task.warmupMs + task.durationMs;
+  const baseSeq = Date.now() * 1000;
+  await Promise.all(
+    task.clients.map(async (clientId, c) => {
+      const { body, countable } = encodeBody(c, task);
+      let seq = baseSeq;
+      while (performance.now() < end) {
+        seq += 1;
+        const header = codec.requestSerialize({ clientId, seq });
+        const bytes = Buffer.concat([header, body]);
+        const sentAt = performance.now();
+        // Retried with the same seq until acknowledged: exactly once, so the totals stay exact.
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            const reply = await new Promise<Buffer>((resolve, reject) =>
+              client.makeUnaryRequest(
+                '/taba.v1.Taba/PostEvents',
+                identity,
+                identity,
+                bytes,
+                { deadline: Date.now() + 30_000 },
+                (error, value) => (error || !value ? reject(error) : resolve(value)),
+              ),
+            );
+            const ackAt = performance.now();
+            const applied = Number(
+              loadTabaProtos().taba.v1.PostEventsResponse.deserialize(reply).applied ?? 0,
+            );
+            report.countableAcknowledged += countable;
+            if (sentAt >= measureFrom && ackAt <= end) {
+              report.eventsAcknowledged += applied;
+              report.batches += 1;
+              report.latenciesMs.push(ackAt - sentAt);
+            }
+            break;
+          } catch {
+            report.errors += 1;
+            if (attempt >= 50) throw new Error(`batch ${clientId}/${seq} failed 50 times`);
+            await new Promise(resolve => setTimeout(resolve, 100));
+          }
+        }
+        if (task.ratePerClient > 0) {
+          const wait = 1000 / task.ratePerClient - (performance.now() - sentAt);
+          if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+        }
+      }
+    }),
+  );
+  client.close();
+  return report;
+}
+
+process.once('message', (task: WorkerTask) => {
+  run(task).then(
+    report => process.send?.(report, () => process.exit(0)),
+    error => {
+      process.send?.({ error: String(error) }, () => process.exit(1));
+    },
+  );
+});
