@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run the TypeScript sources: workspace imports resolve to src, not to built dist.
 const commonSource = fileURLToPath(new URL('./libs/common/src/index.ts', import.meta.url));
+const clientSource = fileURLToPath(new URL('./libs/client/src/index.ts', import.meta.url));
 
 export default defineConfig({
-  resolve: { alias: { '@taba/common': commonSource } },
+  resolve: { alias: { '@taba/common': commonSource, '@taba/client': clientSource } },
   test: {
     globals: false,
     testTimeout: 20_000,

@@ -26,8 +26,8 @@ export interface Stack {
   readonly restUrl: string;
   /** Variables every service got (shards, partitions, peers). */
   readonly env: Readonly<Record<string, string>>;
-  /** Starts aggregator `index` again at its old address (after it was killed). */
-  restartAggregator(index: number): Promise<ServiceProcess>;
+  /** Starts aggregator `index` again at its old address (after it was killed), with extra variables. */
+  restartAggregator(index: number, env?: Readonly<Record<string, string>>): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +48,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TABA_LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const startAggregator = (port: number) =>
-    startServiceProcess({ service: 'aggregator', port, env: { ...env, ...options.aggregatorEnv } });
-  const aggregators = await Promise.all(aggregatorPorts.map(startAggregator));
+  const startAggregator = (port: number, extra: Readonly<Record<string, string>> = {}) =>
+    startServiceProcess({
+      service: 'aggregator',
+      port,
+      env: { ...env, ...options.aggregatorEnv, ...extra },
+    });
+  const aggregators = await Promise.all(aggregatorPorts.map(port => startAggregator(port)));
   const [ingest, query] = await Promise.all([
     startServiceProcess({ service: 'ingest', port: ingestPort, env }),
     startServiceProcess({ service: 'query', port: queryPort, env }),
@@ -68,10 +72,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     grpcAddress: gateway.address,
     restUrl: `http://${address(restPort)}`,
     env,
-    async restartAggregator(index) {
+    async restartAggregator(index, extra = {}) {
       const port = aggregatorPorts[index];
       if (port === undefined) throw new Error(`no aggregator ${index}`);
-      const restarted = await startAggregator(port);
+      const restarted = await startAggregator(port, extra);
       aggregators[index] = restarted;
       return restarted;
     },

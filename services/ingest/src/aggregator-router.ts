@@ -23,7 +23,7 @@ export interface RouterOptions {
   readonly deadlineMs: number;
   readonly attempts: number;
   readonly channelOptions: ChannelOptions;
-  /** Pause before a retry, ms (doubles per attempt). @default 50 */
+  /** Pause before a retry, ms (doubles per attempt). @default 100 */
   readonly retryPauseMs?: number;
 }
 
@@ -90,7 +90,7 @@ export class AggregatorRouter {
   async commit(parts: readonly PartitionPart[]): Promise<Map<number, PartResult__Output>> {
     const results = new Map<number, PartResult__Output>();
     let pending = [...parts];
-    let pause = this.options.retryPauseMs ?? 50;
+    let pause = this.options.retryPauseMs ?? 100;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const byOwner = new Map<Member, PartitionPart[]>();
       for (const part of pending) {

@@ -32,7 +32,7 @@ export interface IngestConfig {
   readonly maxListedRejections: number;
   /** TABA_COMMIT_DEADLINE_MS: deadline of each Commit call to an aggregator. @default 10000 */
   readonly commitDeadlineMs: number;
-  /** TABA_COMMIT_ATTEMPTS: attempts per Commit before the batch fails with UNAVAILABLE. @default 3 */
+  /** TABA_COMMIT_ATTEMPTS: attempts per Commit (pauses of 100 ms, doubling) before the batch fails with UNAVAILABLE. @default 5 */
   readonly commitAttempts: number;
   /** TABA_TYPE_CACHE_MS: how long a Tab's stored type is trusted without asking Redis. @default 5000 */
   readonly typeCacheMs: number;
@@ -62,7 +62,7 @@ export function loadConfig(env: Env): IngestConfig {
       min: 10,
       max: 600_000,
     }),
-    commitAttempts: readInteger(env, 'TABA_COMMIT_ATTEMPTS', 3, { min: 1, max: 100 }),
+    commitAttempts: readInteger(env, 'TABA_COMMIT_ATTEMPTS', 5, { min: 1, max: 100 }),
     typeCacheMs: readInteger(env, 'TABA_TYPE_CACHE_MS', 5000, { min: 0, max: 3_600_000 }),
     limits: Object.freeze({
       maxNameLength: readInteger(env, 'TABA_MAX_NAME_LENGTH', limits.maxNameLength, {

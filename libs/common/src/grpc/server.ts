@@ -16,6 +16,10 @@ export function grpcChannelOptions(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): Ch
     'grpc.max_receive_message_length': limits.maxMessageBytes,
     'grpc.max_send_message_length': limits.maxMessageBytes,
     'grpc.enable_channelz': 0,
+    // Peers inside a cluster come back quickly (a restart, a failover): retry the connection
+    // within a second rather than after grpc-js's default backoff of up to two minutes.
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 1000,
   };
 }
 
