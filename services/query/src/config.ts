@@ -1,5 +1,5 @@
-import type { Env, ServiceBaseConfig } from '@taba/common';
-import { loadServiceBaseConfig } from '@taba/common';
+import type { ClusterConfig, Env, ServiceBaseConfig } from '@taba/common';
+import { loadClusterConfig, loadServiceBaseConfig, readInteger } from '@taba/common';
 
 /** The query service's configuration, read once from the environment at start-up and frozen. */
 export interface QueryConfig {
@@ -9,9 +9,43 @@ export interface QueryConfig {
    * @default gRPC on '127.0.0.1:8330', log level 'info', 5000 ms grace, 64 MiB messages
    */
   readonly base: ServiceBaseConfig;
+  /** TABA_PARTITIONS, TABA_REDIS_SHARDS, TABA_REDIS_COMMAND_TIMEOUT_MS. */
+  readonly cluster: ClusterConfig;
+  /**
+   * TABA_REGEX_MAX_LENGTH: the longest pattern a filter may carry, characters; a longer one is
+   * refused with INVALID_ARGUMENT (BAD_REGEX). @default 256
+   */
+  readonly regexMaxLength: number;
+  /**
+   * TABA_REGEX_TIMEOUT_MS: how long the patterns of one request may take to match the candidate
+   * names or clients; past it the matching worker is terminated and the request fails with
+   * INVALID_ARGUMENT (REGEX_TOO_SLOW). @default 100
+   */
+  readonly regexTimeoutMs: number;
+  /**
+   * TABA_QUERY_CACHE_ENTRIES: merged States of this many recent requests are kept (LRU); each is
+   * served only while the partitions it read are unchanged. 0 turns the cache off. @default 1000
+   */
+  readonly cacheEntries: number;
+  /**
+   * TABA_MAX_TABS_PER_QUERY: the most Tabs one read of States (aggregates, projections,
+   * super-aggregate) or one delete may select; more fails with RESOURCE_EXHAUSTED
+   * (TOO_MANY_TABS). @default 10000
+   */
+  readonly maxTabsPerQuery: number;
 }
 
 /** Reads the query service's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): QueryConfig {
-  return Object.freeze({ base: loadServiceBaseConfig(env, 'query') });
+  return Object.freeze({
+    base: loadServiceBaseConfig(env, 'query'),
+    cluster: loadClusterConfig(env),
+    regexMaxLength: readInteger(env, 'TABA_REGEX_MAX_LENGTH', 256, { min: 1, max: 65_536 }),
+    regexTimeoutMs: readInteger(env, 'TABA_REGEX_TIMEOUT_MS', 100, { min: 1, max: 60_000 }),
+    cacheEntries: readInteger(env, 'TABA_QUERY_CACHE_ENTRIES', 1000, { min: 0, max: 1_000_000 }),
+    maxTabsPerQuery: readInteger(env, 'TABA_MAX_TABS_PER_QUERY', 10_000, {
+      min: 1,
+      max: 10_000_000,
+    }),
+  });
 }

@@ -10,13 +10,18 @@ import {
   stopWhileWatchingHealth,
   useCleanup,
 } from '../../../test/support/in-process-service.js';
+import { useRedisServer } from '../../../test/support/redis-server.js';
 import { loadConfig } from './config.js';
 import { createQueryService, QUERY_GRPC_SERVICE } from './server.js';
 
 const onCleanup = useCleanup();
+const redis = useRedisServer();
 
 async function startQuery() {
-  const service = await startInProcess({ service: 'query', loadConfig, build: createQueryService });
+  const service = await startInProcess(
+    { service: 'query', loadConfig, build: createQueryService },
+    { TABA_REDIS_SHARDS: redis().url },
+  );
   onCleanup(() => service.running.stop());
   return service.running;
 }
@@ -63,20 +68,19 @@ describe('query server', () => {
     expect(self.startedAt).toBeLessThanOrEqual(Date.now() / 1000);
   });
 
-  it('answers UNIMPLEMENTED for methods not built yet', async () => {
+  it('serves every Query method, answering domain errors with their status', async () => {
     const running = await startQuery();
     const client = queryClient(running.address);
 
-    const read = await grpcErrorOf(
-      unary(callback => client.getAggregates({}, { deadline: deadlineIn() }, callback)),
+    const names = await unary<{ names: string[] }>(callback =>
+      client.listNames({}, { deadline: deadlineIn() }, callback),
     );
-    expect(read.code).toBe(status.UNIMPLEMENTED);
-    expect(read.details).toContain('GetAggregates');
+    expect(names.names).toEqual([]);
 
     const remove = await grpcErrorOf(
       unary(callback => client.deleteTabs({}, { deadline: deadlineIn() }, callback)),
     );
-    expect(remove.code).toBe(status.UNIMPLEMENTED);
+    expect(remove.code).toBe(status.INVALID_ARGUMENT);
 
     // The server is still healthy afterwards.
     expect(await healthClient(running.address).check('')).toBe('SERVING');

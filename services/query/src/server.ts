@@ -1,22 +1,178 @@
-import type { BuiltService, QueryHandlers, ServiceBuildContext } from '@taba/common';
-import { describeInstance, loadTabaProtos } from '@taba/common';
+import type {
+  BuiltService,
+  Clock,
+  QueryHandlers,
+  RedisShards as RedisShardsType,
+  ServiceBuildContext,
+} from '@taba/common';
+import {
+  createHandlerRegistry,
+  describeInstance,
+  isTabaError,
+  loadTabaProtos,
+  RedisShards,
+  systemClock,
+  toGrpcStatus,
+} from '@taba/common';
 import type { QueryConfig } from './config.js';
+import { QueryCache } from './query-cache.js';
+import { QueryEngine } from './query-engine.js';
+import { RegexMatcher } from './regex-matcher.js';
+import { renderModeOf } from './render.js';
+import { TabStore } from './tab-store.js';
 
 /** The gRPC service the query service serves: reads and deletes Tabs for the gateway. */
 export const QUERY_GRPC_SERVICE = 'taba.internal.v1.Query';
 
+export interface QueryDependencies {
+  /** @default connections to config.cluster.redisShards (closed on stop) */
+  readonly shards?: RedisShardsType;
+  /** What renders and window reads take as now. @default the system clock */
+  readonly clock?: Clock;
+}
+
+type Method =
+  | 'GetAggregates'
+  | 'GetProjections'
+  | 'GetSuperAggregate'
+  | 'ListNames'
+  | 'ListClients'
+  | 'ListTypes'
+  | 'DeleteTabs'
+  | 'GetStatus';
+type RequestOf<M extends Method> = Parameters<QueryHandlers[M]>[0]['request'];
+type ReplyOf<M extends Method> = NonNullable<Parameters<Parameters<QueryHandlers[M]>[1]>[1]>;
+
+/** Monotonic counters for GetStatus. */
+class Counters {
+  private readonly values = new Map<string, number>();
+
+  add(name: string, by = 1): void {
+    this.values.set(name, (this.values.get(name) ?? 0) + by);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.values);
+  }
+}
+
 /**
  * Adds `taba.internal.v1.Query` to the server; used as the `build` callback of `startService`.
- * Only GetStatus is implemented yet: grpc-js answers every method missing from the
- * handlers with UNIMPLEMENTED on its own.
+ * Every handler answers through `toGrpcStatus`: domain errors keep their kind and reason, a
+ * Redis failure is UNAVAILABLE (REDIS_UNAVAILABLE), anything else INTERNAL (and logged).
  */
-export function createQueryService(config: QueryConfig, deps: ServiceBuildContext): BuiltService {
+export function createQueryService(
+  config: QueryConfig,
+  context: ServiceBuildContext,
+  deps: QueryDependencies = {},
+): BuiltService {
   const startedAtSeconds = Date.now() / 1000;
-  const handlers: Pick<QueryHandlers, 'GetStatus'> = {
-    GetStatus: (_call, callback) => {
-      callback(null, describeInstance(config.base, deps.address(), startedAtSeconds));
+  const { logger } = context;
+  const shards =
+    deps.shards ??
+    new RedisShards(config.cluster.redisShards, {
+      partitionCount: config.cluster.partitionCount,
+      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
+      onError: (url, error) => logger.warn({ shard: url, err: error }, 'redis connection error'),
+    });
+  const clock = deps.clock ?? systemClock;
+  const matcher = new RegexMatcher({
+    timeoutMs: config.regexTimeoutMs,
+    onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
+  });
+  const cache = new QueryCache(config.cacheEntries);
+  const engine = new QueryEngine({
+    store: new TabStore(shards, config.cluster.partitionCount),
+    matcher,
+    cache,
+    registry: createHandlerRegistry({ clock }),
+    clock,
+    limits: { regexMaxLength: config.regexMaxLength, maxTabsPerQuery: config.maxTabsPerQuery },
+  });
+  const counters = new Counters();
+
+  /** A unary handler: counts the call, runs it, answers the reply or the mapped error. */
+  function unary<M extends Method>(
+    method: M,
+    run: (request: RequestOf<M>) => Promise<ReplyOf<M>> | ReplyOf<M>,
+  ): QueryHandlers[M] {
+    const handler = (
+      call: { readonly request: unknown },
+      callback: (error: ReturnType<typeof toGrpcStatus> | null, reply?: ReplyOf<M>) => void,
+    ): void => {
+      counters.add(`queries.${method}`);
+      Promise.resolve()
+        .then(() => run(call.request as RequestOf<M>))
+        .then(
+          reply => callback(null, reply),
+          (error: unknown) => {
+            counters.add('errors');
+            counters.add(`errors.${isTabaError(error) ? error.reason : 'INTERNAL'}`);
+            if (!isTabaError(error) || error.kind === 'INTERNAL') {
+              logger.error({ err: error, method }, 'query failed');
+            } else if (error.kind === 'UNAVAILABLE') {
+              logger.warn({ err: error, method }, 'query failed: a dependency is unavailable');
+            } else {
+              logger.debug({ reason: error.reason, method }, error.message);
+            }
+            callback(toGrpcStatus(error));
+          },
+        );
+    };
+    return handler as unknown as QueryHandlers[M];
+  }
+
+  const metrics = (): Record<string, number> => {
+    const stats = cache.stats();
+    return {
+      ...counters.snapshot(),
+      'cache.hits': stats.hits,
+      'cache.misses': stats.misses,
+      'cache.entries': stats.entries,
+      'regex.jobs': matcher.jobs,
+      'regex.timeouts': matcher.timeouts,
+    };
+  };
+
+  const handlers: QueryHandlers = {
+    GetAggregates: unary('GetAggregates', async request => ({
+      tabs: await engine.aggregates(request.filter, renderModeOf(request.mode)),
+    })),
+    GetProjections: unary('GetProjections', async request => ({
+      tabs: await engine.projections(request.filter, renderModeOf(request.mode)),
+    })),
+    GetSuperAggregate: unary('GetSuperAggregate', request =>
+      engine.superAggregate(request.filter, renderModeOf(request.mode)),
+    ),
+    ListNames: unary('ListNames', async request => ({
+      names: await engine.listNames(request.filter),
+    })),
+    ListClients: unary('ListClients', async request => ({
+      clientIds: await engine.listClients(request.filter),
+    })),
+    ListTypes: unary('ListTypes', async request => ({
+      types: await engine.listTypes(request.filter),
+    })),
+    DeleteTabs: unary('DeleteTabs', async request => ({
+      deleted: await engine.deleteTabs(request.filter),
+    })),
+    GetStatus: unary('GetStatus', () =>
+      describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
+        'redis.shards': shards.urls.join(','),
+        partitions: String(config.cluster.partitionCount),
+        'cache.capacity': String(config.cacheEntries),
+        'regex.timeout_ms': String(config.regexTimeoutMs),
+        'regex.max_length': String(config.regexMaxLength),
+        'tabs.max_per_query': String(config.maxTabsPerQuery),
+      }),
+    ),
+  };
+  context.server.addService(loadTabaProtos().taba.internal.v1.Query.service, handlers);
+  return {
+    serviceNames: [QUERY_GRPC_SERVICE],
+    close: async () => {
+      await matcher.close();
+      if (!deps.shards) await shards.close();
     },
   };
-  deps.server.addService(loadTabaProtos().taba.internal.v1.Query.service, handlers);
-  return { serviceNames: [QUERY_GRPC_SERVICE] };
 }

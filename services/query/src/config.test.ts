@@ -1,0 +1,51 @@
+import { ConfigError } from '@taba/common';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      regexMaxLength: 256,
+      regexTimeoutMs: 100,
+      cacheEntries: 1000,
+      maxTabsPerQuery: 10_000,
+    });
+    expect(config.cluster.partitionCount).toBe(1024);
+    expect(config.base.grpcAddress).toBe('127.0.0.1:8330');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      TABA_REGEX_MAX_LENGTH: '64',
+      TABA_REGEX_TIMEOUT_MS: '250',
+      TABA_QUERY_CACHE_ENTRIES: '0',
+      TABA_MAX_TABS_PER_QUERY: '5',
+      TABA_PARTITIONS: '16',
+      TABA_REDIS_SHARDS: 'redis://127.0.0.1:7000,redis://127.0.0.1:7001',
+    });
+    expect(config).toMatchObject({
+      regexMaxLength: 64,
+      regexTimeoutMs: 250,
+      cacheEntries: 0,
+      maxTabsPerQuery: 5,
+      cluster: {
+        partitionCount: 16,
+        redisShards: ['redis://127.0.0.1:7000', 'redis://127.0.0.1:7001'],
+      },
+    });
+  });
+
+  it('names the variable that does not parse', () => {
+    for (const [name, value] of [
+      ['TABA_REGEX_MAX_LENGTH', '0'],
+      ['TABA_REGEX_TIMEOUT_MS', 'fast'],
+      ['TABA_QUERY_CACHE_ENTRIES', '-1'],
+      ['TABA_MAX_TABS_PER_QUERY', '0'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: value })).toThrow(name);
+    }
+  });
+});

@@ -1,0 +1,387 @@
+/**
+ * The query operations: selection → Tabs (and their clients) → States → renders. No gRPC here
+ * (server.ts adapts requests and replies); Redis only through TabStore.
+ */
+import type {
+  AnyTabHandler,
+  Clock,
+  HandlerRegistry,
+  RenderView,
+  StoredState,
+  TabParams,
+  TabTypeName,
+} from '@taba/common';
+import {
+  ALL_CLIENTS,
+  compareCodePoints,
+  EMPTY_STORED_STATE,
+  InvalidArgumentError,
+  NotFoundError,
+  parseTabType,
+  parseTypeSpec,
+  ResourceExhaustedError,
+  stateFromStored,
+} from '@taba/common';
+import type { QueryCache } from './query-cache.js';
+import type { RegexMatcher } from './regex-matcher.js';
+import type { RenderModeName } from './render.js';
+import { renderBody } from './render.js';
+import type { FilterInput, Matcher, Selection, SelectionLimits } from './selection.js';
+import { filtersClients, listSome, parseSelection } from './selection.js';
+import { checkMergeable } from './super-aggregate.js';
+import type { TabStore } from './tab-store.js';
+
+/** A selected Tab with its type. */
+export interface TabInfo {
+  readonly name: string;
+  readonly partition: number;
+  readonly type: TabTypeName;
+  /** HISTOGRAM bounds; empty otherwise. */
+  readonly bounds: readonly number[];
+  readonly params: TabParams;
+}
+
+/** A selected Tab and the selected clients that wrote it (undefined: no client filter). */
+export interface SelectedTab extends TabInfo {
+  readonly clients: readonly string[] | undefined;
+}
+
+export interface RenderedTabReply {
+  readonly name: string;
+  readonly type: TabTypeName;
+  readonly body: string;
+}
+
+export interface ProjectedTabReply {
+  readonly name: string;
+  readonly type: TabTypeName;
+  readonly clients: { readonly clientId: string; readonly body: string }[];
+}
+
+export interface SuperAggregateReply {
+  readonly type: TabTypeName;
+  readonly names: string[];
+  readonly body: string;
+}
+
+export interface TabTypeReply {
+  readonly name: string;
+  readonly type: TabTypeName;
+  readonly bounds: number[];
+}
+
+export interface QueryEngineOptions {
+  readonly store: TabStore;
+  readonly matcher: RegexMatcher;
+  readonly cache: QueryCache;
+  readonly registry: HandlerRegistry;
+  readonly clock: Clock;
+  readonly limits: SelectionLimits & {
+    /** TABA_MAX_TABS_PER_QUERY */
+    readonly maxTabsPerQuery: number;
+  };
+}
+
+/** What the cache keeps per request: merged States, rendered anew on every answer. */
+interface AggregateEntry {
+  readonly tabs: readonly { readonly info: TabInfo; readonly state: unknown }[];
+}
+interface ProjectionEntry {
+  readonly tabs: readonly {
+    readonly info: TabInfo;
+    readonly clients: readonly { readonly client: string; readonly state: unknown }[];
+  }[];
+}
+interface SuperAggregateEntry {
+  readonly info: TabInfo;
+  readonly names: readonly string[];
+  readonly state: unknown;
+}
+
+/** How a missing exact name is treated: reads fail NOT_FOUND, deletes skip it. */
+type Missing = 'fail' | 'skip';
+
+function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return compareCodePoints(a.name, b.name);
+}
+
+export class QueryEngine {
+  constructor(private readonly options: QueryEngineOptions) {}
+
+  private get store(): TabStore {
+    return this.options.store;
+  }
+
+  private parse(filter: FilterInput | null | undefined): Selection {
+    return parseSelection(filter, this.options.limits);
+  }
+
+  private handler(type: TabTypeName): AnyTabHandler {
+    return this.options.registry[type];
+  }
+
+  private now(): number {
+    return this.options.clock.nowSeconds();
+  }
+
+  /** The partitions a selection reads: the named Tabs' own, or all of them. */
+  private partitionsFor(selection: Selection): number[] {
+    if (selection.names.kind !== 'exact') return this.store.allPartitions();
+    const partitions = new Set(selection.names.values.map(name => this.store.partitionOf(name)));
+    return [...partitions].sort((a, b) => a - b);
+  }
+
+  private checkTabCount(count: number): void {
+    const max = this.options.limits.maxTabsPerQuery;
+    if (count > max) {
+      throw new ResourceExhaustedError(
+        'TOO_MANY_TABS',
+        `the filter selects ${count} Tabs; one query may read or delete at most ${max} (TABA_MAX_TABS_PER_QUERY): narrow the names or patterns`,
+      );
+    }
+  }
+
+  private tabInfo(name: string, spec: string): TabInfo {
+    const parsed = parseTypeSpec(spec);
+    const type = parseTabType(parsed.type);
+    if (!type) throw new Error(`Tab ${name} has an unknown stored type spec "${spec}"`);
+    const bounds = type === 'HISTOGRAM' ? parsed.bounds : [];
+    return {
+      name,
+      partition: this.store.partitionOf(name),
+      type,
+      bounds,
+      params: type === 'HISTOGRAM' ? { bounds } : {},
+    };
+  }
+
+  /** The Tabs the names select, sorted by name. */
+  private async resolveNames(names: Matcher, missing: Missing, limit: boolean): Promise<TabInfo[]> {
+    if (names.kind === 'exact') {
+      if (limit) this.checkTabCount(names.values.length);
+      const specs = await this.store.typesOf(names.values);
+      const unknown = names.values.filter(name => specs.get(name) === null);
+      if (unknown.length > 0 && missing === 'fail') {
+        throw new NotFoundError('UNKNOWN_TAB', `no Tab named ${listSome(unknown, 10)}`);
+      }
+      return names.values
+        .filter(name => specs.get(name) !== null)
+        .map(name => this.tabInfo(name, specs.get(name) ?? ''))
+        .sort(byName);
+    }
+    const types = await this.store.typesIn(this.store.allPartitions());
+    let selected = [...types.keys()];
+    if (names.kind === 'regex')
+      selected = await this.options.matcher.match(names.patterns, selected);
+    return selected.map(name => this.tabInfo(name, types.get(name) ?? '')).sort(byName);
+  }
+
+  /**
+   * Adds the selected clients of each Tab. Without a client filter, `clients` stays undefined
+   * unless `listAll` (then every client that wrote the Tab). With one, Tabs that no selected
+   * client wrote are dropped, except Tabs named exactly (they are answered, over no client).
+   */
+  private async resolveClients(
+    selection: Selection,
+    tabs: readonly TabInfo[],
+    listAll: boolean,
+  ): Promise<SelectedTab[]> {
+    const { clients } = selection;
+    let clientsOf: Map<string, readonly string[]>;
+    if (clients.kind === 'all') {
+      if (!listAll) return tabs.map(tab => ({ ...tab, clients: undefined }));
+      clientsOf = await this.store.clientsOf(tabs);
+    } else if (clients.kind === 'exact') {
+      const partitions = [...new Set(tabs.map(tab => tab.partition))].sort((a, b) => a - b);
+      clientsOf = await this.store.tabsOfClients(partitions, clients.values);
+    } else {
+      const all = await this.store.clientsOf(tabs);
+      const distinct = [...new Set([...all.values()].flat())];
+      const matched = new Set(await this.options.matcher.match(clients.patterns, distinct));
+      clientsOf = new Map(
+        [...all].map(([tab, list]) => [tab, list.filter(client => matched.has(client))]),
+      );
+    }
+    const keepUnwritten = selection.names.kind === 'exact';
+    return tabs
+      .map(tab => ({
+        ...tab,
+        clients: [...(clientsOf.get(tab.name) ?? [])].sort(compareCodePoints),
+      }))
+      .filter(tab => keepUnwritten || clients.kind === 'all' || tab.clients.length > 0);
+  }
+
+  private async resolve(
+    selection: Selection,
+    options: { listAllClients: boolean; limit: boolean },
+  ): Promise<SelectedTab[]> {
+    const named = await this.resolveNames(selection.names, 'fail', options.limit);
+    if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
+    const tabs = await this.resolveClients(selection, named, options.listAllClients);
+    if (options.limit) this.checkTabCount(tabs.length);
+    return tabs;
+  }
+
+  /**
+   * Serves a request from the cache when the partitions it reads are unchanged, else builds the
+   * entry. The versions are read before any data, so an entry never claims newer data than it has.
+   */
+  private async cached<T>(op: string, selection: Selection, build: () => Promise<T>): Promise<T> {
+    const partitions = this.partitionsFor(selection);
+    const versions = await this.store.versions(partitions);
+    const key = `${op}|${selection.key}`;
+    const hit = this.options.cache.lookup<T>(key, partitions, versions);
+    if (hit !== undefined) return hit;
+    const value = await build();
+    this.options.cache.store(key, partitions, versions, value);
+    return value;
+  }
+
+  /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
+  private async mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
+    const stored = await this.store.readStates(
+      tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
+      this.now(),
+    );
+    return tabs.map((tab, i) => {
+      const handler = this.handler(tab.type);
+      const states = stored[i] ?? new Map<string, StoredState>();
+      const restored = (tab.clients ?? [ALL_CLIENTS]).map(client =>
+        stateFromStored(handler, tab.params, states.get(client) ?? EMPTY_STORED_STATE),
+      );
+      if (restored.length === 1) return restored[0];
+      const merged: unknown = handler.create(tab.params);
+      for (const state of restored) handler.merge(merged, state);
+      return merged;
+    });
+  }
+
+  private render(info: TabInfo, state: unknown, view: RenderView, mode: RenderModeName): string {
+    return renderBody(this.handler(info.type), state, view, mode);
+  }
+
+  /** One Aggregate per selected Tab. */
+  async aggregates(
+    filter: FilterInput | null | undefined,
+    mode: RenderModeName,
+  ): Promise<RenderedTabReply[]> {
+    const selection = this.parse(filter);
+    const entry = await this.cached<AggregateEntry>('aggregates', selection, async () => {
+      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
+      const states = await this.mergedStates(tabs);
+      return { tabs: tabs.map((info, i) => ({ info, state: states[i] })) };
+    });
+    return entry.tabs.map(({ info, state }) => ({
+      name: info.name,
+      type: info.type,
+      body: this.render(info, state, 'aggregate', mode),
+    }));
+  }
+
+  /** Every selected client's State of each selected Tab, rendered as a projection. */
+  async projections(
+    filter: FilterInput | null | undefined,
+    mode: RenderModeName,
+  ): Promise<ProjectedTabReply[]> {
+    const selection = this.parse(filter);
+    const entry = await this.cached<ProjectionEntry>('projections', selection, async () => {
+      const tabs = await this.resolve(selection, { listAllClients: true, limit: true });
+      const stored = await this.store.readStates(
+        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [] })),
+        this.now(),
+      );
+      return {
+        tabs: tabs.map((info, i) => ({
+          info,
+          clients: (info.clients ?? []).map(client => ({
+            client,
+            state: stateFromStored(
+              this.handler(info.type),
+              info.params,
+              stored[i]?.get(client) ?? EMPTY_STORED_STATE,
+            ),
+          })),
+        })),
+      };
+    });
+    return entry.tabs.map(({ info, clients }) => ({
+      name: info.name,
+      type: info.type,
+      clients: clients.map(({ client, state }) => ({
+        clientId: client,
+        body: this.render(info, state, 'projection', mode),
+      })),
+    }));
+  }
+
+  /** Every selected Tab (one type; histograms with one set of bounds) merged into one. */
+  async superAggregate(
+    filter: FilterInput | null | undefined,
+    mode: RenderModeName,
+  ): Promise<SuperAggregateReply> {
+    const selection = this.parse(filter);
+    const entry = await this.cached<SuperAggregateEntry>('super', selection, async () => {
+      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
+      const first = tabs[0];
+      if (!first) {
+        throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
+      }
+      checkMergeable(tabs);
+      const handler = this.handler(first.type);
+      const merged: unknown = handler.create(first.params);
+      for (const state of await this.mergedStates(tabs)) handler.merge(merged, state);
+      return { info: first, names: tabs.map(tab => tab.name), state: merged };
+    });
+    return {
+      type: entry.info.type,
+      names: [...entry.names],
+      body: this.render(entry.info, entry.state, 'aggregate', mode),
+    };
+  }
+
+  /** Names of the selected Tabs (with a client filter: only Tabs those clients wrote). */
+  async listNames(filter: FilterInput | null | undefined): Promise<string[]> {
+    const selection = this.parse(filter);
+    const tabs = await this.resolve(selection, { listAllClients: false, limit: false });
+    return tabs.map(tab => tab.name);
+  }
+
+  /** The selected clients that wrote any selected Tab. */
+  async listClients(filter: FilterInput | null | undefined): Promise<string[]> {
+    const selection = this.parse(filter);
+    const tabs = await this.resolve(selection, { listAllClients: true, limit: false });
+    const clients = new Set(tabs.flatMap(tab => tab.clients ?? []));
+    return [...clients].sort(compareCodePoints);
+  }
+
+  /** Name → type (and histogram bounds) of the selected Tabs. */
+  async listTypes(filter: FilterInput | null | undefined): Promise<TabTypeReply[]> {
+    const selection = this.parse(filter);
+    const tabs = await this.resolve(selection, { listAllClients: false, limit: false });
+    return tabs.map(tab => ({ name: tab.name, type: tab.type, bounds: [...tab.bounds] }));
+  }
+
+  /**
+   * Deletes the selected Tabs with every key they have. Names (or patterns) are required and
+   * clients are refused (a Tab is deleted whole); exact names that do not exist are skipped.
+   */
+  async deleteTabs(filter: FilterInput | null | undefined): Promise<string[]> {
+    const selection = this.parse(filter);
+    if (selection.names.kind === 'all') {
+      throw new InvalidArgumentError(
+        'NAMES_REQUIRED',
+        'DeleteTabs needs at least one name (or pattern): an empty filter deletes nothing',
+      );
+    }
+    if (filtersClients(selection)) {
+      throw new InvalidArgumentError(
+        'CLIENTS_NOT_ALLOWED',
+        'DeleteTabs deletes whole Tabs: leave filter.clients empty',
+      );
+    }
+    const tabs = await this.resolveNames(selection.names, 'skip', true);
+    this.checkTabCount(tabs.length);
+    const deleted = new Set(await this.store.deleteTabs(tabs));
+    return tabs.map(tab => tab.name).filter(name => deleted.has(name));
+  }
+}

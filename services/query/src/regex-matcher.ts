@@ -1,0 +1,215 @@
+/**
+ * Bounded regular-expression matching. A valid pattern such as `(a+)+$` can backtrack for
+ * minutes on the wrong input, and JavaScript cannot interrupt a running RegExp. So every match
+ * runs in a `node:worker_threads` worker, and a job that outlives its time limit has its worker
+ * terminated (V8 stops the regex engine mid-backtrack) and fails with INVALID_ARGUMENT
+ * (REGEX_TOO_SLOW); a fresh worker takes its place. The main thread never runs a pattern.
+ */
+import { Worker } from 'node:worker_threads';
+import { InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@taba/common';
+import { listSome, REGEX_FLAGS } from './selection.js';
+
+/**
+ * The worker's code, run with `eval: true` (CommonJS), so that it needs no file of its own next
+ * to the build output. Protocol: it posts `{type:'ready'}` once, then answers each job
+ * `{patterns, candidates}` with `{type:'result', matched}` (indices of the candidates any pattern
+ * matches) or `{type:'error', message}`.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', job => {
+  try {
+    const regexes = job.patterns.map(pattern => new RegExp(pattern, ${JSON.stringify(REGEX_FLAGS)}));
+    const matched = [];
+    for (let i = 0; i < job.candidates.length; i += 1) {
+      const candidate = job.candidates[i];
+      for (const regex of regexes) {
+        if (regex.test(candidate)) {
+          matched.push(i);
+          break;
+        }
+      }
+    }
+    parentPort.postMessage({ type: 'result', matched });
+  } catch (error) {
+    parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });
+  }
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+export interface RegexMatcherOptions {
+  /** Time limit of one job, from the moment a ready worker receives it, ms. */
+  readonly timeoutMs: number;
+  /** Workers kept running. @default 2 */
+  readonly workers?: number;
+  /** Jobs that may wait for a worker; more fail with RESOURCE_EXHAUSTED (REGEX_BUSY). @default 1000 */
+  readonly maxQueued?: number;
+  /** Heap of each worker, MiB (candidate lists are copied into it). @default 256 */
+  readonly workerHeapMb?: number;
+  /** Told about a worker that died on its own (not by a timeout). */
+  readonly onWorkerError?: (error: Error) => void;
+}
+
+interface Job {
+  readonly patterns: readonly string[];
+  readonly candidates: readonly string[];
+  readonly resolve: (matched: number[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  ready: boolean;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+type WorkerReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'result'; readonly matched: number[] }
+  | { readonly type: 'error'; readonly message: string };
+
+/** A small pool of matching workers with a per-job time limit. */
+export class RegexMatcher {
+  /** Jobs that hit the time limit. */
+  timeouts = 0;
+  /** Jobs run by a worker (every outcome). */
+  jobs = 0;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private closed = false;
+  private readonly size: number;
+
+  constructor(private readonly options: RegexMatcherOptions) {
+    this.size = Math.max(1, options.workers ?? 2);
+    for (let i = 0; i < this.size; i += 1) this.spawn();
+  }
+
+  /**
+   * The candidates that any pattern matches (unanchored, `RegExp.prototype.test`), in their
+   * original order. Patterns must have been validated (selection.ts).
+   */
+  async match(patterns: readonly string[], candidates: readonly string[]): Promise<string[]> {
+    if (candidates.length === 0 || patterns.length === 0) return [];
+    const matched = await this.run(patterns, candidates);
+    return matched.map(i => candidates[i] ?? '');
+  }
+
+  private run(patterns: readonly string[], candidates: readonly string[]): Promise<number[]> {
+    if (this.closed) {
+      return Promise.reject(new UnavailableError('SHUTTING_DOWN', 'the query service is stopping'));
+    }
+    if (this.queue.length >= (this.options.maxQueued ?? 1000)) {
+      return Promise.reject(
+        new ResourceExhaustedError('REGEX_BUSY', 'too many pattern matches are waiting; retry'),
+      );
+    }
+    return new Promise<number[]>((resolve, reject) => {
+      this.queue.push({ patterns, candidates, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private spawn(): void {
+    if (this.closed) return;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb ?? 256 },
+    });
+    // An idle worker never keeps the process alive.
+    worker.unref();
+    const slot: Slot = { worker, ready: false, job: undefined, timer: undefined };
+    this.slots.add(slot);
+    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    worker.on('error', error => this.onDeath(slot, error));
+    worker.on('exit', code => this.onDeath(slot, new Error(`regex worker exited with ${code}`)));
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    if (reply.type === 'ready') {
+      slot.ready = true;
+    } else {
+      const job = this.finish(slot);
+      if (job && reply.type === 'result') job.resolve(reply.matched);
+      else if (job && reply.type === 'error')
+        job.reject(new InvalidArgumentError('BAD_REGEX', `a pattern failed: ${reply.message}`));
+    }
+    this.pump();
+  }
+
+  /** Detaches the slot's job and stops its timer. */
+  private finish(slot: Slot): Job | undefined {
+    const job = slot.job;
+    slot.job = undefined;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    return job;
+  }
+
+  /** A worker died without being asked to: fail its job, replace it. */
+  private onDeath(slot: Slot, error: Error): void {
+    if (!this.slots.delete(slot)) return;
+    const job = this.finish(slot);
+    if (!this.closed) {
+      this.options.onWorkerError?.(error);
+      const outOfMemory = (error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      job?.reject(
+        outOfMemory
+          ? new ResourceExhaustedError(
+              'REGEX_OUT_OF_MEMORY',
+              `matching ${job.candidates.length} candidates ran out of memory; narrow the filter`,
+            )
+          : new Error(`regex worker failed: ${error.message}`, { cause: error }),
+      );
+      this.spawn();
+    }
+  }
+
+  private onTimeout(slot: Slot): void {
+    const job = this.finish(slot);
+    this.slots.delete(slot);
+    this.timeouts += 1;
+    void slot.worker.terminate();
+    job?.reject(
+      new InvalidArgumentError(
+        'REGEX_TOO_SLOW',
+        `the patterns ${listSome(
+          job.patterns.map(p => JSON.stringify(p)),
+          3,
+        )} took longer than ${this.options.timeoutMs} ms (TABA_REGEX_TIMEOUT_MS) to match ${job.candidates.length} candidates; simplify them (avoid nested quantifiers such as (a+)+)`,
+      ),
+    );
+    this.spawn();
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.job) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.job = job;
+      this.jobs += 1;
+      slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
+      slot.worker.postMessage({ patterns: job.patterns, candidates: job.candidates });
+    }
+  }
+
+  /** Fails waiting and running jobs and terminates every worker. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopping = new UnavailableError('SHUTTING_DOWN', 'the query service is stopping');
+    for (const job of this.queue.splice(0)) job.reject(stopping);
+    const slots = [...this.slots];
+    this.slots.clear();
+    await Promise.all(
+      slots.map(async slot => {
+        this.finish(slot)?.reject(stopping);
+        await slot.worker.terminate();
+      }),
+    );
+  }
+}

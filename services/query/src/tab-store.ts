@@ -1,0 +1,353 @@
+/**
+ * Everything the query service reads from (and deletes in) the Redis shards. Reads are pipelined
+ * per shard; every failure of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is
+ * libs/common's (redis-keys.ts): this module only composes its keys.
+ */
+import type { RedisShards, StoredState, TabTypeName } from '@taba/common';
+import {
+  ALL_CLIENTS,
+  isTabaError,
+  partitionOf,
+  readStoredStates,
+  redisKeys,
+  UnavailableError,
+} from '@taba/common';
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/** Commands sent in one pipeline at most; bigger reads go in several. */
+const PIPELINE_CHUNK = 2000;
+/** Tabs whose States are read at the same time. */
+const STATE_READ_CONCURRENCY = 32;
+/** A delete retried this often when commits keep racing it. */
+const DELETE_ATTEMPTS = 5;
+/** Keys per DEL command inside a delete transaction. */
+const DEL_CHUNK = 500;
+
+/** A Tab and the partition that holds it. */
+export interface PlacedTab {
+  readonly name: string;
+  readonly partition: number;
+}
+
+/** A Tab to delete, with its type (Buffers and Uniques have keys beyond the State hash). */
+export interface TypedPlacedTab extends PlacedTab {
+  readonly type: string;
+}
+
+/** Any Redis failure → UNAVAILABLE (REDIS_UNAVAILABLE); domain errors pass through. */
+export function redisFailure(error: unknown, what: string): Error {
+  if (isTabaError(error)) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new UnavailableError('REDIS_UNAVAILABLE', `${what} failed: ${detail}`, { cause: error });
+}
+
+/** Escapes Redis glob characters, so a pattern matches the text literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\^]/g, char => `\\${char}`);
+}
+
+/** Every Unique register key of a Tab starts with this: `<tag>:u|<tab>|`. */
+export function registerKeyPrefix(partition: number, tab: string): string {
+  const sample = redisKeys.registers(partition, tab, 'c', 'b');
+  return sample.slice(0, sample.length - 'c|b'.length);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in item order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await work(items[at] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+export class TabStore {
+  constructor(
+    private readonly shards: RedisShards,
+    readonly partitionCount: number,
+  ) {}
+
+  /** 0 … partitionCount − 1. */
+  allPartitions(): number[] {
+    return Array.from({ length: this.partitionCount }, (_, p) => p);
+  }
+
+  partitionOf(name: string): number {
+    return partitionOf(name, this.partitionCount);
+  }
+
+  /**
+   * One command per item, pipelined per shard (in chunks), shards in parallel; replies in item
+   * order. The first failed command fails the whole read.
+   */
+  private async pipelined<T>(
+    items: readonly T[],
+    partitionOfItem: (item: T) => number,
+    add: (pipeline: ChainableCommander, item: T) => void,
+  ): Promise<unknown[]> {
+    const replies = new Array<unknown>(items.length);
+    const indexed = items.map((item, at) => ({ item, at }));
+    const groups = this.shards.groupByShard(indexed, ({ item }) => partitionOfItem(item));
+    await Promise.all(
+      [...groups].map(async ([shard, group]) => {
+        const redis = this.shards.connection(shard);
+        for (let start = 0; start < group.length; start += PIPELINE_CHUNK) {
+          const chunk = group.slice(start, start + PIPELINE_CHUNK);
+          const pipeline = redis.pipeline();
+          for (const { item } of chunk) add(pipeline, item);
+          const results = (await pipeline.exec()) ?? [];
+          chunk.forEach(({ at }, k) => {
+            const [error, value] = results[k] ?? [new Error('missing pipeline reply'), null];
+            if (error) throw error;
+            replies[at] = value;
+          });
+        }
+      }),
+    );
+    return replies;
+  }
+
+  private async guard<R>(what: string, read: () => Promise<R>): Promise<R> {
+    try {
+      return await read();
+    } catch (error) {
+      throw redisFailure(error, what);
+    }
+  }
+
+  /** The `version` of each partition (0 when never written), in the order given. */
+  versions(partitions: readonly number[]): Promise<number[]> {
+    return this.guard('reading partition versions', async () => {
+      const replies = await this.pipelined(
+        partitions,
+        p => p,
+        (pipeline, p) => pipeline.get(redisKeys.version(p)),
+      );
+      return replies.map(reply => (reply === null || reply === undefined ? 0 : Number(reply)));
+    });
+  }
+
+  /** Every Tab of the partitions: name → type spec (`HGETALL types`). */
+  typesIn(partitions: readonly number[]): Promise<Map<string, string>> {
+    return this.guard('listing Tabs', async () => {
+      const replies = await this.pipelined(
+        partitions,
+        p => p,
+        (pipeline, p) => pipeline.hgetall(redisKeys.types(p)),
+      );
+      const types = new Map<string, string>();
+      for (const reply of replies) {
+        for (const [name, spec] of Object.entries(reply as Record<string, string>)) {
+          types.set(name, spec);
+        }
+      }
+      return types;
+    });
+  }
+
+  /** The type spec of each named Tab, or null for a name no partition knows. */
+  typesOf(names: readonly string[]): Promise<Map<string, string | null>> {
+    return this.guard('reading Tab types', async () => {
+      const replies = await this.pipelined(
+        names,
+        name => this.partitionOf(name),
+        (pipeline, name) => pipeline.hget(redisKeys.types(this.partitionOf(name)), name),
+      );
+      return new Map(names.map((name, i) => [name, (replies[i] as string | null) ?? null]));
+    });
+  }
+
+  /**
+   * Tab → the given clients that wrote it, from the `tabs|<client>` sets of the partitions
+   * (each set holds the Tabs a client wrote in its partition).
+   */
+  tabsOfClients(
+    partitions: readonly number[],
+    clients: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    return this.guard('reading the Tabs of clients', async () => {
+      const pairs = partitions.flatMap(partition => clients.map(client => ({ partition, client })));
+      const replies = await this.pipelined(
+        pairs,
+        pair => pair.partition,
+        (pipeline, { partition, client }) =>
+          pipeline.smembers(redisKeys.tabsOfClient(partition, client)),
+      );
+      const byTab = new Map<string, string[]>();
+      pairs.forEach(({ client }, i) => {
+        for (const tab of replies[i] as string[]) {
+          const list = byTab.get(tab) ?? [];
+          list.push(client);
+          byTab.set(tab, list);
+        }
+      });
+      return byTab;
+    });
+  }
+
+  /** Tab → every client that wrote it (`clients|<tab>`). */
+  clientsOf(tabs: readonly PlacedTab[]): Promise<Map<string, string[]>> {
+    return this.guard('reading the clients of Tabs', async () => {
+      const replies = await this.pipelined(
+        tabs,
+        tab => tab.partition,
+        (pipeline, tab) => pipeline.smembers(redisKeys.clients(tab.partition, tab.name)),
+      );
+      return new Map(tabs.map((tab, i) => [tab.name, replies[i] as string[]]));
+    });
+  }
+
+  /** The stored States of each Tab for its clients (ALL_CLIENTS for the all-clients State). */
+  readStates(
+    requests: readonly (PlacedTab & { type: TabTypeName; clients: readonly string[] })[],
+    now: number,
+  ): Promise<Map<string, StoredState>[]> {
+    return this.guard('reading States', () =>
+      mapLimit(requests, STATE_READ_CONCURRENCY, request =>
+        readStoredStates(
+          this.shards.forPartition(request.partition),
+          request.partition,
+          request.name,
+          request.type,
+          request.clients,
+          now,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Deletes every key of each Tab, partition by partition (one transaction each), and bumps the
+   * partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
+   */
+  deleteTabs(tabs: readonly TypedPlacedTab[]): Promise<string[]> {
+    return this.guard('deleting Tabs', async () => {
+      const byPartition = new Map<number, TypedPlacedTab[]>();
+      for (const tab of tabs) {
+        const list = byPartition.get(tab.partition) ?? [];
+        list.push(tab);
+        byPartition.set(tab.partition, list);
+      }
+      const byShard = this.shards.groupByShard([...byPartition.keys()], p => p);
+      const deleted: string[] = [];
+      await Promise.all(
+        [...byShard].map(async ([shard, partitions]) => {
+          // WATCH belongs to a connection: a private one, so no other request shares it.
+          const redis = this.shards.connection(shard).duplicate();
+          redis.on('error', () => {});
+          try {
+            for (const partition of partitions) {
+              const names = await deleteInPartition(
+                redis,
+                partition,
+                byPartition.get(partition) ?? [],
+              );
+              deleted.push(...names);
+            }
+          } finally {
+            await redis.quit().catch(() => redis.disconnect());
+          }
+        }),
+      );
+      return deleted;
+    });
+  }
+}
+
+/**
+ * One partition's delete, optimistic: WATCH the partition's version (every commit bumps it),
+ * read what to delete, then MULTI … EXEC; when a commit slipped in between, EXEC aborts and the
+ * delete starts over, so no key of a concurrently written client is left behind.
+ */
+async function deleteInPartition(
+  redis: Redis,
+  partition: number,
+  tabs: readonly TypedPlacedTab[],
+): Promise<string[]> {
+  const versionKey = redisKeys.version(partition);
+  const typesKey = redisKeys.types(partition);
+  for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt += 1) {
+    await redis.watch(versionKey);
+    try {
+      const specs = await redis.hmget(typesKey, ...tabs.map(tab => tab.name));
+      const present = tabs.filter((_, i) => specs[i] !== null && specs[i] !== undefined);
+      if (present.length === 0) {
+        await redis.unwatch();
+        return [];
+      }
+      const clientsRead = redis.pipeline();
+      for (const tab of present) clientsRead.smembers(redisKeys.clients(partition, tab.name));
+      const clientReplies = (await clientsRead.exec()) ?? [];
+      const clientsOf = present.map((_, i) => {
+        const [error, members] = clientReplies[i] ?? [new Error('missing reply'), null];
+        if (error) throw error;
+        return members as string[];
+      });
+      const registerKeys = present.some(tab => tab.type === 'UNIQUE')
+        ? await scanRegisterKeys(redis, partition, present)
+        : [];
+
+      const keys: string[] = [...registerKeys];
+      present.forEach((tab, i) => {
+        for (const client of [...(clientsOf[i] ?? []), ALL_CLIENTS]) {
+          keys.push(redisKeys.state(partition, tab.name, client));
+          keys.push(redisKeys.buffer(partition, tab.name, client));
+        }
+        keys.push(redisKeys.clients(partition, tab.name));
+      });
+      const transaction = redis.multi();
+      for (let start = 0; start < keys.length; start += DEL_CHUNK) {
+        transaction.del(...keys.slice(start, start + DEL_CHUNK));
+      }
+      present.forEach((tab, i) => {
+        for (const client of clientsOf[i] ?? []) {
+          transaction.srem(redisKeys.tabsOfClient(partition, client), tab.name);
+        }
+      });
+      transaction.hdel(typesKey, ...present.map(tab => tab.name));
+      transaction.incr(versionKey);
+      const results = await transaction.exec();
+      if (results === null) continue; // a commit raced the delete: read again
+      for (const [error] of results) if (error) throw error;
+      return present.map(tab => tab.name);
+    } catch (error) {
+      await redis.unwatch().catch(() => {});
+      throw error;
+    }
+  }
+  throw new UnavailableError(
+    'DELETE_CONTENDED',
+    `partition ${partition} kept changing during ${DELETE_ATTEMPTS} delete attempts; retry`,
+  );
+}
+
+/** Every Unique register key of the UNIQUE Tabs among `tabs`: one SCAN of the partition's `u|` keys. */
+async function scanRegisterKeys(
+  redis: Redis,
+  partition: number,
+  tabs: readonly TypedPlacedTab[],
+): Promise<string[]> {
+  const prefixes = tabs
+    .filter(tab => tab.type === 'UNIQUE')
+    .map(tab => registerKeyPrefix(partition, tab.name));
+  const single = prefixes.length === 1 ? prefixes[0] : undefined;
+  // One Tab: match its prefix exactly; several: every register key of the partition, filtered.
+  const pattern = `${escapeGlob(single ?? registerKeyPrefix(partition, '').slice(0, -1))}*`;
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) if (prefixes.some(prefix => key.startsWith(prefix))) found.push(key);
+  } while (cursor !== '0');
+  return found;
+}
