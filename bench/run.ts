@@ -59,6 +59,7 @@ try {
       const count = (JSON.parse(reply.tabs[0]?.body ?? '{}') as { lifetime?: { count?: number } })
         .lifetime?.count;
       if (count === i + 1) break;
+      await new Promise(resolve => setTimeout(resolve, 5));
     }
     visibility.push(performance.now() - sentAt);
   };

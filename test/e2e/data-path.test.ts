@@ -99,10 +99,9 @@ describe('the data path end to end', () => {
     expect(got['e2e.ts.totals']).toEqual({ count: 2, total: 7, average: 3.5 });
     expect(got['e2e.ts.state']).toEqual({ values: { green: 1 } });
     expect(got['e2e.ts.expiring']).toEqual({ values: { '7': 1 } });
-    expect((got['e2e.ts.log']?.values as unknown[][]).map(entry => entry[0]).sort()).toEqual([
-      'first',
-      'second',
-    ]);
+    expect(
+      ((got['e2e.ts.log']?.values ?? []) as unknown[][]).map(entry => entry[0]).sort(),
+    ).toEqual(['first', 'second']);
     expect(got['e2e.ts.users']?.lifetime).toEqual({ distinct: 3 });
     expect(got['e2e.ts.sizes']?.lifetime).toEqual({ counts: [1, 1, 1] });
   });

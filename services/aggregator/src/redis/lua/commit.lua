@@ -113,6 +113,54 @@ local function applyRegisters(key, expireAt, pairs)
   if expireAt > 0 then redis.call('PEXPIREAT', key, expireAt) end
 end
 
+-- The all-clients States get the ops of many parts: gather them per key and field in Lua
+-- (sums add, min/max and gauge entries keep the winner), then write each field once.
+local allKeys, allOps = {}, {}
+local function gather(key, ops)
+  local acc = allOps[key]
+  if not acc then
+    acc = { order = {}, op = {}, value = {} }
+    allOps[key] = acc
+    allKeys[#allKeys + 1] = key
+  end
+  for i = 1, #ops, 3 do
+    local op, field, value = ops[i], ops[i + 1], ops[i + 2]
+    local current = acc.value[field]
+    if current == nil then
+      acc.order[#acc.order + 1] = field
+      acc.op[field] = op
+      if op == 'i' or op == 'f' or op == 'n' or op == 'x' then acc.value[field] = tonumber(value) else acc.value[field] = value end
+    elseif op == 'i' or op == 'f' then
+      acc.value[field] = current + tonumber(value)
+    elseif op == 'n' then
+      if tonumber(value) < current then acc.value[field] = tonumber(value) end
+    elseif op == 'x' then
+      if tonumber(value) > current then acc.value[field] = tonumber(value) end
+    elseif gaugeNewer(value, current) then
+      acc.value[field] = value
+    end
+  end
+end
+
+local function flushGathered()
+  for _, key in ipairs(allKeys) do
+    local acc = allOps[key]
+    local ops = {}
+    for _, field in ipairs(acc.order) do
+      local op, value = acc.op[field], acc.value[field]
+      if op == 'i' then
+        value = string.format('%.0f', value)
+      elseif op ~= 'g' then
+        value = string.format('%.17g', value)
+      end
+      ops[#ops + 1] = op
+      ops[#ops + 1] = field
+      ops[#ops + 1] = value
+    end
+    applyHash(key, ops)
+  end
+end
+
 local function readTab()
   local tab = {
     name = nextArg(), spec = nextArg(),
@@ -167,7 +215,7 @@ for _ = 1, partCount do
       else
         if not stored then redis.call('HSET', typesKey, tab.name, tab.spec) end
         applyHash(KEYS[tab.stateIdx], tab.hash)
-        applyHash(KEYS[tab.allStateIdx], tab.hash)
+        gather(KEYS[tab.allStateIdx], tab.hash)
         if tab.bufferIdx > 0 then
           applyBuffer(KEYS[tab.bufferIdx], tab.cap, tab.entries)
           applyBuffer(KEYS[tab.allBufferIdx], tab.cap, tab.entries)
@@ -194,4 +242,5 @@ for _ = 1, partCount do
   end
 end
 
+flushGathered()
 return result
