@@ -52,7 +52,14 @@ async function write(
   const ops = stateToOps(type, delta, { client, uniqPrefix: String(seq), bufferCapacity: 1000 });
   await runCommit(
     redis,
-    [{ partition: partitionOf(name, 1024), client, seq, tabs: [{ name, spec: type, ops }] }],
+    [
+      {
+        partition: partitionOf(name, 1024),
+        client,
+        seq,
+        tabs: [{ name, spec: type, ops, opsJson: JSON.stringify(ops) }],
+      },
+    ],
     Date.now(),
   );
 }

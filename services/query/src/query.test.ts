@@ -66,6 +66,7 @@ async function commit(
     byClient.set(event.clientId, [...(byClient.get(event.clientId) ?? []), event]);
   const parts: CommitPart[] = [...byClient].map(([client, list]) => {
     const delta = foldEvents(handler, handler.create(paramsOf(tab)), list);
+    const ops = stateToOps(tab.type, delta, { client, uniqPrefix: 'f', bufferCapacity: 1000 });
     return {
       partition: partitionOf(tab.name, PARTITIONS),
       client,
@@ -74,7 +75,8 @@ async function commit(
         {
           name: tab.name,
           spec: typeSpec(tab.type, tab.bounds),
-          ops: stateToOps(tab.type, delta, { client, uniqPrefix: 'f', bufferCapacity: 1000 }),
+          ops,
+          opsJson: JSON.stringify(ops),
         },
       ],
     };

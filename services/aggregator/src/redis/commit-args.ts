@@ -6,6 +6,8 @@ export interface CommitTab {
   readonly name: string;
   readonly spec: string;
   readonly ops: TabOps;
+  /** The ops as JSON, handed to the script as one argument (it decodes them with cjson). */
+  readonly opsJson: string | Buffer;
 }
 
 /** One client batch's share of one partition. */
@@ -19,7 +21,7 @@ export interface CommitPart {
 
 export interface CommitArgs {
   readonly keys: string[];
-  readonly argv: string[];
+  readonly argv: (string | Buffer)[];
 }
 
 /** Collects keys once each and hands out their 1-based index. */
@@ -44,7 +46,7 @@ class KeyList {
  */
 export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): CommitArgs {
   const keys = new KeyList();
-  const argv: string[] = [String(nowMs), String(parts.length)];
+  const argv: (string | Buffer)[] = [String(nowMs), String(parts.length)];
   for (const part of parts) {
     const p = part.partition;
     argv.push(
@@ -65,19 +67,15 @@ export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): Co
         String(keys.of(redisKeys.tabsOfClient(p, part.client))),
         String(keys.of(redisKeys.state(p, tab.name, part.client))),
         String(keys.of(redisKeys.state(p, tab.name, ALL_CLIENTS))),
-        String(ops.hash.length / 3),
-        ...ops.hash,
+        tab.opsJson,
       );
       if (ops.buffer && ops.buffer.entries.length > 0) {
         argv.push(
           String(keys.of(redisKeys.buffer(p, tab.name, part.client))),
           String(keys.of(redisKeys.buffer(p, tab.name, ALL_CLIENTS))),
-          String(ops.buffer.cap),
-          String(ops.buffer.entries.length / 2),
-          ...ops.buffer.entries,
         );
       } else {
-        argv.push('0', '0', '0', '0');
+        argv.push('0', '0');
       }
       const groups = ops.registers ?? [];
       argv.push(String(groups.length));
@@ -85,9 +83,6 @@ export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): Co
         argv.push(
           String(keys.of(redisKeys.registers(p, tab.name, part.client, group.bucket))),
           String(keys.of(redisKeys.registers(p, tab.name, ALL_CLIENTS, group.bucket))),
-          String(group.expireAtMs),
-          String(group.pairs.length / 2),
-          ...group.pairs.map(String),
         );
       }
     }

@@ -66,7 +66,7 @@ function partFor(
     partition: partitionOf(name, 1024),
     client,
     seq,
-    tabs: [{ name, spec: specOf(type), ops }],
+    tabs: [{ name, spec: specOf(type), ops, opsJson: JSON.stringify(ops) }],
   };
 }
 

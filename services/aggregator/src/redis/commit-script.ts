@@ -11,7 +11,10 @@ export const COMMIT_COMMAND = 'tabaCommitV1';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    tabaCommitV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<unknown[], Context>;
+    tabaCommitV1(
+      numberOfKeys: number,
+      ...keysAndArgs: (string | Buffer)[]
+    ): Result<unknown[], Context>;
   }
 }
 

@@ -12,12 +12,13 @@ KEYS: every key touched, referred to by index from ARGV.
 ARGV[1]  now, epoch ms (high-water mark times)
 ARGV[2]  number of parts, then per part:
   hwmIdx hwmTimesIdx versionIdx typesIdx client seq tabCount, then per Tab:
-    name spec clientsIdx tabsOfClientIdx stateIdx allStateIdx
-    hashCount, then hashCount triples: op field value
+    name spec clientsIdx tabsOfClientIdx stateIdx allStateIdx ops
+        ops: the Tab's Delta as JSON (TabOps, see libs/common/src/storage/tab-ops.ts):
+        {"hash":[op, field, value, ...], "buffer":{"cap","entries":[score, member, ...]},
+         "registers":[{"bucket","expireAtMs","pairs":[register, rank, ...]}, ...]}
         op: i HINCRBY, f HINCRBYFLOAT, n keep min, x keep max, g gauge last-writer-wins
-    bufferIdx allBufferIdx cap entryCount, then entryCount pairs: score member
-        (bufferIdx 0: no buffer)
-    registerGroups, then per group: keyIdx allKeyIdx expireAtMs pairCount, pairs: register rank
+    bufferIdx allBufferIdx (0 0: no buffer)
+    registerGroups, then per group (in the order of ops.registers): keyIdx allKeyIdx
 
 Returns a flat array, per part: status (0 applied, 1 duplicate), conflictCount, then per
 conflict: Tab name, stored spec.
@@ -166,20 +167,21 @@ local function readTab()
     name = nextArg(), spec = nextArg(),
     clientsIdx = nextNumber(), tabsIdx = nextNumber(),
     stateIdx = nextNumber(), allStateIdx = nextNumber(),
-    hash = {}, registers = {},
   }
-  local hashCount = nextNumber()
-  for i = 1, hashCount * 3 do tab.hash[i] = nextArg() end
-  tab.bufferIdx, tab.allBufferIdx, tab.cap = nextNumber(), nextNumber(), nextNumber()
-  local entryCount = nextNumber()
-  tab.entries = {}
-  for i = 1, entryCount * 2 do tab.entries[i] = nextArg() end
+  local ops = cjson.decode(nextArg())
+  tab.hash = ops.hash or {}
+  tab.bufferIdx, tab.allBufferIdx = nextNumber(), nextNumber()
+  if tab.bufferIdx > 0 then
+    tab.cap, tab.entries = ops.buffer.cap, ops.buffer.entries
+  end
+  tab.registers = {}
   local groups = nextNumber()
   for g = 1, groups do
-    local group = { keyIdx = nextNumber(), allKeyIdx = nextNumber(), expireAt = nextNumber(), pairs = {} }
-    local pairCount = nextNumber()
-    for i = 1, pairCount * 2 do group.pairs[i] = nextArg() end
-    tab.registers[g] = group
+    local group = ops.registers[g]
+    tab.registers[g] = {
+      keyIdx = nextNumber(), allKeyIdx = nextNumber(),
+      expireAt = group.expireAtMs, pairs = group.pairs,
+    }
   end
   return tab
 end
