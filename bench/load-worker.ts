@@ -78,6 +78,12 @@ async function run(task: WorkerTask): Promise<WorkerReport> {
     task.clients.map(async (clientId, c) => {
       const { body, countable } = encodeBody(c, task);
       let seq = baseSeq;
+      // Rate-limited clients start at spread-out moments, as independent processes would.
+      if (task.ratePerClient > 0) {
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.random() * (1000 / task.ratePerClient)),
+        );
+      }
       while (performance.now() < end) {
         seq += 1;
         const header = codec.requestSerialize({ clientId, seq });
