@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { freePort, LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
 
@@ -192,5 +192,27 @@ export function useRedisServer(options: RedisServerOptions = {}): () => RedisSer
   return () => {
     if (!server) throw new Error('useRedisServer: the server is only available inside tests');
     return server;
+  };
+}
+
+/**
+ * A client of a server from {@link useRedisServer}, connected in beforeAll, emptied before
+ * each test and closed in afterAll: for suites that own their server.
+ */
+export function useFlushedRedisClient(server: () => RedisServer): () => Redis {
+  let client: Redis | undefined;
+  beforeAll(() => {
+    client = new Redis(server().url);
+  });
+  afterAll(async () => {
+    await client?.quit();
+  });
+  beforeEach(async () => {
+    await client?.flushall();
+  });
+  return () => {
+    if (!client)
+      throw new Error('useFlushedRedisClient: the client is only available inside tests');
+    return client;
   };
 }

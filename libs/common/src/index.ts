@@ -168,7 +168,7 @@ export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
 export { DEFAULT_GRPC_ADDRESSES, loadServiceBaseConfig } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
-export { loadClusterConfig } from './service/cluster-config.js';
+export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
 export type { ServiceMain } from './service/run-main.js';
 export {

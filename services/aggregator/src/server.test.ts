@@ -16,8 +16,7 @@ import {
   stateToOps,
   TABA_VERSION,
 } from '@taba/common';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAcceptingConnections } from '../../../test/support/free-port.js';
 import {
   connectAggregator,
@@ -31,23 +30,14 @@ import {
   stopWhileWatchingHealth,
   useCleanup,
 } from '../../../test/support/in-process-service.js';
-import { useRedisServer } from '../../../test/support/redis-server.js';
+import { useFlushedRedisClient, useRedisServer } from '../../../test/support/redis-server.js';
 import { loadConfig } from './config.js';
 import { AGGREGATOR_GRPC_SERVICE, createAggregatorService } from './server.js';
 
 const onCleanup = useCleanup();
 
 const redisServer = useRedisServer();
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(redisServer().url);
-});
-afterAll(async () => {
-  await redis.quit();
-});
-beforeEach(async () => {
-  await redis.flushall();
-});
+const redisClient = useFlushedRedisClient(redisServer);
 
 const NOW = Math.floor(Date.now() / 1000);
 const NAME = 'bid.price';
@@ -91,7 +81,7 @@ function commit(client: AggregatorClient, request: CommitRequest): Promise<Commi
 }
 
 async function lifetime() {
-  const hash = await redis.hgetall(redisKeys.state(PARTITION, NAME, ALL_CLIENTS));
+  const hash = await redisClient().hgetall(redisKeys.state(PARTITION, NAME, ALL_CLIENTS));
   return { count: Number(hash.lc ?? 0), total: Number(hash.lt ?? 0) };
 }
 
@@ -190,7 +180,7 @@ describe('aggregator server', () => {
     });
     expect(reply.results[0]?.conflicts).toEqual([{ name: NAME, storedType: 'COUNTER_GROUP' }]);
     expect(reply.results[0]?.events).toBe(1);
-    expect(await redis.hget(redisKeys.types(PARTITION), 'service.state')).toBe('GAUGE');
+    expect(await redisClient().hget(redisKeys.types(PARTITION), 'service.state')).toBe('GAUGE');
     expect(await lifetime()).toEqual({ count: 1, total: 5 });
   });
 

@@ -6,11 +6,12 @@ import type {
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  connectRedisShards,
   describeInstance,
   isTabaError,
   loadTabaProtos,
   PartitionAssignment,
-  RedisShards,
+  type RedisShards,
   StaticDiscovery,
   systemClock,
   toGrpcStatus,
@@ -58,14 +59,7 @@ export function createAggregatorService(
   deps: AggregatorDependencies = {},
 ): BuiltService {
   const startedAtSeconds = Date.now() / 1000;
-  const shards =
-    deps.shards ??
-    new RedisShards(config.cluster.redisShards, {
-      partitionCount: config.cluster.partitionCount,
-      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
-      onError: (url, error) =>
-        context.logger.warn({ shard: url, err: error }, 'redis connection error'),
-    });
+  const shards = deps.shards ?? connectRedisShards(config.cluster, context.logger);
   for (const [, redis] of shards.all()) defineCommitScript(redis);
   const stats = new CommitStats();
   const discovery =

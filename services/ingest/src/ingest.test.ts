@@ -16,8 +16,7 @@ import {
   readStoredStates,
   stateFromStored,
 } from '@taba/common';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectIngest,
   deadlineIn,
@@ -26,7 +25,7 @@ import {
   unary,
 } from '../../../test/support/grpc-client.js';
 import { startInProcess, useCleanup } from '../../../test/support/in-process-service.js';
-import { useRedisServer } from '../../../test/support/redis-server.js';
+import { useFlushedRedisClient, useRedisServer } from '../../../test/support/redis-server.js';
 import { loadConfig as loadAggregatorConfig } from '../../aggregator/src/config.js';
 import { createAggregatorService } from '../../aggregator/src/server.js';
 import { loadConfig } from './config.js';
@@ -34,16 +33,7 @@ import { createIngestService } from './server.js';
 
 const onCleanup = useCleanup();
 const redisServer = useRedisServer();
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(redisServer().url);
-});
-afterAll(async () => {
-  await redis.quit();
-});
-beforeEach(async () => {
-  await redis.flushall();
-});
+const redisClient = useFlushedRedisClient(redisServer);
 
 const NOW = Math.floor(Date.now() / 1000);
 const registry = createHandlerRegistry({ clock: new ManualClock(NOW + 1) });
@@ -77,7 +67,7 @@ function post(client: IngestClient, batch: EventBatch) {
 
 async function render(name: string, type: TabTypeName, client = ALL_CLIENTS) {
   const stored = await readStoredStates(
-    redis,
+    redisClient(),
     partitionOf(name, 1024),
     name,
     type,

@@ -6,11 +6,12 @@ import type {
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  connectRedisShards,
   createHandlerRegistry,
   describeInstance,
   grpcChannelOptions,
   loadTabaProtos,
-  RedisShards,
+  type RedisShards,
   StaticDiscovery,
   systemClock,
   toGrpcStatus,
@@ -46,14 +47,7 @@ export function createIngestService(
   const clock = deps.clock ?? systemClock;
   const discovery =
     deps.discovery ?? new StaticDiscovery({ aggregator: config.aggregatorAddresses });
-  const shards =
-    deps.shards ??
-    new RedisShards(config.cluster.redisShards, {
-      partitionCount: config.cluster.partitionCount,
-      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
-      onError: (url, error) =>
-        context.logger.warn({ shard: url, err: error }, 'redis connection error'),
-    });
+  const shards = deps.shards ?? connectRedisShards(config.cluster, context.logger);
   const registry = createHandlerRegistry({ clock, settings: config.handlerSettings });
   const types = new TypeCache(shards, config.cluster.partitionCount, config.typeCacheMs);
   const router = new AggregatorRouter(discovery, {

@@ -2,15 +2,15 @@ import type {
   BuiltService,
   Clock,
   QueryHandlers,
-  RedisShards as RedisShardsType,
+  RedisShards,
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  connectRedisShards,
   createHandlerRegistry,
   describeInstance,
   isTabaError,
   loadTabaProtos,
-  RedisShards,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -26,7 +26,7 @@ export const QUERY_GRPC_SERVICE = 'taba.internal.v1.Query';
 
 export interface QueryDependencies {
   /** @default connections to config.cluster.redisShards (closed on stop) */
-  readonly shards?: RedisShardsType;
+  readonly shards?: RedisShards;
   /** What renders and window reads take as now. @default the system clock */
   readonly clock?: Clock;
 }
@@ -68,13 +68,7 @@ export function createQueryService(
 ): BuiltService {
   const startedAtSeconds = Date.now() / 1000;
   const { logger } = context;
-  const shards =
-    deps.shards ??
-    new RedisShards(config.cluster.redisShards, {
-      partitionCount: config.cluster.partitionCount,
-      commandTimeoutMs: config.cluster.redisCommandTimeoutMs,
-      onError: (url, error) => logger.warn({ shard: url, err: error }, 'redis connection error'),
-    });
+  const shards = deps.shards ?? connectRedisShards(config.cluster, logger);
   const clock = deps.clock ?? systemClock;
   const matcher = new RegexMatcher({
     timeoutMs: config.regexTimeoutMs,

@@ -1,7 +1,8 @@
 import type { Env } from '../config/env-readers.js';
 import { readInteger, readList } from '../config/env-readers.js';
 import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../hash/partition.js';
-import { parseShardUrls } from '../storage/redis-shards.js';
+import type { Logger } from '../logging/logger.js';
+import { parseShardUrls, RedisShards } from '../storage/redis-shards.js';
 
 /** What every service that touches partitions or Redis must agree on. */
 export interface ClusterConfig {
@@ -27,5 +28,14 @@ export function loadClusterConfig(env: Env): ClusterConfig {
       min: 10,
       max: 600_000,
     }),
+  });
+}
+
+/** Connects to the cluster's Redis shards; connection errors go to the log (ioredis reconnects). */
+export function connectRedisShards(cluster: ClusterConfig, logger: Logger): RedisShards {
+  return new RedisShards(cluster.redisShards, {
+    partitionCount: cluster.partitionCount,
+    commandTimeoutMs: cluster.redisCommandTimeoutMs,
+    onError: (url, error) => logger.warn({ shard: url, err: error }, 'redis connection error'),
   });
 }
