@@ -9,6 +9,8 @@ interface WorkerTask {
   readonly clients: readonly string[];
   readonly tabCount: number;
   readonly eventsPerBatch: number;
+  /** Events of one Tab in a batch. */
+  readonly eventsPerTab: number;
   readonly durationMs: number;
   readonly warmupMs: number;
   /** Send at most this many batches per second per client ID (0: as fast as acknowledged). */
@@ -44,10 +46,11 @@ function typeOf(tab: number): 'COUNTER_GROUP' | 'PERCENTILE_GROUP' | 'GAUGE' | '
  */
 function encodeBody(client: number, task: WorkerTask): { body: Buffer; countable: number } {
   let countable = 0;
-  const perTab = 50;
+  const perTab = task.eventsPerTab;
   const tabs: EventBatch['tabs'] = [];
   for (let t = 0; t < task.eventsPerBatch / perTab; t += 1) {
-    const tab = (client * 37 + t * 101) % task.tabCount;
+    // Client c covers Tabs c·n … c·n+n−1: 100 client IDs × 10 Tabs a batch touch all 1,000 Tabs.
+    const tab = (client * (task.eventsPerBatch / perTab) + t) % task.tabCount;
     const type = typeOf(tab);
     const numeric = type === 'COUNTER_GROUP' || type === 'PERCENTILE_GROUP';
     if (numeric) countable += perTab;

@@ -16,7 +16,8 @@ const WARMUP_MS = 3000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const CLIENT_IDS = 100;
 const TABS = 1000;
-const EVENTS_PER_BATCH = Number(process.env.BENCH_BATCH ?? 2000);
+const EVENTS_PER_BATCH = Number(process.env.BENCH_BATCH ?? 20_000);
+const EVENTS_PER_TAB = Number(process.env.BENCH_PER_TAB ?? 2000);
 const RATE_PER_CLIENT = Number(process.env.BENCH_RATE ?? 0);
 
 function percentile(sorted: readonly number[], q: number): number {
@@ -88,6 +89,7 @@ try {
           clients: clients.filter((_, c) => c % WORKERS === w),
           tabCount: TABS,
           eventsPerBatch: EVENTS_PER_BATCH,
+          eventsPerTab: EVENTS_PER_TAB,
           durationMs: DURATION_MS,
           warmupMs: WARMUP_MS,
           ratePerClient: RATE_PER_CLIENT,
