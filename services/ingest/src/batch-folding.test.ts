@@ -64,7 +64,8 @@ describe('foldBatch', () => {
       },
     ]);
     const [tab] = folded.parts.get(partitionOf('bid.price', 1024)) ?? [];
-    expect(tab?.indexes).toEqual([0, 1, 3]);
+    expect(tab?.positions()).toEqual([0, 1, 3]);
+    expect(tab?.count).toBe(3);
     expect(tab?.delta).toMatchObject({
       name: 'bid.price',
       type: 'COUNTER_GROUP',

@@ -41,11 +41,20 @@ export interface FoldingOptions {
   readonly uniqPrefix: string;
 }
 
-/** One Tab's Delta, ready to send, and the batch positions of the events folded into it. */
+/** One Tab's Delta, ready to send, and which events of the batch were folded into it. */
 export interface FoldedTab {
   readonly partition: number;
   readonly delta: TabDelta;
-  readonly indexes: readonly number[];
+  /** Events folded into the Delta. */
+  readonly count: number;
+  /** Their positions in the batch, ascending (worked out on demand: only conflicts need them). */
+  positions(): number[];
+}
+
+/** The accepted events of one column: batch position = base + selection[i]. */
+interface Segment {
+  readonly base: number;
+  readonly selection: ArrayLike<number>;
 }
 
 export interface FoldedBatch {
@@ -59,7 +68,8 @@ interface PendingTab {
   readonly type: TabTypeName;
   readonly params: TabParams;
   readonly state: unknown;
-  readonly indexes: number[];
+  readonly segments: Segment[];
+  count: number;
 }
 
 function describeSpec(spec: string): string {
@@ -132,12 +142,14 @@ export function foldBatch(batch: DecodedBatch, options: FoldingOptions): FoldedB
         type: validated.type,
         params: validated.params,
         state: handler.create(validated.params),
-        indexes: [],
+        segments: [],
+        count: 0,
       };
       pending.set(validated.name, entry);
     }
     handler.fold(entry.state, validated.columns, { clientId: batch.clientId });
-    for (let s = 0; s < selection.length; s += 1) entry.indexes.push(base + (selection[s] ?? 0));
+    entry.segments.push({ base, selection });
+    entry.count += selection.length;
   });
 
   const parts = new Map<number, FoldedTab[]>();
@@ -149,14 +161,17 @@ export function foldBatch(batch: DecodedBatch, options: FoldingOptions): FoldedB
     });
     const partition = partitionOf(name, options.partitionCount);
     const list = parts.get(partition) ?? [];
+    const { segments } = entry;
     list.push({
       partition,
-      indexes: entry.indexes,
+      count: entry.count,
+      positions: () =>
+        segments.flatMap(({ base, selection }) => Array.from(selection, i => base + i)),
       delta: {
         name,
         type: entry.type,
         delta: encodeTabOps(ops),
-        events: entry.indexes.length,
+        events: entry.count,
         bounds: entry.params.bounds ? [...entry.params.bounds] : [],
       },
     });

@@ -85,14 +85,14 @@ export class IngestPipeline {
         for (const tab of tabs) {
           const storedType = conflicts.get(tab.delta.name ?? '');
           if (storedType === undefined) {
-            applied += tab.indexes.length;
+            applied += tab.count;
             continue;
           }
           this.types.remember(tab.delta.name ?? '', storedType);
           const code: RejectCode__Output =
             parseTypeSpec(storedType).type === tab.delta.type ? 'INVALID_BOUNDS' : 'TYPE_CONFLICT';
           const reason = `Tab "${tab.delta.name}" is stored as ${storedType}; these events are ${tab.delta.type}`;
-          for (const index of tab.indexes) {
+          for (const index of tab.positions()) {
             rejections.push({ index, ...locate(columnLengths, index), code, reason });
           }
         }

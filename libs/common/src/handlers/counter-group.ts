@@ -1,6 +1,5 @@
 import type { Buckets, CountTotal } from './buckets.js';
 import {
-  addCountTotal,
   averageOf,
   emptyWindows,
   liveBuckets,
@@ -11,7 +10,7 @@ import {
 import type { EventColumns } from './columns.js';
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { SparseSketch } from './sparse-sketch.js';
-import { bucketIndex, FINE_WINDOWS } from './windows.js';
+import { FINE_WINDOWS } from './windows.js';
 
 export interface CounterGroupState {
   /** One bucket map per FINE_WINDOWS entry. */
@@ -41,15 +40,20 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
 
   fold(state: CounterGroupState, columns: EventColumns): CounterGroupState {
     const { timestamps, values, selection } = columns;
+    const cursor = new WindowCursor(state.windows);
+    const sketch = state.lifetimeSketch;
+    let count = 0;
+    let total = 0;
     for (let s = 0; s < selection.length; s += 1) {
       const i = selection[s] ?? 0;
       const value = values[i] ?? 0;
-      const timestamp = timestamps[i] ?? 0;
-      addToWindows(state.windows, timestamp, value);
-      state.lifetime.count += 1;
-      state.lifetime.total += value;
-      state.lifetimeSketch.add(value);
+      cursor.add(timestamps[i] ?? 0, value);
+      count += 1;
+      total += value;
+      sketch.add(value);
     }
+    state.lifetime.count += count;
+    state.lifetime.total += total;
     return state;
   }
 
@@ -87,16 +91,37 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
   }
 }
 
-/** Adds one event to every exact window's bucket. */
-export function addToWindows(
-  windows: Buckets<CountTotal>[],
-  timestamp: number,
-  value: number,
-): void {
-  for (let w = 0; w < FINE_WINDOWS.length; w += 1) {
-    const spec = FINE_WINDOWS[w];
-    const buckets = windows[w];
-    if (spec && buckets) addCountTotal(buckets, bucketIndex(timestamp, spec), 1, value);
+const WINDOW_COUNT = FINE_WINDOWS.length;
+const WIDTHS = FINE_WINDOWS.map(spec => spec.bucketSeconds);
+
+/**
+ * Adds events to the exact windows, remembering each window's last bucket: the events of a
+ * batch mostly share their buckets, so most events cost no map lookup.
+ */
+export class WindowCursor {
+  private readonly indexes = new Float64Array(WINDOW_COUNT).fill(Number.NaN);
+  private readonly cells: (CountTotal | undefined)[] = new Array(WINDOW_COUNT);
+
+  constructor(private readonly windows: Buckets<CountTotal>[]) {}
+
+  add(timestamp: number, value: number): void {
+    for (let w = 0; w < WINDOW_COUNT; w += 1) {
+      const index = Math.floor(timestamp / (WIDTHS[w] ?? 1));
+      let cell = this.cells[w];
+      if (index !== this.indexes[w] || !cell) {
+        const buckets = this.windows[w];
+        if (!buckets) continue;
+        cell = buckets.get(index);
+        if (!cell) {
+          cell = { count: 0, total: 0 };
+          buckets.set(index, cell);
+        }
+        this.indexes[w] = index;
+        this.cells[w] = cell;
+      }
+      cell.count += 1;
+      cell.total += value;
+    }
   }
 }
 

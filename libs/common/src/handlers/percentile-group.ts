@@ -1,7 +1,7 @@
 import type { Buckets, CountTotal } from './buckets.js';
 import { averageOf, emptyWindows, liveBuckets, pruneBuckets, sumLive } from './buckets.js';
 import type { EventColumns } from './columns.js';
-import { addToWindows, countTotalSeries, mergeWindows, pruneWindows } from './counter-group.js';
+import { countTotalSeries, mergeWindows, pruneWindows, WindowCursor } from './counter-group.js';
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { SparseSketch } from './sparse-sketch.js';
 import { bucketIndex, FINE_WINDOWS, SKETCH_WINDOWS } from './windows.js';
@@ -31,11 +31,12 @@ export class PercentileGroupHandler implements TabHandler<PercentileGroupState> 
 
   fold(state: PercentileGroupState, columns: EventColumns): PercentileGroupState {
     const { timestamps, values, selection } = columns;
+    const cursor = new WindowCursor(state.windows);
     for (let s = 0; s < selection.length; s += 1) {
       const i = selection[s] ?? 0;
       const value = values[i] ?? 0;
       const timestamp = timestamps[i] ?? 0;
-      addToWindows(state.windows, timestamp, value);
+      cursor.add(timestamp, value);
       const bin = SparseSketch.bin(value);
       for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
         const spec = SKETCH_WINDOWS[w];
