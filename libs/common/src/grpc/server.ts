@@ -20,6 +20,10 @@ export function grpcChannelOptions(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): Ch
     // within a second rather than after grpc-js's default backoff of up to two minutes.
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 1000,
+    // Batches are large: a 16 MiB HTTP/2 window sends one without waiting for window updates,
+    // and our callers retry by themselves, so grpc-js need not keep a copy of each message.
+    'grpc-node.flow_control_window': 16 * 1024 * 1024,
+    'grpc.enable_retries': 0,
   };
 }
 
