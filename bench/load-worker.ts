@@ -6,6 +6,8 @@ import { grpcChannelOptions, loadTabaProtos } from '@taba/common';
 
 interface WorkerTask {
   readonly address: string;
+  /** The gRPC method batches go to: the gateway's PostEvents, or ingest's Ingest directly. */
+  readonly method: string;
   readonly clients: readonly string[];
   readonly tabCount: number;
   readonly eventsPerBatch: number;
@@ -97,7 +99,7 @@ async function run(task: WorkerTask): Promise<WorkerReport> {
           try {
             const reply = await new Promise<Buffer>((resolve, reject) =>
               client.makeUnaryRequest(
-                '/taba.v1.Taba/PostEvents',
+                task.method,
                 identity,
                 identity,
                 bytes,

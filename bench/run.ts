@@ -19,6 +19,8 @@ const TABS = 1000;
 const EVENTS_PER_BATCH = Number(process.env.BENCH_BATCH ?? 20_000);
 const EVENTS_PER_TAB = Number(process.env.BENCH_PER_TAB ?? 2000);
 const RATE_PER_CLIENT = Number(process.env.BENCH_RATE ?? 0);
+// BENCH_TARGET=ingest sends straight to ingest, to see what the gateway hop costs.
+const DIRECT_TO_INGEST = process.env.BENCH_TARGET === 'ingest';
 
 function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -85,7 +87,8 @@ try {
           message.error ? reject(new Error(message.error)) : resolve(message as never),
         );
         worker.send({
-          address: stack.grpcAddress,
+          address: DIRECT_TO_INGEST ? stack.ingest.address : stack.grpcAddress,
+          method: DIRECT_TO_INGEST ? '/taba.internal.v1.Ingest/Ingest' : '/taba.v1.Taba/PostEvents',
           clients: clients.filter((_, c) => c % WORKERS === w),
           tabCount: TABS,
           eventsPerBatch: EVENTS_PER_BATCH,
