@@ -4,6 +4,7 @@ import {
   DEFAULT_GRPC_ADDRESSES,
   loadServiceBaseConfig,
   readAddress,
+  readBoolean,
   readInteger,
   readList,
 } from '@taba/common';
@@ -44,6 +45,12 @@ export interface GatewayConfig {
    * deadline wins when it is sooner. @default 30000
    */
   readonly callDeadlineMs: number;
+  /**
+   * Post batches to ingest over one long-lived stream per instance instead of a unary call
+   * each (TABA_INGEST_STREAMS): grpc-js spends ~2.5x less CPU per byte on a stream. An
+   * instance without the stream method is served by unary calls. @default true
+   */
+  readonly ingestStreams: boolean;
   /** Largest REST request body, bytes (TABA_MAX_BODY_BYTES); larger ones get 413. @default 16777216 */
   readonly maxBodyBytes: number;
   /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
@@ -82,6 +89,7 @@ export function loadConfig(env: Env): GatewayConfig {
       min: 1,
       max: 3_600_000,
     }),
+    ingestStreams: readBoolean(env, 'TABA_INGEST_STREAMS', true),
     maxBodyBytes: readInteger(env, 'TABA_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, {
       min: 1,
       max: 2 ** 31 - 1,

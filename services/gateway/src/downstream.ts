@@ -11,6 +11,7 @@ import type {
 } from '@taba/common';
 import { grpcChannelOptions, InstancePool, loadTabaProtos } from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
+import { IngestStreams } from './ingest-streams.js';
 
 /** The Query methods the gateway forwards (every one but GetStatus). */
 export const QUERY_METHODS = [
@@ -43,6 +44,8 @@ export interface DownstreamOptions {
   readonly callDeadlineMs: number;
   /** Largest gRPC message to and from the instances, bytes. */
   readonly maxMessageBytes: number;
+  /** Post batches to ingest over long-lived streams (see IngestStreams). @default true */
+  readonly ingestStreams?: boolean;
 }
 
 export interface CallContext {
@@ -123,6 +126,9 @@ export class Downstream {
   readonly query: InstancePool<QueryClient>;
   readonly aggregator: InstancePool<AggregatorClient>;
   private readonly protos = loadTabaProtos().taba.internal.v1;
+  private readonly streams = new IngestStreams();
+  /** Ingest clients whose instance answered UNIMPLEMENTED to IngestStream (an older version). */
+  private readonly unaryOnly = new WeakSet<IngestClient>();
 
   constructor(
     discovery: Discovery,
@@ -150,11 +156,24 @@ export class Downstream {
     return Math.min(Date.now() + this.options.callDeadlineMs, caller);
   }
 
-  /** Ingest/Ingest with an already-encoded EventBatch: the bytes go through untouched. */
+  /**
+   * An already-encoded EventBatch to ingest, the bytes untouched: on the instance's long-lived
+   * IngestStream, or as a unary Ingest call when streams are off or the instance has none.
+   */
   postBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
     const method = this.protos.Ingest.service.Ingest;
+    const unary = (client: IngestClient) =>
+      invoke(client, method.path, identity, method.responseDeserialize, batch, context);
+    if (!this.options.ingestStreams) return this.ingest.call(unary, context);
     return this.ingest.call(
-      client => invoke(client, method.path, identity, method.responseDeserialize, batch, context),
+      client =>
+        this.unaryOnly.has(client)
+          ? unary(client)
+          : this.streams.send(client, batch, context.deadline).catch((error: unknown) => {
+              if ((error as Partial<ServiceError>).code !== status.UNIMPLEMENTED) throw error;
+              this.unaryOnly.add(client);
+              return unary(client);
+            }),
       context,
     );
   }

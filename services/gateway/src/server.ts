@@ -75,6 +75,7 @@ export async function createGatewayService(
   const downstream = new Downstream(discovery, {
     callDeadlineMs: config.callDeadlineMs,
     maxMessageBytes: config.base.maxMessageBytes,
+    ingestStreams: config.ingestStreams,
   });
   let restAddress = config.restAddress;
   const self = () =>

@@ -11,6 +11,7 @@ import {
   describeInstance,
   grpcChannelOptions,
   loadTabaProtos,
+  REASON_METADATA_KEY,
   type RedisShards,
   StaticDiscovery,
   systemClock,
@@ -59,18 +60,55 @@ export function createIngestService(
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);
 
-  const handlers: Pick<IngestHandlers, 'Ingest' | 'GetStatus'> = {
+  const failed = (error: unknown) => {
+    stats.batchesFailed += 1;
+    const status = toGrpcStatus(error);
+    if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
+    return status;
+  };
+
+  const handlers: Pick<IngestHandlers, 'Ingest' | 'IngestStream' | 'GetStatus'> = {
     Ingest: (call, callback) => {
       // The method is registered with a pass-through deserializer: the request is the raw bytes.
       pipeline.ingest(call.request as unknown as Uint8Array).then(
         response => callback(null, response),
-        (error: unknown) => {
-          stats.batchesFailed += 1;
-          const status = toGrpcStatus(error);
-          if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
-          callback(status);
-        },
+        (error: unknown) => callback(failed(error)),
       );
+    },
+    // Each request is answered on the same stream, tagged with its id, as soon as it is done.
+    IngestStream: call => {
+      let open = 0;
+      let ended = false;
+      const settle = () => {
+        open -= 1;
+        if (ended && open === 0) call.end();
+      };
+      call.on('data', (request: { id: number; batch: Buffer }) => {
+        open += 1;
+        pipeline.ingest(request.batch).then(
+          response => {
+            call.write({ id: request.id, response });
+            settle();
+          },
+          (error: unknown) => {
+            const status = failed(error);
+            call.write({
+              id: request.id,
+              errorCode: status.code,
+              errorReason: String(status.metadata.get(REASON_METADATA_KEY)[0] ?? ''),
+              errorMessage: status.details,
+            });
+            settle();
+          },
+        );
+      });
+      call.on('end', () => {
+        ended = true;
+        if (open === 0) call.end();
+      });
+      call.on('error', () => {
+        ended = true;
+      });
     },
     GetStatus: (_call, callback) => {
       callback(

@@ -2,6 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { IngestClient as _taba_internal_v1_IngestClient, IngestDefinition as _taba_internal_v1_IngestDefinition } from './taba/internal/v1/Ingest.js';
+import type { IngestStreamReply as _taba_internal_v1_IngestStreamReply, IngestStreamReply__Output as _taba_internal_v1_IngestStreamReply__Output } from './taba/internal/v1/IngestStreamReply.js';
+import type { IngestStreamRequest as _taba_internal_v1_IngestStreamRequest, IngestStreamRequest__Output as _taba_internal_v1_IngestStreamRequest__Output } from './taba/internal/v1/IngestStreamRequest.js';
 import type { AggregatesRequest as _taba_v1_AggregatesRequest, AggregatesRequest__Output as _taba_v1_AggregatesRequest__Output } from './taba/v1/AggregatesRequest.js';
 import type { AggregatesResponse as _taba_v1_AggregatesResponse, AggregatesResponse__Output as _taba_v1_AggregatesResponse__Output } from './taba/v1/AggregatesResponse.js';
 import type { ClientRender as _taba_v1_ClientRender, ClientRender__Output as _taba_v1_ClientRender__Output } from './taba/v1/ClientRender.js';
@@ -36,6 +38,8 @@ export interface ProtoGrpcType {
     internal: {
       v1: {
         Ingest: SubtypeConstructor<typeof grpc.Client, _taba_internal_v1_IngestClient> & { service: _taba_internal_v1_IngestDefinition }
+        IngestStreamReply: MessageTypeDefinition<_taba_internal_v1_IngestStreamReply, _taba_internal_v1_IngestStreamReply__Output>
+        IngestStreamRequest: MessageTypeDefinition<_taba_internal_v1_IngestStreamRequest, _taba_internal_v1_IngestStreamRequest__Output>
       }
     }
     v1: {

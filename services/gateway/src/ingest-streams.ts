@@ -1,0 +1,116 @@
+import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
+import type { IngestClient } from '@taba/common';
+import { REASON_METADATA_KEY } from '@taba/common';
+import type { PostEventsResponse__Output } from './contract.js';
+
+interface Reply {
+  readonly id: number;
+  readonly response?: PostEventsResponse__Output | null;
+  readonly errorCode: number;
+  readonly errorReason: string;
+  readonly errorMessage: string;
+}
+
+interface Pending {
+  readonly resolve: (response: PostEventsResponse__Output) => void;
+  readonly reject: (error: ServiceError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** A status-shaped error, as grpc-js gives a client, so pools and handlers treat both alike. */
+function serviceError(code: status, details: string, reason?: string): ServiceError {
+  const metadata = new Metadata();
+  if (reason) metadata.set(REASON_METADATA_KEY, reason);
+  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), {
+    code,
+    details,
+    metadata,
+  });
+}
+
+/**
+ * One long-lived Ingest/IngestStream per ingest client: batches go out on it tagged with an
+ * id and their answers come back tagged the same way. When the stream breaks, every batch on it
+ * fails with UNAVAILABLE (the pool retries elsewhere) and the next batch opens a new stream.
+ */
+class IngestSession {
+  private call: ClientDuplexStream<{ id: number; batch: Buffer }, Reply> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly client: IngestClient) {}
+
+  send(batch: Buffer, deadline: number): Promise<PostEventsResponse__Output> {
+    const call = this.open();
+    const id = this.nextId;
+    this.nextId += 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(id);
+          reject(
+            serviceError(status.DEADLINE_EXCEEDED, 'ingest did not answer before the deadline'),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.pending.set(id, { resolve, reject, timer });
+      call.write({ id, batch });
+    });
+  }
+
+  private open(): ClientDuplexStream<{ id: number; batch: Buffer }, Reply> {
+    if (this.call) return this.call;
+    const call = this.client.ingestStream() as unknown as ClientDuplexStream<
+      { id: number; batch: Buffer },
+      Reply
+    >;
+    call.on('data', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      clearTimeout(waiting.timer);
+      if (reply.response) waiting.resolve(reply.response);
+      else waiting.reject(serviceError(reply.errorCode, reply.errorMessage, reply.errorReason));
+    });
+    const broken = (error?: ServiceError) => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      const failure =
+        error && error.code === status.UNIMPLEMENTED
+          ? error
+          : serviceError(
+              status.UNAVAILABLE,
+              `the stream to ingest ended: ${error?.details ?? 'closed'}`,
+            );
+      for (const [id, waiting] of this.pending) {
+        clearTimeout(waiting.timer);
+        waiting.reject(failure);
+        this.pending.delete(id);
+      }
+    };
+    call.on('error', broken);
+    call.on('end', () => broken());
+    this.call = call;
+    return call;
+  }
+
+  close(): void {
+    this.call?.end();
+  }
+}
+
+/** The streams of every ingest client the pool hands out, made on first use. */
+export class IngestStreams {
+  private readonly sessions = new WeakMap<IngestClient, IngestSession>();
+
+  send(client: IngestClient, batch: Buffer, deadline: number): Promise<PostEventsResponse__Output> {
+    let session = this.sessions.get(client);
+    if (!session) {
+      session = new IngestSession(client);
+      this.sessions.set(client, session);
+    }
+    return session.send(batch, deadline);
+  }
+}
