@@ -1,5 +1,6 @@
 // One load process: sends pre-encoded columnar batches for its client IDs to the gateway,
 // one batch in flight per client ID, for a fixed time. Reports to its parent over IPC.
+import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { Client, credentials } from '@grpc/grpc-js';
 import type { EventBatch } from '@taba/common';
 import { grpcChannelOptions, loadTabaProtos } from '@taba/common';
@@ -15,6 +16,8 @@ interface WorkerTask {
   readonly eventsPerTab: number;
   readonly durationMs: number;
   readonly warmupMs: number;
+  /** Post over the gateway's PostEventsStream (one stream per process) instead of unary calls. */
+  readonly stream: boolean;
   /** Send at most this many batches per second per client ID (0: as fast as acknowledged). */
   readonly ratePerClient: number;
 }
@@ -66,8 +69,61 @@ function encodeBody(client: number, task: WorkerTask): { body: Buffer; countable
   return { body: codec.requestSerialize({ tabs }), countable };
 }
 
+/**
+ * One PostEventsStream for the whole process: batches of every client ID go out on it and
+ * the answers come back in the same order, so a FIFO of waiters matches them.
+ */
+class StreamPoster {
+  private call: ClientDuplexStream<Buffer, Buffer> | undefined;
+  private waiting: { resolve: (applied: number) => void; reject: (error: Error) => void }[] = [];
+
+  constructor(private readonly client: Client) {}
+
+  post(bytes: Buffer): Promise<number> {
+    const call = this.open();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      call.write(bytes);
+    });
+  }
+
+  private open(): ClientDuplexStream<Buffer, Buffer> {
+    if (this.call) return this.call;
+    const call = this.client.makeBidiStreamRequest(
+      '/taba.v1.Taba/PostEventsStream',
+      identity,
+      identity,
+    );
+    call.on('data', (bytes: Buffer) => {
+      const waiter = this.waiting.shift();
+      const result = loadTabaProtos().taba.v1.PostEventsResult.deserialize(bytes);
+      if (result.response) waiter?.resolve(Number(result.response.applied ?? 0));
+      else
+        waiter?.reject(
+          new Error(`${result.errorCode} ${result.errorReason}: ${result.errorMessage}`),
+        );
+    });
+    const broken = (error?: Error) => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      for (const waiter of this.waiting.splice(0))
+        waiter.reject(error ?? new Error('stream ended'));
+    };
+    call.on('error', broken);
+    call.on('end', () => broken());
+    this.call = call;
+    return call;
+  }
+
+  close(): void {
+    this.call?.end();
+  }
+}
+
 async function run(task: WorkerTask): Promise<WorkerReport> {
   const client = new Client(task.address, credentials.createInsecure(), grpcChannelOptions());
+  // Several streams, one per few client IDs: each HTTP/2 stream has its own 64 KiB window.
+  const posters = Array.from({ length: 8 }, () => new StreamPoster(client));
   const report = {
     eventsAcknowledged: 0,
     batches: 0,
@@ -97,20 +153,23 @@ async function run(task: WorkerTask): Promise<WorkerReport> {
         // Retried with the same seq until acknowledged: exactly once, so the totals stay exact.
         for (let attempt = 0; ; attempt += 1) {
           try {
-            const reply = await new Promise<Buffer>((resolve, reject) =>
-              client.makeUnaryRequest(
-                task.method,
-                identity,
-                identity,
-                bytes,
-                { deadline: Date.now() + 30_000 },
-                (error, value) => (error || !value ? reject(error) : resolve(value)),
-              ),
-            );
+            const applied = task.stream
+              ? await (posters[c % posters.length] as StreamPoster).post(bytes)
+              : Number(
+                  loadTabaProtos().taba.v1.PostEventsResponse.deserialize(
+                    await new Promise<Buffer>((resolve, reject) =>
+                      client.makeUnaryRequest(
+                        task.method,
+                        identity,
+                        identity,
+                        bytes,
+                        { deadline: Date.now() + 30_000 },
+                        (error, value) => (error || !value ? reject(error) : resolve(value)),
+                      ),
+                    ),
+                  ).applied ?? 0,
+                );
             const ackAt = performance.now();
-            const applied = Number(
-              loadTabaProtos().taba.v1.PostEventsResponse.deserialize(reply).applied ?? 0,
-            );
             report.countableAcknowledged += countable;
             if (sentAt >= measureFrom && ackAt <= end) {
               report.eventsAcknowledged += applied;
@@ -131,6 +190,7 @@ async function run(task: WorkerTask): Promise<WorkerReport> {
       }
     }),
   );
+  for (const poster of posters) poster.close();
   client.close();
   return report;
 }

@@ -14,7 +14,7 @@ import { bareStreamBatchesPerSecond } from './bare-stream.js';
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = 3000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
-const CLIENT_IDS = 100;
+const CLIENT_IDS = Number(process.env.BENCH_CLIENTS ?? 100);
 const TABS = 1000;
 const EVENTS_PER_BATCH = Number(process.env.BENCH_BATCH ?? 20_000);
 const EVENTS_PER_TAB = Number(process.env.BENCH_PER_TAB ?? 2000);
@@ -89,6 +89,8 @@ try {
         worker.send({
           address: DIRECT_TO_INGEST ? stack.ingest.address : stack.grpcAddress,
           method: DIRECT_TO_INGEST ? '/taba.internal.v1.Ingest/Ingest' : '/taba.v1.Taba/PostEvents',
+          // BENCH_UNARY=1 posts with one unary call per batch instead of PostEventsStream.
+          stream: !DIRECT_TO_INGEST && process.env.BENCH_UNARY !== '1',
           clients: clients.filter((_, c) => c % WORKERS === w),
           tabCount: TABS,
           eventsPerBatch: EVENTS_PER_BATCH,

@@ -284,6 +284,39 @@ describe('the data path end to end', () => {
     ).toMatchObject({ applied: 1 });
   });
 
+  it('answers every batch of a PostEventsStream in order, a failed one with its status', async () => {
+    const stream = grpc.postEventsStream();
+    const answers: {
+      response?: { applied: number } | null;
+      errorCode: number;
+      errorReason: string;
+    }[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', answer => answers.push(answer));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({
+      clientId: 'e2e-stream',
+      seq: 1,
+      tabs: [{ name: 'e2e.stream', values: [1, 2] }],
+    });
+    stream.write({ clientId: 'bad client', seq: 1, tabs: [{ name: 'e2e.stream', values: [5] }] });
+    stream.write({ clientId: 'e2e-stream', seq: 2, tabs: [{ name: 'e2e.stream', values: [3] }] });
+    stream.end();
+    await done;
+    expect(answers.map(answer => answer.response?.applied ?? answer.errorReason)).toEqual([
+      2,
+      'INVALID_CLIENT_ID',
+      1,
+    ]);
+    expect(answers[1]?.errorCode).toBe(status.INVALID_ARGUMENT);
+    expect((await aggregates(['e2e.stream']))['e2e.stream']?.lifetime).toMatchObject({
+      count: 3,
+      total: 6,
+    });
+  });
+
   it('serves a Python gRPC client generated from protos/', async () => {
     const python = '/usr/bin/python3';
     const protoc = spawnSync('which', ['protoc', 'grpc_python_plugin'], { encoding: 'utf8' });

@@ -1,4 +1,3 @@
-import type { ServerReadableStream, ServerUnaryCall } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import type { GrpcErrorStatus, Logger } from '@taba/common';
 import { fromGrpcError, isGrpcServiceError, isTabaError, toGrpcStatus } from '@taba/common';
@@ -35,9 +34,10 @@ export function toCallStatus(error: unknown): GrpcErrorStatus {
 }
 
 /** Aborts when the caller cancels its call (or it runs past its deadline). */
-export function cancellationOf(
-  call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>,
-): AbortSignal {
+export function cancellationOf(call: {
+  readonly cancelled: boolean;
+  once(event: 'cancelled', listener: () => void): unknown;
+}): AbortSignal {
   const controller = new AbortController();
   if (call.cancelled) controller.abort();
   else call.once('cancelled', () => controller.abort());

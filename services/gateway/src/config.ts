@@ -51,6 +51,12 @@ export interface GatewayConfig {
    * instance without the stream method is served by unary calls. @default true
    */
   readonly ingestStreams: boolean;
+  /**
+   * Streams per ingest instance, taken in turn (TABA_INGEST_STREAM_COUNT): each HTTP/2 stream has
+   * its own 64 KiB flow-control window on a grpc-js server, so one alone caps the bytes in flight.
+   * @default 8
+   */
+  readonly ingestStreamCount: number;
   /** Largest REST request body, bytes (TABA_MAX_BODY_BYTES); larger ones get 413. @default 16777216 */
   readonly maxBodyBytes: number;
   /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
@@ -90,6 +96,7 @@ export function loadConfig(env: Env): GatewayConfig {
       max: 3_600_000,
     }),
     ingestStreams: readBoolean(env, 'TABA_INGEST_STREAMS', true),
+    ingestStreamCount: readInteger(env, 'TABA_INGEST_STREAM_COUNT', 8, { min: 1, max: 256 }),
     maxBodyBytes: readInteger(env, 'TABA_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, {
       min: 1,
       max: 2 ** 31 - 1,

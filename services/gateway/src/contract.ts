@@ -22,6 +22,7 @@ export type DeleteTabsRequest = InputOf<V1['DeleteTabsRequest']>;
 export type DeleteTabsResponse__Output = OutputOf<V1['DeleteTabsResponse']>;
 export type PostEventsResponse__Output = OutputOf<V1['PostEventsResponse']>;
 export type StreamEventsResponse = InputOf<V1['StreamEventsResponse']>;
+export type PostEventsResult = InputOf<V1['PostEventsResult']>;
 export type PostEventsResponse = InputOf<V1['PostEventsResponse']>;
 export type Rejection__Output = OutputOf<V1['Rejection']>;
 export type TabFilter = InputOf<V1['TabFilter']>;

@@ -44,8 +44,10 @@ export interface DownstreamOptions {
   readonly callDeadlineMs: number;
   /** Largest gRPC message to and from the instances, bytes. */
   readonly maxMessageBytes: number;
-  /** Post batches to ingest over long-lived streams (see IngestStreams). @default true */
+  /** Post batches to ingest over long-lived streams (see IngestStreams). @default false */
   readonly ingestStreams?: boolean;
+  /** Streams per ingest instance. @default 8 */
+  readonly ingestStreamCount?: number;
 }
 
 export interface CallContext {
@@ -126,7 +128,7 @@ export class Downstream {
   readonly query: InstancePool<QueryClient>;
   readonly aggregator: InstancePool<AggregatorClient>;
   private readonly protos = loadTabaProtos().taba.internal.v1;
-  private readonly streams = new IngestStreams();
+  private readonly streams: IngestStreams;
   /** Ingest clients whose instance answered UNIMPLEMENTED to IngestStream (an older version). */
   private readonly unaryOnly = new WeakSet<IngestClient>();
 
@@ -134,6 +136,7 @@ export class Downstream {
     discovery: Discovery,
     private readonly options: DownstreamOptions,
   ) {
+    this.streams = new IngestStreams(options.ingestStreamCount ?? 8);
     const poolOptions = {
       channelOptions: grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
     };

@@ -54,12 +54,26 @@ describe('IngestStreams', () => {
         }
       });
     });
-    const streamsOf = new IngestStreams();
+    const streamsOf = new IngestStreams(1);
     const results = await Promise.all(
       [1, 2, 3].map(n => streamsOf.send(client, Buffer.from([n]), soon())),
     );
     expect(results.map(result => result.applied)).toEqual([1, 2, 3]);
     expect(streams).toBe(1);
+  });
+
+  it('spreads batches over several streams, each with its own flow-control window', async () => {
+    let streams = 0;
+    const client = await serve(call => {
+      streams += 1;
+      call.on('data', ({ id }) => call.write({ id, response: answer(1) }));
+    });
+    const streamsOf = new IngestStreams(3);
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(n => streamsOf.send(client, Buffer.from([n]), soon())),
+    );
+    expect(results.map(result => result.applied)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(streams).toBe(3);
   });
 
   it('turns an error answer into the status and reason a unary call would fail with', async () => {
@@ -91,7 +105,7 @@ describe('IngestStreams', () => {
         else call.write({ id, response: answer(7) });
       });
     });
-    const streamsOf = new IngestStreams();
+    const streamsOf = new IngestStreams(1);
     const broken = (await streamsOf
       .send(client, Buffer.from([1]), soon())
       .catch(e => e)) as ServiceError;

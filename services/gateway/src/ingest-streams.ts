@@ -101,16 +101,27 @@ class IngestSession {
   }
 }
 
-/** The streams of every ingest client the pool hands out, made on first use. */
+/**
+ * The streams of every ingest client the pool hands out, made on first use. Several per
+ * client, taken in turn: each HTTP/2 stream has its own flow-control window (64 KiB on a grpc-js
+ * server, which cannot be raised), so one stream alone would cap the bytes in flight.
+ */
 export class IngestStreams {
-  private readonly sessions = new WeakMap<IngestClient, IngestSession>();
+  private readonly sessions = new WeakMap<IngestClient, { list: IngestSession[]; next: number }>();
+
+  constructor(private readonly streamsPerInstance = 8) {}
 
   send(client: IngestClient, batch: Buffer, deadline: number): Promise<PostEventsResponse__Output> {
-    let session = this.sessions.get(client);
-    if (!session) {
-      session = new IngestSession(client);
-      this.sessions.set(client, session);
+    let entry = this.sessions.get(client);
+    if (!entry) {
+      entry = {
+        list: Array.from({ length: this.streamsPerInstance }, () => new IngestSession(client)),
+        next: 0,
+      };
+      this.sessions.set(client, entry);
     }
+    const session = entry.list[entry.next % entry.list.length] as IngestSession;
+    entry.next += 1;
     return session.send(batch, deadline);
   }
 }

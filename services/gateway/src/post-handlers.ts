@@ -1,7 +1,12 @@
-import type { handleClientStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
+import type {
+  handleBidiStreamingCall,
+  handleClientStreamingCall,
+  handleUnaryCall,
+} from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
+import { REASON_METADATA_KEY } from '@taba/common';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
-import type { PostEventsResponse, StreamEventsResponse } from './contract.js';
+import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
 import type { Downstream } from './downstream.js';
 import { StreamSummary } from './stream-summary.js';
 
@@ -19,6 +24,7 @@ export interface PostHandlersOptions {
 export function postHandlers(options: PostHandlersOptions): {
   PostEvents: handleUnaryCall<Buffer, PostEventsResponse>;
   StreamEvents: handleClientStreamingCall<Buffer, StreamEventsResponse>;
+  PostEventsStream: handleBidiStreamingCall<Buffer, PostEventsResult>;
 } {
   const { downstream, maxListedRejections, logger } = options;
   return {
@@ -34,6 +40,43 @@ export function postHandlers(options: PostHandlersOptions): {
           callback(toCallStatus(error));
         },
       );
+    },
+
+    // Every batch goes to ingest at once; answers leave in the order the batches came, a failed
+    // batch answered with its status, and the stream goes on.
+    PostEventsStream: call => {
+      const signal = cancellationOf(call);
+      let tail: Promise<void> = Promise.resolve();
+      let ended = false;
+      let open = 0;
+      call.on('data', (batch: Buffer) => {
+        open += 1;
+        const result = downstream
+          .postBatch(batch, { deadline: downstream.deadline(call.getDeadline()), signal })
+          .then(
+            (response): PostEventsResult => ({ response }),
+            (error: unknown): PostEventsResult => {
+              logUnexpected(logger, 'PostEventsStream', error);
+              const status = toCallStatus(error);
+              return {
+                errorCode: status.code,
+                errorReason: String(status.metadata.get(REASON_METADATA_KEY)[0] ?? ''),
+                errorMessage: status.details,
+              };
+            },
+          );
+        tail = tail
+          .then(() => result)
+          .then(answer => {
+            if (!signal.aborted) call.write(answer);
+            open -= 1;
+            if (ended && open === 0) call.end();
+          });
+      });
+      call.on('end', () => {
+        ended = true;
+        if (open === 0) call.end();
+      });
     },
 
     // Batches go to ingest one at a time, in arrival order; the first failure ends the call.

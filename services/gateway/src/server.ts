@@ -37,14 +37,14 @@ export function staticDiscovery(config: GatewayConfig): Discovery {
 const passThrough = (bytes: Buffer): Buffer => bytes;
 
 /**
- * `taba.v1.Taba` as registered: PostEvents and StreamEvents take each EventBatch as raw bytes
+ * `taba.v1.Taba` as registered: PostEvents, StreamEvents and PostEventsStream take each EventBatch as raw bytes
  * (forwarded to ingest as they came), the Query methods take and answer raw bytes (forwarded
  * both ways unchanged); GetStatus is decoded as usual.
  */
 function gatewayServiceDefinition(): ServiceDefinition {
   const taba = loadTabaProtos().taba.v1.Taba.service;
   const definition: Record<string, ServiceDefinition[string]> = { ...taba };
-  for (const name of ['PostEvents', 'StreamEvents'] as const) {
+  for (const name of ['PostEvents', 'StreamEvents', 'PostEventsStream'] as const) {
     definition[name] = { ...taba[name], requestDeserialize: passThrough };
   }
   for (const name of QUERY_METHODS) {
@@ -76,6 +76,7 @@ export async function createGatewayService(
     callDeadlineMs: config.callDeadlineMs,
     maxMessageBytes: config.base.maxMessageBytes,
     ingestStreams: config.ingestStreams,
+    ingestStreamCount: config.ingestStreamCount,
   });
   let restAddress = config.restAddress;
   const self = () =>

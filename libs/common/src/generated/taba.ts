@@ -12,6 +12,7 @@ import type { InstanceStatus as _taba_v1_InstanceStatus, InstanceStatus__Output 
 import type { ListRequest as _taba_v1_ListRequest, ListRequest__Output as _taba_v1_ListRequest__Output } from './taba/v1/ListRequest.js';
 import type { NamesResponse as _taba_v1_NamesResponse, NamesResponse__Output as _taba_v1_NamesResponse__Output } from './taba/v1/NamesResponse.js';
 import type { PostEventsResponse as _taba_v1_PostEventsResponse, PostEventsResponse__Output as _taba_v1_PostEventsResponse__Output } from './taba/v1/PostEventsResponse.js';
+import type { PostEventsResult as _taba_v1_PostEventsResult, PostEventsResult__Output as _taba_v1_PostEventsResult__Output } from './taba/v1/PostEventsResult.js';
 import type { ProjectedTab as _taba_v1_ProjectedTab, ProjectedTab__Output as _taba_v1_ProjectedTab__Output } from './taba/v1/ProjectedTab.js';
 import type { ProjectionsResponse as _taba_v1_ProjectionsResponse, ProjectionsResponse__Output as _taba_v1_ProjectionsResponse__Output } from './taba/v1/ProjectionsResponse.js';
 import type { Rejection as _taba_v1_Rejection, Rejection__Output as _taba_v1_Rejection__Output } from './taba/v1/Rejection.js';
@@ -44,6 +45,7 @@ export interface ProtoGrpcType {
       ListRequest: MessageTypeDefinition<_taba_v1_ListRequest, _taba_v1_ListRequest__Output>
       NamesResponse: MessageTypeDefinition<_taba_v1_NamesResponse, _taba_v1_NamesResponse__Output>
       PostEventsResponse: MessageTypeDefinition<_taba_v1_PostEventsResponse, _taba_v1_PostEventsResponse__Output>
+      PostEventsResult: MessageTypeDefinition<_taba_v1_PostEventsResult, _taba_v1_PostEventsResult__Output>
       ProjectedTab: MessageTypeDefinition<_taba_v1_ProjectedTab, _taba_v1_ProjectedTab__Output>
       ProjectionsResponse: MessageTypeDefinition<_taba_v1_ProjectionsResponse, _taba_v1_ProjectionsResponse__Output>
       RejectCode: EnumTypeDefinition

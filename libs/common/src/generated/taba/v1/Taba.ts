@@ -11,6 +11,7 @@ import type { EventBatch as _taba_v1_EventBatch, EventBatch__Output as _taba_v1_
 import type { ListRequest as _taba_v1_ListRequest, ListRequest__Output as _taba_v1_ListRequest__Output } from '../../taba/v1/ListRequest.js';
 import type { NamesResponse as _taba_v1_NamesResponse, NamesResponse__Output as _taba_v1_NamesResponse__Output } from '../../taba/v1/NamesResponse.js';
 import type { PostEventsResponse as _taba_v1_PostEventsResponse, PostEventsResponse__Output as _taba_v1_PostEventsResponse__Output } from '../../taba/v1/PostEventsResponse.js';
+import type { PostEventsResult as _taba_v1_PostEventsResult, PostEventsResult__Output as _taba_v1_PostEventsResult__Output } from '../../taba/v1/PostEventsResult.js';
 import type { ProjectionsResponse as _taba_v1_ProjectionsResponse, ProjectionsResponse__Output as _taba_v1_ProjectionsResponse__Output } from '../../taba/v1/ProjectionsResponse.js';
 import type { StatusRequest as _taba_v1_StatusRequest, StatusRequest__Output as _taba_v1_StatusRequest__Output } from '../../taba/v1/StatusRequest.js';
 import type { StatusResponse as _taba_v1_StatusResponse, StatusResponse__Output as _taba_v1_StatusResponse__Output } from '../../taba/v1/StatusResponse.js';
@@ -125,6 +126,21 @@ export interface TabaClient extends grpc.Client {
   postEvents(argument: _taba_v1_EventBatch, callback: grpc.requestCallback<_taba_v1_PostEventsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Post many batches over one stream and get one answer per batch, in the order sent. The
+   * cheapest way to post large batches (grpc-js spends ~2.5x less CPU per byte on a stream
+   * than on unary calls); a failed batch gets its status in its answer and the stream goes on.
+   */
+  PostEventsStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_taba_v1_EventBatch, _taba_v1_PostEventsResult__Output>;
+  PostEventsStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_taba_v1_EventBatch, _taba_v1_PostEventsResult__Output>;
+  /**
+   * Post many batches over one stream and get one answer per batch, in the order sent. The
+   * cheapest way to post large batches (grpc-js spends ~2.5x less CPU per byte on a stream
+   * than on unary calls); a failed batch gets its status in its answer and the stream goes on.
+   */
+  postEventsStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_taba_v1_EventBatch, _taba_v1_PostEventsResult__Output>;
+  postEventsStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_taba_v1_EventBatch, _taba_v1_PostEventsResult__Output>;
+  
+  /**
    * Post many batches over one stream (high-volume senders); answers at the end.
    */
   StreamEvents(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_StreamEventsResponse__Output>): grpc.ClientWritableStream<_taba_v1_EventBatch>;
@@ -173,6 +189,13 @@ export interface TabaHandlers extends grpc.UntypedServiceImplementation {
   PostEvents: grpc.handleUnaryCall<_taba_v1_EventBatch__Output, _taba_v1_PostEventsResponse>;
   
   /**
+   * Post many batches over one stream and get one answer per batch, in the order sent. The
+   * cheapest way to post large batches (grpc-js spends ~2.5x less CPU per byte on a stream
+   * than on unary calls); a failed batch gets its status in its answer and the stream goes on.
+   */
+  PostEventsStream: grpc.handleBidiStreamingCall<_taba_v1_EventBatch__Output, _taba_v1_PostEventsResult>;
+  
+  /**
    * Post many batches over one stream (high-volume senders); answers at the end.
    */
   StreamEvents: grpc.handleClientStreamingCall<_taba_v1_EventBatch__Output, _taba_v1_StreamEventsResponse>;
@@ -189,5 +212,6 @@ export interface TabaDefinition extends grpc.ServiceDefinition {
   ListNames: MethodDefinition<_taba_v1_ListRequest, _taba_v1_NamesResponse, _taba_v1_ListRequest__Output, _taba_v1_NamesResponse__Output>
   ListTypes: MethodDefinition<_taba_v1_ListRequest, _taba_v1_TypesResponse, _taba_v1_ListRequest__Output, _taba_v1_TypesResponse__Output>
   PostEvents: MethodDefinition<_taba_v1_EventBatch, _taba_v1_PostEventsResponse, _taba_v1_EventBatch__Output, _taba_v1_PostEventsResponse__Output>
+  PostEventsStream: MethodDefinition<_taba_v1_EventBatch, _taba_v1_PostEventsResult, _taba_v1_EventBatch__Output, _taba_v1_PostEventsResult__Output>
   StreamEvents: MethodDefinition<_taba_v1_EventBatch, _taba_v1_StreamEventsResponse, _taba_v1_EventBatch__Output, _taba_v1_StreamEventsResponse__Output>
 }
