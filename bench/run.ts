@@ -34,6 +34,7 @@ function peakRssMb(pid: number): number {
 
 const stack = await startStack({
   redisShards: 2,
+  ingests: Number(process.env.BENCH_INGESTS ?? 1),
   env: { TABA_LOG_LEVEL: 'error', TABA_PRUNE_INTERVAL_MS: '0' },
 });
 const Taba = loadTabaProtos().taba.v1.Taba;

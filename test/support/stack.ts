@@ -9,6 +9,8 @@ import { startServiceProcess } from './service-process.js';
 export interface StackOptions {
   readonly redisShards?: number;
   readonly aggregators?: number;
+  /** Ingest instances; the gateway spreads batches over them. @default 1 */
+  readonly ingests?: number;
   /** Extra variables for every service. */
   readonly env?: Readonly<Record<string, string>>;
   /** Extra variables per service. */
@@ -19,6 +21,7 @@ export interface Stack {
   readonly redis: readonly RedisServer[];
   readonly aggregators: ServiceProcess[];
   readonly ingest: ServiceProcess;
+  readonly ingests: readonly ServiceProcess[];
   readonly query: ServiceProcess;
   readonly gateway: ServiceProcess;
   /** The gateway's gRPC and REST addresses. */
@@ -38,12 +41,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const aggregatorPorts = await Promise.all(
     Array.from({ length: options.aggregators ?? 1 }, () => freePort()),
   );
-  const [ingestPort, queryPort, restPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const ingestPorts = await Promise.all(
+    Array.from({ length: options.ingests ?? 1 }, () => freePort()),
+  );
+  const [queryPort, restPort] = await Promise.all([freePort(), freePort()]);
   const address = (port: number | undefined) => `${LOOPBACK}:${port ?? 0}`;
   const env: Record<string, string> = {
     TABA_REDIS_SHARDS: redis.map(server => server.url).join(','),
     TABA_AGGREGATOR_ADDRESSES: aggregatorPorts.map(address).join(','),
-    TABA_INGEST_ADDRESSES: address(ingestPort),
+    TABA_INGEST_ADDRESSES: ingestPorts.map(address).join(','),
     TABA_QUERY_ADDRESSES: address(queryPort),
     TABA_LOG_LEVEL: 'warn',
     ...options.env,
@@ -55,10 +61,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...env, ...options.aggregatorEnv, ...extra },
     });
   const aggregators = await Promise.all(aggregatorPorts.map(port => startAggregator(port)));
-  const [ingest, query] = await Promise.all([
-    startServiceProcess({ service: 'ingest', port: ingestPort, env }),
+  const [query, ...ingests] = await Promise.all([
     startServiceProcess({ service: 'query', port: queryPort, env }),
+    ...ingestPorts.map(port => startServiceProcess({ service: 'ingest', port, env })),
   ]);
+  const ingest = ingests[0];
+  if (!ingest) throw new Error('a stack needs at least one ingest instance');
   const gateway = await startServiceProcess({
     service: 'gateway',
     env: { ...env, TABA_REST_ADDRESS: address(restPort) },
@@ -67,6 +75,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redis,
     aggregators,
     ingest,
+    ingests,
     query,
     gateway,
     grpcAddress: gateway.address,
@@ -80,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return restarted;
     },
     async stop() {
-      const services = [gateway, ingest, query, ...aggregators];
+      const services = [gateway, ...ingests, query, ...aggregators];
       await Promise.all(services.map(child => child.stop('SIGTERM', 5000).catch(() => undefined)));
       await Promise.all(redis.map(server => server.stop()));
     },
