@@ -70,7 +70,7 @@ export function postHandlers(options: PostHandlersOptions): {
           .then(answer => {
             if (!signal.aborted) call.write(answer);
             open -= 1;
-            if (ended && open === 0) call.end();
+            if (ended && open === 0 && !signal.aborted) call.end();
           });
       });
       call.on('end', () => {

@@ -81,23 +81,24 @@ export function createIngestService(
       let ended = false;
       const settle = () => {
         open -= 1;
-        if (ended && open === 0) call.end();
+        if (ended && open === 0 && !call.cancelled) call.end();
       };
       call.on('data', (request: { id: number; batch: Buffer }) => {
         open += 1;
         pipeline.ingest(request.batch).then(
           response => {
-            call.write({ id: request.id, response });
+            if (!call.cancelled) call.write({ id: request.id, response });
             settle();
           },
           (error: unknown) => {
             const status = failed(error);
-            call.write({
-              id: request.id,
-              errorCode: status.code,
-              errorReason: String(status.metadata.get(REASON_METADATA_KEY)[0] ?? ''),
-              errorMessage: status.details,
-            });
+            if (!call.cancelled)
+              call.write({
+                id: request.id,
+                errorCode: status.code,
+                errorReason: String(status.metadata.get(REASON_METADATA_KEY)[0] ?? ''),
+                errorMessage: status.details,
+              });
             settle();
           },
         );
