@@ -14,10 +14,8 @@ import {
   partitionOf,
   redisKeys,
   stateToOps,
-  TABA_VERSION,
 } from '@taba/common';
 import { describe, expect, it } from 'vitest';
-import { isAcceptingConnections } from '../../../test/support/free-port.js';
 import {
   connectAggregator,
   deadlineIn,
@@ -25,12 +23,9 @@ import {
   unary,
 } from '../../../test/support/grpc-client.js';
 import { createHealthClient } from '../../../test/support/grpc-health.js';
-import {
-  startInProcess,
-  stopWhileWatchingHealth,
-  useCleanup,
-} from '../../../test/support/in-process-service.js';
+import { startInProcess, useCleanup } from '../../../test/support/in-process-service.js';
 import { useFlushedRedisClient, useRedisServer } from '../../../test/support/redis-server.js';
+import { itServesTheBasics } from '../../../test/support/service-basics.js';
 import { loadConfig } from './config.js';
 import { AGGREGATOR_GRPC_SERVICE, createAggregatorService } from './server.js';
 
@@ -111,33 +106,15 @@ function aggregatorClient(address: string) {
 }
 
 describe('aggregator server', () => {
-  it('reports SERVING for the whole server and for taba.internal.v1.Aggregator', async () => {
-    const running = await startAggregator();
-    const health = healthClient(running.address);
-
-    expect(AGGREGATOR_GRPC_SERVICE).toBe('taba.internal.v1.Aggregator');
-    expect(await health.check('')).toBe('SERVING');
-    expect(await health.check(AGGREGATOR_GRPC_SERVICE)).toBe('SERVING');
-  });
-
-  it('GetStatus describes this instance, with its bound address', async () => {
-    const before = Date.now() / 1000;
-    const running = await startAggregator();
-    const client = aggregatorClient(running.address);
-
-    const self = await unary<InstanceStatus__Output>(callback =>
-      client.getStatus({}, { deadline: deadlineIn() }, callback),
-    );
-
-    expect(running.address).toBe(`127.0.0.1:${running.port}`);
-    expect(self).toMatchObject({
-      service: 'aggregator',
-      instanceId: 'aggregator-test-1',
-      address: running.address,
-      version: TABA_VERSION,
-    });
-    expect(self.startedAt).toBeGreaterThanOrEqual(Math.floor(before));
-    expect(self.startedAt).toBeLessThanOrEqual(Date.now() / 1000);
+  itServesTheBasics({
+    service: 'aggregator',
+    grpcService: AGGREGATOR_GRPC_SERVICE,
+    start: startAggregator,
+    health: healthClient,
+    getStatus: address =>
+      unary<InstanceStatus__Output>(callback =>
+        aggregatorClient(address).getStatus({}, { deadline: deadlineIn() }, callback),
+      ),
   });
 
   it('commits a part once: the answer counts its events, a resend is a duplicate', async () => {
@@ -216,14 +193,5 @@ describe('aggregator server', () => {
       }),
     );
     expect(await lifetime()).toEqual({ count: 800, total: 800 });
-  });
-
-  it('turns NOT_SERVING first on stop(), then refuses connections', async () => {
-    const running = await startAggregator();
-
-    expect(await stopWhileWatchingHealth(running)).toEqual(['SERVING', 'NOT_SERVING']);
-    expect(await isAcceptingConnections(running.port)).toBe(false);
-    const afterStop = await grpcErrorOf(healthClient(running.address).check(''));
-    expect(afterStop.code).toBe(status.UNAVAILABLE);
   });
 });

@@ -1,16 +1,11 @@
 import { status } from '@grpc/grpc-js';
 import type { InstanceStatus__Output } from '@taba/common';
-import { TABA_VERSION } from '@taba/common';
 import { describe, expect, it } from 'vitest';
-import { isAcceptingConnections } from '../../../test/support/free-port.js';
 import { connectQuery, deadlineIn, grpcErrorOf, unary } from '../../../test/support/grpc-client.js';
 import { createHealthClient } from '../../../test/support/grpc-health.js';
-import {
-  startInProcess,
-  stopWhileWatchingHealth,
-  useCleanup,
-} from '../../../test/support/in-process-service.js';
+import { startInProcess, useCleanup } from '../../../test/support/in-process-service.js';
 import { useRedisServer } from '../../../test/support/redis-server.js';
+import { itServesTheBasics } from '../../../test/support/service-basics.js';
 import { loadConfig } from './config.js';
 import { createQueryService, QUERY_GRPC_SERVICE } from './server.js';
 
@@ -39,33 +34,15 @@ function queryClient(address: string) {
 }
 
 describe('query server', () => {
-  it('reports SERVING for the whole server and for taba.internal.v1.Query', async () => {
-    const running = await startQuery();
-    const health = healthClient(running.address);
-
-    expect(QUERY_GRPC_SERVICE).toBe('taba.internal.v1.Query');
-    expect(await health.check('')).toBe('SERVING');
-    expect(await health.check(QUERY_GRPC_SERVICE)).toBe('SERVING');
-  });
-
-  it('GetStatus describes this instance, with its bound address', async () => {
-    const before = Date.now() / 1000;
-    const running = await startQuery();
-    const client = queryClient(running.address);
-
-    const self = await unary<InstanceStatus__Output>(callback =>
-      client.getStatus({}, { deadline: deadlineIn() }, callback),
-    );
-
-    expect(running.address).toBe(`127.0.0.1:${running.port}`);
-    expect(self).toMatchObject({
-      service: 'query',
-      instanceId: 'query-test-1',
-      address: running.address,
-      version: TABA_VERSION,
-    });
-    expect(self.startedAt).toBeGreaterThanOrEqual(Math.floor(before));
-    expect(self.startedAt).toBeLessThanOrEqual(Date.now() / 1000);
+  itServesTheBasics({
+    service: 'query',
+    grpcService: QUERY_GRPC_SERVICE,
+    start: startQuery,
+    health: healthClient,
+    getStatus: address =>
+      unary<InstanceStatus__Output>(callback =>
+        queryClient(address).getStatus({}, { deadline: deadlineIn() }, callback),
+      ),
   });
 
   it('serves every Query method, answering domain errors with their status', async () => {
@@ -84,14 +61,5 @@ describe('query server', () => {
 
     // The server is still healthy afterwards.
     expect(await healthClient(running.address).check('')).toBe('SERVING');
-  });
-
-  it('turns NOT_SERVING first on stop(), then refuses connections', async () => {
-    const running = await startQuery();
-
-    expect(await stopWhileWatchingHealth(running)).toEqual(['SERVING', 'NOT_SERVING']);
-    expect(await isAcceptingConnections(running.port)).toBe(false);
-    const afterStop = await grpcErrorOf(healthClient(running.address).check(''));
-    expect(afterStop.code).toBe(status.UNAVAILABLE);
   });
 });
