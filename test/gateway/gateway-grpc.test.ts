@@ -18,13 +18,14 @@ import {
   unary,
 } from '../support/grpc-client.js';
 import { useCleanup } from '../support/in-process-service.js';
-import type { IngestStandIn, QueryStandIn, StandIn, TestGateway } from './stand-ins.js';
-import {
-  startAggregatorStandIn,
-  startIngestStandIn,
-  startQueryStandIn,
-  startTestGateway,
+import type {
+  IngestStandIn,
+  QueryStandIn,
+  StandIn,
+  StandInStack,
+  TestGateway,
 } from './stand-ins.js';
+import { startIngestStandIn, startStandInStack, startTestGateway } from './stand-ins.js';
 
 const onCleanup = useCleanup();
 const { EventBatch: EventBatchType, PostEventsResponse: PostEventsResponseType } =
@@ -50,25 +51,20 @@ let aggregator: StandIn;
 let gateway: TestGateway;
 let client: TabaClient;
 
+let stack: StandInStack;
+
 beforeAll(async () => {
-  [ingest, query, aggregator] = await Promise.all([
-    startIngestStandIn(),
-    startQueryStandIn(),
-    startAggregatorStandIn(),
-  ]);
-  gateway = await startTestGateway({
-    TABA_INGEST_ADDRESSES: ingest.address,
-    TABA_QUERY_ADDRESSES: query.address,
-    TABA_AGGREGATOR_ADDRESSES: `${aggregator.address},127.0.0.1:1`,
+  stack = await startStandInStack(standIns => ({
+    TABA_AGGREGATOR_ADDRESSES: `${standIns.aggregator.address},127.0.0.1:1`,
     TABA_MAX_LISTED_REJECTIONS: '3',
-  });
+  }));
+  ({ ingest, query, aggregator, gateway } = stack);
   client = connectTaba(gateway.address);
 });
 
 afterAll(async () => {
   client?.close();
-  await gateway?.stop();
-  await Promise.all([ingest, query, aggregator].map(standIn => standIn?.stop()));
+  await stack?.stop();
 });
 
 beforeEach(() => {

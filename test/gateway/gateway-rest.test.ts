@@ -4,39 +4,25 @@ import { status } from '@grpc/grpc-js';
 import { StaticDiscovery } from '@taba/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useCleanup } from '../support/in-process-service.js';
-import type { IngestStandIn, QueryStandIn, StandIn, TestGateway } from './stand-ins.js';
-import {
-  startAggregatorStandIn,
-  startIngestStandIn,
-  startQueryStandIn,
-  startTestGateway,
-} from './stand-ins.js';
+import type { IngestStandIn, QueryStandIn, StandInStack, TestGateway } from './stand-ins.js';
+import { startStandInStack, startTestGateway } from './stand-ins.js';
 
 const onCleanup = useCleanup();
 const MAX_BODY_BYTES = 4096;
 
 let ingest: IngestStandIn;
 let query: QueryStandIn;
-let aggregator: StandIn;
 let gateway: TestGateway;
 
+let stack: StandInStack;
+
 beforeAll(async () => {
-  [ingest, query, aggregator] = await Promise.all([
-    startIngestStandIn(),
-    startQueryStandIn(),
-    startAggregatorStandIn(),
-  ]);
-  gateway = await startTestGateway({
-    TABA_INGEST_ADDRESSES: ingest.address,
-    TABA_QUERY_ADDRESSES: query.address,
-    TABA_AGGREGATOR_ADDRESSES: aggregator.address,
-    TABA_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-  });
+  stack = await startStandInStack(() => ({ TABA_MAX_BODY_BYTES: String(MAX_BODY_BYTES) }));
+  ({ ingest, query, gateway } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all([ingest, query, aggregator].map(standIn => standIn?.stop()));
+  await stack?.stop();
 });
 
 beforeEach(() => {

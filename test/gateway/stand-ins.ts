@@ -266,3 +266,42 @@ export async function startTestGateway(
     stop: () => running.stop(),
   };
 }
+
+/** Ingest, query and aggregator stand-ins with a gateway wired to them. */
+export interface StandInStack {
+  readonly ingest: IngestStandIn;
+  readonly query: QueryStandIn;
+  readonly aggregator: StandIn;
+  readonly gateway: TestGateway;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the three stand-ins, then a gateway pointed at them, with `env` on top (a function of
+ * the stand-ins, to list extra instances).
+ */
+export async function startStandInStack(
+  env: (standIns: { aggregator: StandIn }) => Env = () => ({}),
+): Promise<StandInStack> {
+  const [ingest, query, aggregator] = await Promise.all([
+    startIngestStandIn(),
+    startQueryStandIn(),
+    startAggregatorStandIn(),
+  ]);
+  const gateway = await startTestGateway({
+    TABA_INGEST_ADDRESSES: ingest.address,
+    TABA_QUERY_ADDRESSES: query.address,
+    TABA_AGGREGATOR_ADDRESSES: aggregator.address,
+    ...env({ aggregator }),
+  });
+  return {
+    ingest,
+    query,
+    aggregator,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await Promise.all([ingest, query, aggregator].map(standIn => standIn.stop()));
+    },
+  };
+}

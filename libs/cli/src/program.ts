@@ -111,17 +111,6 @@ interface RawPostOptions extends GatewayOptions {
   readonly string?: boolean;
 }
 
-interface RawUpOptions {
-  readonly grpc: string;
-  readonly rest: string;
-  readonly ingest: string;
-  readonly aggregator: string;
-  readonly query: string;
-  readonly redisPort: number;
-  readonly dataDir: string;
-  readonly readyTimeout: number;
-}
-
 /** The whole command tree; actions write through `context` and throw CliError on failure. */
 export function createProgram(context: RunContext, exit: { code: number }): Command {
   const program = new Command('taba')
@@ -204,7 +193,7 @@ Example:
   taba up --grpc 127.0.0.1:9301 --redis-port 9399 --data-dir /tmp/taba
 `,
     )
-    .action(async (options: RawUpOptions) => {
+    .action(async (options: UpOptions) => {
       const resolved: UpOptions = { ...options };
       exit.code = await upCommand(resolved, context, context.env);
     });

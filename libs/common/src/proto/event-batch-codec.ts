@@ -2,6 +2,7 @@ import { endianness } from 'node:os';
 import protobuf from 'protobufjs/minimal.js';
 import { InvalidArgumentError } from '../errors/taba-error.js';
 import type { TabType__Output } from '../generated/taba/v1/TabType.js';
+import { TAB_TYPES } from '../handlers/tab-types.js';
 
 /**
  * A hand-written reader for the hot path: decodes a `taba.v1.EventBatch` straight into
@@ -29,17 +30,8 @@ export interface DecodedBatch {
   tabs: DecodedColumn[];
 }
 
-const TYPE_BY_CODE: readonly TabType__Output[] = [
-  'TAB_TYPE_UNSPECIFIED',
-  'COUNTER_GROUP',
-  'PERCENTILE_GROUP',
-  'TOTALS_COUNTER',
-  'GAUGE',
-  'EXPIRY_GAUGE',
-  'BUFFER',
-  'UNIQUE',
-  'HISTOGRAM',
-];
+/** Enum number → name: TabType's numbers are UNSPECIFIED (0), then TAB_TYPES in order. */
+const TYPE_BY_CODE: readonly TabType__Output[] = ['TAB_TYPE_UNSPECIFIED', ...TAB_TYPES];
 
 const WIRE_FIXED64 = 1;
 const WIRE_LENGTH = 2;
