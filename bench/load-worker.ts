@@ -2,14 +2,15 @@
 // one batch in flight per client ID, for a fixed time. Reports to its parent over IPC.
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { Client, credentials } from '@grpc/grpc-js';
-import type { EventBatch } from '@taba/common';
 import { grpcChannelOptions, loadTabaProtos } from '@taba/common';
+import { benchTabs } from './bench-batches.js';
 
 interface WorkerTask {
   readonly address: string;
   /** The gRPC method batches go to: the gateway's PostEvents, or ingest's Ingest directly. */
   readonly method: string;
-  readonly clients: readonly string[];
+  /** Client IDs with their number among all load processes' (which Tabs they write). */
+  readonly clients: readonly { readonly id: string; readonly index: number }[];
   readonly tabCount: number;
   readonly eventsPerBatch: number;
   /** Events of one Tab in a batch. */
@@ -36,36 +37,9 @@ interface WorkerReport {
 const codec = loadTabaProtos().taba.v1.Taba.service.PostEvents;
 const identity = (value: Buffer) => value;
 
-/** Tab i's type: mostly counters, some percentiles, gauges and uniques. */
-function typeOf(tab: number): 'COUNTER_GROUP' | 'PERCENTILE_GROUP' | 'GAUGE' | 'UNIQUE' {
-  const slot = tab % 100;
-  if (slot < 90) return 'COUNTER_GROUP';
-  if (slot < 95) return 'PERCENTILE_GROUP';
-  if (slot < 98) return 'GAUGE';
-  return 'UNIQUE';
-}
-
-/**
- * The tabs part of a batch, encoded once (protobuf fields concatenate, so a header is
- * prepended per send), with how many of its events are counted (counters, percentiles).
- */
+/** The tabs part of a batch, encoded once (protobuf fields concatenate: a header is prepended per send). */
 function encodeBody(client: number, task: WorkerTask): { body: Buffer; countable: number } {
-  let countable = 0;
-  const perTab = task.eventsPerTab;
-  const tabs: EventBatch['tabs'] = [];
-  for (let t = 0; t < task.eventsPerBatch / perTab; t += 1) {
-    // Client c covers Tabs c·n … c·n+n−1: 100 client IDs × 10 Tabs a batch touch all 1,000 Tabs.
-    const tab = (client * (task.eventsPerBatch / perTab) + t) % task.tabCount;
-    const type = typeOf(tab);
-    const numeric = type === 'COUNTER_GROUP' || type === 'PERCENTILE_GROUP';
-    if (numeric) countable += perTab;
-    tabs.push({
-      name: `bench.tab.${tab}`,
-      type,
-      values: numeric ? Array.from({ length: perTab }, (_, i) => ((i * 7 + client) % 100) / 4) : [],
-      strings: numeric ? [] : Array.from({ length: perTab }, (_, i) => `v${(i + client) % 20}`),
-    });
-  }
+  const { tabs, countable } = benchTabs(client, task);
   return { body: codec.requestSerialize({ tabs }), countable };
 }
 
@@ -136,8 +110,8 @@ async function run(task: WorkerTask): Promise<WorkerReport> {
   const end = started + task.warmupMs + task.durationMs;
   const baseSeq = Date.now() * 1000;
   await Promise.all(
-    task.clients.map(async (clientId, c) => {
-      const { body, countable } = encodeBody(c, task);
+    task.clients.map(async ({ id: clientId, index }, c) => {
+      const { body, countable } = encodeBody(index, task);
       let seq = baseSeq;
       // Rate-limited clients start at spread-out moments, as independent processes would.
       if (task.ratePerClient > 0) {

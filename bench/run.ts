@@ -10,6 +10,7 @@ import { credentials } from '@grpc/grpc-js';
 import { grpcChannelOptions, loadTabaProtos, unaryCall } from '@taba/common';
 import { startStack } from '../test/support/stack.js';
 import { bareStreamBatchesPerSecond } from './bare-stream.js';
+import { benchTabs } from './bench-batches.js';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = 3000;
@@ -34,6 +35,8 @@ function peakRssMb(pid: number): number {
 
 const stack = await startStack({
   redisShards: 2,
+  // Durable as deployed: AOF, fsync every second (DESIGN: Redis durability).
+  redisArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
   ingests: Number(process.env.BENCH_INGESTS ?? 1),
   env: { TABA_LOG_LEVEL: 'error', TABA_PRUNE_INTERVAL_MS: '0' },
 });
@@ -68,7 +71,10 @@ try {
     visibility.push(performance.now() - sentAt);
   };
 
-  const clients = Array.from({ length: CLIENT_IDS }, (_, c) => `bench-client-${c}`);
+  const clients = Array.from({ length: CLIENT_IDS }, (_, index) => ({
+    id: `bench-client-${index}`,
+    index,
+  }));
   const workers = Array.from({ length: WORKERS }, () =>
     fork(new URL('./load-worker.ts', import.meta.url).pathname, [], {
       execArgv: ['--conditions=@taba/source', '--import', 'tsx'],
@@ -139,7 +145,16 @@ try {
     else if (render.lifetime === undefined && render['1d']?.count !== undefined)
       found += render['1d'].count;
   }
-  const batchBytes = EVENTS_PER_BATCH * 9;
+  // The bytes of a real batch of this run (client 0's; every client's differ by a few bytes).
+  const batchBytes = loadTabaProtos().taba.v1.Taba.service.PostEvents.requestSerialize({
+    clientId: 'bench-client-0',
+    seq: Date.now() * 1000,
+    ...benchTabs(0, {
+      tabCount: TABS,
+      eventsPerBatch: EVENTS_PER_BATCH,
+      eventsPerTab: EVENTS_PER_TAB,
+    }),
+  }).length;
   const bare = (await bareStreamBatchesPerSecond(batchBytes, 5000)) * EVENTS_PER_BATCH;
   visibility.sort((a, b) => a - b);
   const result = {

@@ -4,7 +4,10 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const assets = [['services/aggregator/src/redis/lua', 'services/aggregator/dist/redis/lua']];
+const assets = [
+  ['services/aggregator/src/redis/lua', 'services/aggregator/dist/redis/lua'],
+  ['services/query/src/redis/lua', 'services/query/dist/redis/lua'],
+];
 for (const [from, to] of assets) {
   if (existsSync(join(root, from))) cpSync(join(root, from), join(root, to), { recursive: true });
 }

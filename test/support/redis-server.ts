@@ -4,6 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { REDIS_SERVER_TUNING } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { freePort, LOOPBACK } from './free-port.js';
@@ -112,6 +113,7 @@ async function startOnce(
     'no',
     '--dir',
     dir,
+    ...REDIS_SERVER_TUNING,
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -101,7 +101,9 @@ export async function spawnServiceProcess(options: ServiceProcessOptions): Promi
   const port = options.port ?? (await freePort());
   const address = `${LOOPBACK}:${port}`;
   const main = join(REPO_ROOT, 'services', service, 'src', 'main.ts');
-  const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, main], {
+  // Profiling and tuning runs: e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  const extraNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraNodeArgs, ...SOURCE_NODE_ARGS, main], {
     cwd: REPO_ROOT,
     env: childEnv(options.env ?? {}, port),
     stdio: ['ignore', 'pipe', 'pipe'],

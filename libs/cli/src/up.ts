@@ -6,6 +6,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ServiceName } from '@taba/common';
+import { REDIS_SERVER_TUNING } from '@taba/common';
 import type { Io } from './commands.js';
 import { CliError, FAILURE_EXIT_CODE, FailureError } from './errors.js';
 import { HealthProbe, pollUntil, redisPing } from './probes.js';
@@ -337,6 +338,7 @@ async function startRedis(
       'yes',
       '--daemonize',
       'no',
+      ...REDIS_SERVER_TUNING,
     ],
     env,
   );

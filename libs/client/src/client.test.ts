@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { EventBatch__Output, PostEventsResponse } from '@taba/common';
 import { loadTabaProtos } from '@taba/common';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ import { backoffMs, DEFAULT_CLIENT_OPTIONS } from './options.js';
 /** How the fake gateway answers one PostEvents call. */
 type Outcome =
   | { readonly reply: PostEventsResponse }
-  | { readonly error: { readonly code: status; readonly details: string } };
+  | {
+      readonly error: { readonly code: status; readonly details: string; readonly reason?: string };
+    };
 
 type Behaviour = (batch: EventBatch__Output, call: number) => Outcome | Promise<Outcome>;
 
@@ -55,7 +57,11 @@ async function startFakeGateway(behaviour: Behaviour = applyAll): Promise<FakeGa
         outcome => {
           concurrent -= 1;
           if ('reply' in outcome) callback(null, outcome.reply);
-          else callback(outcome.error);
+          else {
+            const metadata = new Metadata();
+            if (outcome.error.reason) metadata.set('taba-reason', outcome.error.reason);
+            callback({ code: outcome.error.code, details: outcome.error.details, metadata });
+          }
         },
         (error: unknown) => {
           concurrent -= 1;
@@ -351,6 +357,38 @@ describe('TabaClient against a real gRPC server', () => {
       ['UNAVAILABLE', true, fake.calls[0]?.seq],
       ['UNAVAILABLE', true, fake.calls[0]?.seq],
     ]);
+  });
+
+  it('backs off and retries when the server is overloaded (RESOURCE_EXHAUSTED, OVERLOADED)', async () => {
+    const fake = await gateway((batch, call) =>
+      call < 2
+        ? {
+            error: { code: status.RESOURCE_EXHAUSTED, details: 'overloaded', reason: 'OVERLOADED' },
+          }
+        : applyAll(batch, call),
+    );
+    const { client: taba, errors } = client(fake.address);
+    taba.counter('busy', 1);
+    await within(taba.flush());
+    expect(fake.calls).toHaveLength(3);
+    expect(fake.calls[2]).toEqual(fake.calls[0]);
+    expect(taba.stats()).toMatchObject({ sent: 1, applied: 1, retries: 2 });
+    expect(errors.map(error => [error.code, error.retrying])).toEqual([
+      ['RESOURCE_EXHAUSTED', true],
+      ['RESOURCE_EXHAUSTED', true],
+    ]);
+  });
+
+  it('drops a batch the server will never take (RESOURCE_EXHAUSTED, BATCH_TOO_LARGE)', async () => {
+    const fake = await gateway(() => ({
+      error: { code: status.RESOURCE_EXHAUSTED, details: 'too big', reason: 'BATCH_TOO_LARGE' },
+    }));
+    const { client: taba, errors } = client(fake.address);
+    taba.counter('huge', 1);
+    await within(taba.flush());
+    expect(fake.calls).toHaveLength(1);
+    expect(taba.stats()).toMatchObject({ sent: 0, retries: 0, dropped: { rejectedBatch: 1 } });
+    expect(errors[0]).toMatchObject({ code: 'RESOURCE_EXHAUSTED', retrying: false });
   });
 
   it('drops and counts exactly what does not fit the buffer', async () => {

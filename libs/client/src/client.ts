@@ -72,6 +72,21 @@ const RETRYABLE = new Set<number>([
   status.CANCELLED,
 ]);
 
+/** RESOURCE_EXHAUSTED reasons that a retry of the same bytes cannot cure. */
+const PERMANENT_REASONS = new Set(['BATCH_TOO_LARGE']);
+
+/**
+ * Whether the same batch is sent again: transient statuses, and RESOURCE_EXHAUSTED when it is
+ * back-pressure (OVERLOADED), not a batch the server will never take.
+ */
+function isRetryable(error: ServiceError | null): boolean {
+  const code = error?.code ?? status.INTERNAL;
+  if (!RETRYABLE.has(code)) return false;
+  if (code !== status.RESOURCE_EXHAUSTED) return true;
+  const reason = String(error?.metadata?.get('taba-reason')[0] ?? '');
+  return !PERMANENT_REASONS.has(reason) && !/larger than max/i.test(error?.details ?? '');
+}
+
 const POST_EVENTS_PATH = '/taba.v1.Taba/PostEvents';
 const DROP_REPORT_INTERVAL_MS = 1000;
 const DROP_REASONS: readonly DropReason[] = ['bufferFull', 'rejectedBatch', 'closed'];
@@ -536,7 +551,7 @@ export class TabaClient {
       const code = error?.code ?? status.INTERNAL;
       const codeName = status[code] ?? String(code);
       const details = error?.details ?? 'no reply';
-      if (RETRYABLE.has(code) && !this.channelClosed) {
+      if (isRetryable(error) && !this.channelClosed) {
         batch.failures += 1;
         const wait = backoffMs(this.options.retry, batch.failures);
         this.reportError(

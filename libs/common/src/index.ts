@@ -12,7 +12,30 @@ export {
   readOptionalString,
   readString,
 } from './config/env-readers.js';
+export type { ConsulApi, ConsulServiceRegistration } from './discovery/consul-api.js';
+export { consulStatusOf, createConsulClient } from './discovery/consul-api.js';
+export type { ConsulDiscoveryOptions } from './discovery/consul-discovery.js';
+export { CONSUL_DISCOVERY_DEFAULTS, ConsulDiscovery } from './discovery/consul-discovery.js';
+export {
+  healthyInstances,
+  joinHostPort,
+  retryDelayMs,
+  sameInstances,
+  splitHostPort,
+} from './discovery/consul-health.js';
 export type { Discovery, MembershipListener, ServiceInstance } from './discovery/discovery.js';
+export type {
+  ConsulDiscoveryConfig,
+  DiscoveryConfig,
+  DiscoveryMode,
+} from './discovery/discovery-config.js';
+export {
+  createDiscovery,
+  DISCOVERY_MODES,
+  discoveryFromEnv,
+  loadDiscoveryConfig,
+} from './discovery/discovery-config.js';
+export { formatGoDuration, parseGoDuration } from './discovery/go-duration.js';
 export { StaticDiscovery } from './discovery/static-discovery.js';
 export type { GrpcErrorStatus, GrpcServiceErrorLike } from './errors/grpc-status.js';
 export {
@@ -166,10 +189,24 @@ export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
-export { DEFAULT_GRPC_ADDRESSES, loadServiceBaseConfig } from './service/base-config.js';
+export {
+  advertisedAddress,
+  DEFAULT_GRPC_ADDRESSES,
+  isWildcardHost,
+  loadServiceBaseConfig,
+} from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
 export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
+export {
+  discoveryDetails,
+  formatMembers,
+  formatPartitionRanges,
+  MAX_RANGES_LENGTH,
+  ownerCountDetails,
+} from './service/discovery-status.js';
+export { InflightBudget } from './service/inflight-budget.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
+export { RecentLatency, RecentRate } from './service/recent-stats.js';
 export type { ServiceMain } from './service/run-main.js';
 export {
   CONFIG_ERROR_EXIT_CODE,
@@ -186,6 +223,12 @@ export type { ShutdownErrorReporter, ShutdownStep } from './service/shutdown.js'
 export { Shutdown } from './service/shutdown.js';
 export type { PrunableField } from './storage/prunable.js';
 export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
+export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';
+export {
+  connectRedis,
+  FailoverSafeSentinelConnector,
+  reconnectDelayMs,
+} from './storage/redis-connect.js';
 export {
   ALL_CLIENTS,
   KEY_PREFIX,
@@ -193,11 +236,32 @@ export {
   redisKeys,
   typeSpec,
 } from './storage/redis-keys.js';
-export type { RedisShardOptions } from './storage/redis-shards.js';
-export { parseShardUrls, RedisShards } from './storage/redis-shards.js';
+export type { RedisShardOptions, ShardHealth } from './storage/redis-shards.js';
+export { RedisShards, shardHealthDetails } from './storage/redis-shards.js';
+export { REDIS_SERVER_TUNING } from './storage/redis-tuning.js';
+export type {
+  ClusterRedisTarget,
+  PlainRedisTarget,
+  RedisAddress,
+  RedisTarget,
+  SentinelRedisTarget,
+} from './storage/redis-url.js';
+export {
+  describeRedisTarget,
+  parseRedisTarget,
+  parseRedisTargets,
+  REDIS_SHARDS_VARIABLE,
+  redactRedisUrl,
+  shardIdentity,
+  splitShardList,
+} from './storage/redis-url.js';
 export type { OpsContext } from './storage/state-codec.js';
 export { stateFromStored, stateToOps } from './storage/state-codec.js';
-export { liveRegisterBuckets, readStoredStates } from './storage/state-reader.js';
+export {
+  existingRegisterBuckets,
+  liveRegisterBuckets,
+  readStoredStates,
+} from './storage/state-reader.js';
 export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';
 export type { HashOp, TabOps } from './storage/tab-ops.js';

@@ -1,4 +1,5 @@
 import type { CommitResponse } from '@taba/common';
+import { RecentLatency, RecentRate } from '@taba/common';
 
 /** Counters the aggregator reports in GetStatus. */
 export class CommitStats {
@@ -10,6 +11,10 @@ export class CommitStats {
   failedRequests = 0;
   shardCommits = 0;
   shardCommitFailures = 0;
+  /** Events applied per second over the last minute. */
+  readonly appliedRate = new RecentRate();
+  /** From a Commit's arrival to its answer (the group commit's lag), ms, last 1024. */
+  readonly commitMs = new RecentLatency();
 
   recordResponse(response: CommitResponse): void {
     this.requests += 1;
@@ -18,6 +23,7 @@ export class CommitStats {
       if (result.duplicate) this.duplicateParts += 1;
       this.conflictingTabs += result.conflicts?.length ?? 0;
       this.eventsApplied += Number(result.events ?? 0);
+      this.appliedRate.add(Number(result.events ?? 0));
     }
   }
 
@@ -31,6 +37,8 @@ export class CommitStats {
       'commit.events_applied': this.eventsApplied,
       'commit.shard_calls': this.shardCommits,
       'commit.shard_calls_failed': this.shardCommitFailures,
+      'commit.events_applied_per_second': Math.round(this.appliedRate.perSecond()),
+      ...this.commitMs.metrics('commit.lag_ms'),
     };
   }
 }

@@ -15,6 +15,12 @@ export interface AggregatorConfig {
   readonly groupCommitMs: number;
   /** TABA_GROUP_COMMIT_MAX_PARTS: a commit starts at once when this many parts wait. @default 1000 */
   readonly groupCommitMaxParts: number;
+  /**
+   * TABA_AGGREGATOR_MAX_PENDING_BYTES: Delta bytes waiting for or in a commit at once; beyond it
+   * a Commit is refused at once with RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded
+   * while Redis falls behind. @default 67108864 (64 MiB)
+   */
+  readonly maxPendingBytes: number;
   /** TABA_WAIT_REPLICAS: replicas that must confirm a commit before it is acknowledged (Redis WAIT). @default 0 */
   readonly waitReplicas: number;
   /** TABA_WAIT_TIMEOUT_MS: how long WAIT may take; short of replicas, the commit fails (and is retried). @default 1000 */
@@ -40,6 +46,10 @@ export function loadConfig(env: Env): AggregatorConfig {
     groupCommitMaxParts: readInteger(env, 'TABA_GROUP_COMMIT_MAX_PARTS', 1000, {
       min: 1,
       max: 100_000,
+    }),
+    maxPendingBytes: readInteger(env, 'TABA_AGGREGATOR_MAX_PENDING_BYTES', 64 * 1024 * 1024, {
+      min: 1024,
+      max: 2 ** 40,
     }),
     waitReplicas: readInteger(env, 'TABA_WAIT_REPLICAS', 0, { min: 0, max: 16 }),
     waitTimeoutMs: readInteger(env, 'TABA_WAIT_TIMEOUT_MS', 1000, { min: 1, max: 60_000 }),

@@ -1,4 +1,4 @@
-import type { Clock, Logger, RedisShards, TabTypeName } from '@taba/common';
+import type { Clock, Logger, RedisConnection, RedisShards, TabTypeName } from '@taba/common';
 import {
   ALL_CLIENTS,
   expiredBufferMembers,
@@ -6,7 +6,6 @@ import {
   prunableFields,
   redisKeys,
 } from '@taba/common';
-import type { Redis } from 'ioredis';
 import { definePruneScripts } from './redis/prune-scripts.js';
 
 export interface PrunerOptions {
@@ -101,7 +100,7 @@ export class Pruner {
   }
 
   private async pruneState(
-    redis: Redis,
+    redis: RedisConnection,
     partition: number,
     tab: string,
     type: TabTypeName,
@@ -130,7 +129,11 @@ export class Pruner {
     );
   }
 
-  private async forgetIdle(redis: Redis, partition: number, now: number): Promise<number> {
+  private async forgetIdle(
+    redis: RedisConnection,
+    partition: number,
+    now: number,
+  ): Promise<number> {
     const times = await redis.hgetall(redisKeys.highWaterTimes(partition));
     const cutoffMs = (now - this.options.idleClientSeconds) * 1000;
     const idle = Object.entries(times).filter(([, at]) => Number(at) < cutoffMs);

@@ -7,22 +7,22 @@ import type {
 } from '@taba/common';
 import {
   connectRedisShards,
+  createDiscovery,
   describeInstance,
-  isTabaError,
+  discoveryDetails,
   loadTabaProtos,
-  PartitionAssignment,
   type RedisShards,
-  StaticDiscovery,
+  shardHealthDetails,
   systemClock,
-  toGrpcStatus,
-  UnavailableError,
 } from '@taba/common';
-import { toCommitParts, toCommitResponse } from './commit-request.js';
+import { commitHandler, pendingBudget } from './commit-handler.js';
 import { CommitStats } from './commit-stats.js';
 import type { AggregatorConfig } from './config.js';
 import { GroupCommitter } from './group-commit.js';
+import { PartitionOwnership } from './partition-ownership.js';
 import { Pruner } from './pruner.js';
-import { defineCommitScript, runCommit } from './redis/commit-script.js';
+import { defineCommitScript } from './redis/commit-script.js';
+import { commitToShard } from './shard-commit.js';
 
 /** The gRPC service the aggregator service serves: commits Deltas of the partitions it owns. */
 export const AGGREGATOR_GRPC_SERVICE = 'taba.internal.v1.Aggregator';
@@ -30,22 +30,13 @@ export const AGGREGATOR_GRPC_SERVICE = 'taba.internal.v1.Aggregator';
 export interface AggregatorDependencies {
   /** @default connections to config.cluster.redisShards */
   readonly shards?: RedisShards;
-  /** @default static discovery of config.aggregatorAddresses */
+  /**
+   * Where the other aggregators are; the runner registers this instance in it and closes it.
+   * @default what TABA_DISCOVERY says: static over config.aggregatorAddresses, or Consul
+   */
   readonly discovery?: Discovery;
   /** @default the system clock */
   readonly clock?: Clock;
-}
-
-/** The partitions this instance owns: rendezvous over the aggregators it sees, or all of them. */
-function ownedPartitions(
-  members: readonly string[],
-  self: string,
-  partitionCount: number,
-): number[] {
-  const all = Array.from({ length: partitionCount }, (_, p) => p);
-  if (!members.includes(self)) return all;
-  const assignment = new PartitionAssignment(members, partitionCount);
-  return all.filter(p => assignment.ownerOf(p) === self);
 }
 
 /**
@@ -63,48 +54,37 @@ export function createAggregatorService(
   for (const [, redis] of shards.all()) defineCommitScript(redis);
   const stats = new CommitStats();
   const discovery =
-    deps.discovery ?? new StaticDiscovery({ aggregator: config.aggregatorAddresses });
-  let members: string[] = [];
+    deps.discovery ??
+    createDiscovery(
+      config.base.discovery,
+      { aggregator: config.aggregatorAddresses },
+      context.logger,
+    );
+  const ownership = new PartitionOwnership(config.cluster.partitionCount);
   const unwatch = discovery.watch('aggregator', instances => {
-    members = instances.map(instance => instance.id);
+    ownership.update(instances.map(instance => instance.id));
   });
   const pruner = new Pruner(
     shards,
     deps.clock ?? systemClock,
     {
       idleClientSeconds: config.idleClientSeconds,
-      partitions: () => ownedPartitions(members, context.address(), config.cluster.partitionCount),
+      // Compared by discovery id: the address under static discovery, the instance id in Consul.
+      partitions: () => ownership.ownedBy(context.selfId()),
     },
     context.logger,
   );
   pruner.start(config.pruneIntervalMs);
 
+  const budget = pendingBudget(config.maxPendingBytes);
   const committer = new GroupCommitter(
     async (shard, parts) => {
-      const redis = shards.connection(shard);
       stats.shardCommits += 1;
       try {
-        const outcomes = await runCommit(redis, parts, Date.now());
-        if (config.waitReplicas > 0) {
-          const confirmed = await redis.wait(config.waitReplicas, config.waitTimeoutMs);
-          if (confirmed < config.waitReplicas) {
-            throw new UnavailableError(
-              'REPLICATION_TIMEOUT',
-              `${confirmed} of ${config.waitReplicas} replicas confirmed the commit within ${config.waitTimeoutMs} ms`,
-            );
-          }
-        }
-        return outcomes;
+        return await commitToShard(shards.connection(shard), parts, Date.now(), config);
       } catch (error) {
         stats.shardCommitFailures += 1;
-        if (isTabaError(error)) throw error;
-        throw new UnavailableError(
-          'REDIS_UNAVAILABLE',
-          `commit to a Redis shard failed: ${String(error)}`,
-          {
-            cause: error,
-          },
-        );
+        throw error;
       }
     },
     partition => shards.shardOf(partition),
@@ -112,47 +92,39 @@ export function createAggregatorService(
   );
 
   const handlers: Pick<AggregatorHandlers, 'Commit' | 'GetStatus'> = {
-    Commit: (call, callback) => {
-      let parts: ReturnType<typeof toCommitParts>;
-      try {
-        parts = toCommitParts(call.request, config.cluster.partitionCount);
-      } catch (error) {
-        stats.failedRequests += 1;
-        callback(toGrpcStatus(error));
-        return;
-      }
-      committer.submit(parts).then(
-        outcomes => {
-          const response = toCommitResponse(call.request, outcomes);
-          stats.recordResponse(response);
-          callback(null, response);
-        },
-        (error: unknown) => {
-          stats.failedRequests += 1;
-          context.logger.warn({ err: error }, 'commit failed');
-          callback(toGrpcStatus(error));
-        },
-      );
-    },
+    Commit: commitHandler({
+      partitionCount: config.cluster.partitionCount,
+      committer,
+      stats,
+      budget,
+      logger: context.logger,
+    }),
     GetStatus: (_call, callback) => {
-      callback(
-        null,
-        describeInstance(
-          config.base,
-          context.address(),
-          startedAtSeconds,
-          {
-            ...stats.metrics(),
-            'prune.runs': pruner.runs,
-            'prune.failures': pruner.failures,
-            'prune.deleted': pruner.totals.deleted,
-            'prune.marks_forgotten': pruner.totals.forgottenMarks,
-          },
-          {
-            ...discovery.describe(),
-            'redis.shards': shards.urls.join(','),
-            partitions: String(config.cluster.partitionCount),
-          },
+      void shards.health().then(health =>
+        callback(
+          null,
+          describeInstance(
+            config.base,
+            context.address(),
+            startedAtSeconds,
+            {
+              ...stats.metrics(),
+              ...budget.metrics('commit.pending_bytes'),
+              'prune.runs': pruner.runs,
+              'prune.failures': pruner.failures,
+              'prune.deleted': pruner.totals.deleted,
+              'prune.marks_forgotten': pruner.totals.forgottenMarks,
+            },
+            {
+              ...discoveryDetails(discovery, ['aggregator'], {
+                id: context.selfId(),
+                address: context.advertisedAddress(),
+              }),
+              ...ownership.describe(context.selfId()),
+              ...shardHealthDetails(health),
+              partitions: String(config.cluster.partitionCount),
+            },
+          ),
         ),
       );
     },
@@ -160,11 +132,12 @@ export function createAggregatorService(
   context.server.addService(loadTabaProtos().taba.internal.v1.Aggregator.service, handlers);
   return {
     serviceNames: [AGGREGATOR_GRPC_SERVICE],
+    // The runner registers this instance in it, deregisters it before draining, closes it last.
+    discovery,
     close: async () => {
       committer.flush();
       unwatch();
       await pruner.stop();
-      await discovery.close();
       if (!deps.shards) await shards.close();
     },
   };

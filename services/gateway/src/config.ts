@@ -57,6 +57,12 @@ export interface GatewayConfig {
    * @default 8
    */
   readonly ingestStreamCount: number;
+  /**
+   * Batch bytes forwarded to ingest and not yet answered (TABA_GATEWAY_MAX_INFLIGHT_BYTES); beyond
+   * it a post is refused at once with RESOURCE_EXHAUSTED (OVERLOADED, HTTP 429) and the client
+   * retries later, so memory stays bounded under overload. @default 134217728 (128 MiB)
+   */
+  readonly maxInflightBytes: number;
   /** Largest REST request body, bytes (TABA_MAX_BODY_BYTES); larger ones get 413. @default 16777216 */
   readonly maxBodyBytes: number;
   /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
@@ -97,6 +103,10 @@ export function loadConfig(env: Env): GatewayConfig {
     }),
     ingestStreams: readBoolean(env, 'TABA_INGEST_STREAMS', true),
     ingestStreamCount: readInteger(env, 'TABA_INGEST_STREAM_COUNT', 8, { min: 1, max: 256 }),
+    maxInflightBytes: readInteger(env, 'TABA_GATEWAY_MAX_INFLIGHT_BYTES', 128 * 1024 * 1024, {
+      min: 1024,
+      max: 2 ** 40,
+    }),
     maxBodyBytes: readInteger(env, 'TABA_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, {
       min: 1,
       max: 2 ** 31 - 1,

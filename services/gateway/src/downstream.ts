@@ -9,7 +9,7 @@ import type {
   QueryClient,
   TabaProtos,
 } from '@taba/common';
-import { grpcChannelOptions, InstancePool, loadTabaProtos } from '@taba/common';
+import { grpcChannelOptions, InflightBudget, InstancePool, loadTabaProtos } from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
 import { IngestStreams } from './ingest-streams.js';
 
@@ -48,6 +48,8 @@ export interface DownstreamOptions {
   readonly ingestStreams?: boolean;
   /** Streams per ingest instance. @default 8 */
   readonly ingestStreamCount?: number;
+  /** Batch bytes forwarded and not yet answered; beyond it posts are refused. @default unbounded */
+  readonly maxInflightBytes?: number;
 }
 
 export interface CallContext {
@@ -131,12 +133,19 @@ export class Downstream {
   private readonly streams: IngestStreams;
   /** Ingest clients whose instance answered UNIMPLEMENTED to IngestStream (an older version). */
   private readonly unaryOnly = new WeakSet<IngestClient>();
+  /** Back-pressure on posts: batch bytes forwarded and not yet answered. */
+  readonly inflight: InflightBudget;
 
   constructor(
     discovery: Discovery,
     private readonly options: DownstreamOptions,
   ) {
     this.streams = new IngestStreams(options.ingestStreamCount ?? 8);
+    this.inflight = new InflightBudget(
+      options.maxInflightBytes ?? Number.POSITIVE_INFINITY,
+      'batch bytes',
+      'TABA_GATEWAY_MAX_INFLIGHT_BYTES',
+    );
     const poolOptions = {
       channelOptions: grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
     };
@@ -163,7 +172,16 @@ export class Downstream {
    * An already-encoded EventBatch to ingest, the bytes untouched: on the instance's long-lived
    * IngestStream, or as a unary Ingest call when streams are off or the instance has none.
    */
-  postBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
+  async postBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
+    const release = this.inflight.acquire(batch.length);
+    try {
+      return await this.forwardBatch(batch, context);
+    } finally {
+      release();
+    }
+  }
+
+  private forwardBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
     const method = this.protos.Ingest.service.Ingest;
     const unary = (client: IngestClient) =>
       invoke(client, method.path, identity, method.responseDeserialize, batch, context);
@@ -253,6 +271,7 @@ export class Downstream {
       metrics[`instances.${pool.service}`] = pool.size;
       metrics[`retries.${pool.service}`] = pool.retries;
     }
+    Object.assign(metrics, this.inflight.metrics('gateway.inflight_bytes'));
     return metrics;
   }
 

@@ -1,6 +1,18 @@
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import type { BuiltService, Discovery, Logger, ServiceBuildContext } from '@taba/common';
-import { createLogger, describeInstance, loadTabaProtos, StaticDiscovery } from '@taba/common';
+import type {
+  BuiltService,
+  Discovery,
+  Logger,
+  ServiceBuildContext,
+  ServiceName,
+} from '@taba/common';
+import {
+  createDiscovery,
+  createLogger,
+  describeInstance,
+  discoveryDetails,
+  loadTabaProtos,
+} from '@taba/common';
 import type { GatewayConfig } from './config.js';
 import { Downstream, QUERY_METHODS } from './downstream.js';
 import { postHandlers } from './post-handlers.js';
@@ -12,10 +24,13 @@ import { statusHandler, statusSource } from './status.js';
 /** The gRPC service the gateway serves: the public contract, for clients of any language. */
 export const GATEWAY_GRPC_SERVICE = 'taba.v1.Taba';
 
-/** What the gateway is given rather than builds: swapped for Consul discovery later. */
+/** What the gateway may be given rather than build (tests give stand-ins). */
 export interface GatewayDependencies {
-  /** Where the ingest, query and aggregator instances are. The gateway closes it in `close`. */
-  readonly discovery: Discovery;
+  /**
+   * Where the ingest, query and aggregator instances are; the runner registers the gateway in
+   * it and closes it. @default what TABA_DISCOVERY says: static over TABA_*_ADDRESSES, or Consul
+   */
+  readonly discovery?: Discovery;
   /** @default a logger at the configured level */
   readonly logger?: Logger;
 }
@@ -25,13 +40,23 @@ export interface GatewayService extends BuiltService {
   readonly restAddress: string;
 }
 
-/** Static discovery from TABA_INGEST_ADDRESSES, TABA_QUERY_ADDRESSES and TABA_AGGREGATOR_ADDRESSES. */
-export function staticDiscovery(config: GatewayConfig): Discovery {
-  return new StaticDiscovery({
-    ingest: config.ingestAddresses,
-    query: config.queryAddresses,
-    aggregator: config.aggregatorAddresses,
-  });
+/** The services the gateway calls (ingest, query) or asks for their status (aggregator). */
+export const GATEWAY_PEERS: readonly ServiceName[] = ['ingest', 'query', 'aggregator'];
+
+/**
+ * The discovery TABA_DISCOVERY asks for: static over TABA_INGEST_ADDRESSES,
+ * TABA_QUERY_ADDRESSES and TABA_AGGREGATOR_ADDRESSES, or Consul.
+ */
+export function gatewayDiscovery(config: GatewayConfig, logger?: Logger): Discovery {
+  return createDiscovery(
+    config.base.discovery,
+    {
+      ingest: config.ingestAddresses,
+      query: config.queryAddresses,
+      aggregator: config.aggregatorAddresses,
+    },
+    logger,
+  );
 }
 
 const passThrough = (bytes: Buffer): Buffer => bytes;
@@ -66,23 +91,27 @@ function gatewayServiceDefinition(): ServiceDefinition {
 export async function createGatewayService(
   config: GatewayConfig,
   context: ServiceBuildContext,
-  dependencies: GatewayDependencies = { discovery: staticDiscovery(config) },
+  dependencies: GatewayDependencies = {},
 ): Promise<GatewayService> {
   const startedAtSeconds = Date.now() / 1000;
-  const { discovery } = dependencies;
   const logger =
     dependencies.logger ?? createLogger({ service: 'gateway', level: config.base.logLevel });
+  const discovery = dependencies.discovery ?? gatewayDiscovery(config, logger);
   const downstream = new Downstream(discovery, {
     callDeadlineMs: config.callDeadlineMs,
     maxMessageBytes: config.base.maxMessageBytes,
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
+    maxInflightBytes: config.maxInflightBytes,
   });
   let restAddress = config.restAddress;
   const self = () =>
     describeInstance(config.base, context.address(), startedAtSeconds, downstream.metrics(), {
       rest: restAddress,
-      ...discovery.describe(),
+      ...discoveryDetails(discovery, GATEWAY_PEERS, {
+        id: context.selfId(),
+        address: context.advertisedAddress(),
+      }),
     });
   const status = statusSource(self, downstream);
 
@@ -127,10 +156,11 @@ export async function createGatewayService(
   return {
     serviceNames: [GATEWAY_GRPC_SERVICE],
     restAddress: rest.address,
+    // The runner registers the gateway in it, deregisters it before draining, closes it last.
+    discovery,
     close: async () => {
       await rest.close(config.base.shutdownGraceMs);
       downstream.close();
-      await discovery.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
 import {
   fromGrpcError,
   loadTabaProtos,
+  ownerCountDetails,
   PartitionAssignment,
   UnavailableError,
   unaryCall,
@@ -135,10 +136,9 @@ export class AggregatorRouter {
     return results;
   }
 
+  /** For status: how many partitions each aggregator owns, as this router assigns them. */
   describe(): Record<string, string> {
-    return {
-      'aggregators.seen': [...this.members.values()].map(member => member.address).join(','),
-    };
+    return ownerCountDetails(this.assignment);
   }
 
   close(): void {

@@ -37,6 +37,13 @@ export interface IngestConfig {
   /** TABA_TYPE_CACHE_MS: how long a Tab's stored type is trusted without asking Redis. @default 5000 */
   readonly typeCacheMs: number;
   /**
+   * TABA_INGEST_MAX_INFLIGHT_BYTES: batch bytes being processed or waiting for their commit at
+   * once; beyond it a batch is refused at once with RESOURCE_EXHAUSTED (OVERLOADED) and the
+   * client retries later, so memory stays bounded when aggregators or Redis fall behind.
+   * @default 134217728 (128 MiB)
+   */
+  readonly maxInflightBytes: number;
+  /**
    * Event limits: TABA_MAX_NAME_LENGTH (256), TABA_MAX_CLIENT_ID_LENGTH (256),
    * TABA_MAX_STRING_LENGTH (1024), TABA_LATE_SECONDS (86400), TABA_FUTURE_SKEW_SECONDS (300),
    * TABA_MAX_HISTOGRAM_BOUNDS (128).
@@ -64,6 +71,10 @@ export function loadConfig(env: Env): IngestConfig {
     }),
     commitAttempts: readInteger(env, 'TABA_COMMIT_ATTEMPTS', 5, { min: 1, max: 100 }),
     typeCacheMs: readInteger(env, 'TABA_TYPE_CACHE_MS', 5000, { min: 0, max: 3_600_000 }),
+    maxInflightBytes: readInteger(env, 'TABA_INGEST_MAX_INFLIGHT_BYTES', 128 * 1024 * 1024, {
+      min: 1024,
+      max: 2 ** 40,
+    }),
     limits: Object.freeze({
       maxNameLength: readInteger(env, 'TABA_MAX_NAME_LENGTH', limits.maxNameLength, {
         min: 1,

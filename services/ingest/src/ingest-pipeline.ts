@@ -10,6 +10,7 @@ import type {
 import {
   checkClientId,
   decodeEventBatch,
+  InflightBudget,
   parseTypeSpec,
   ResourceExhaustedError,
 } from '@taba/common';
@@ -36,9 +37,27 @@ export class IngestPipeline {
     private readonly router: AggregatorRouter,
     private readonly clock: Clock,
     private readonly stats: IngestStats,
+    /** Batch bytes in flight: refused beyond it (back-pressure). */
+    readonly budget = new InflightBudget(
+      config.maxInflightBytes,
+      'batch bytes',
+      'TABA_INGEST_MAX_INFLIGHT_BYTES',
+    ),
   ) {}
 
   async ingest(bytes: Uint8Array): Promise<PostEventsResponse> {
+    const release = this.budget.acquire(bytes.byteLength);
+    const started = performance.now();
+    try {
+      const response = await this.process(bytes);
+      this.stats.latencyMs.add(performance.now() - started);
+      return response;
+    } finally {
+      release();
+    }
+  }
+
+  private async process(bytes: Uint8Array): Promise<PostEventsResponse> {
     const batch = decodeEventBatch(bytes);
     checkClientId(batch.clientId, this.config.limits);
     let eventCount = 0;
@@ -99,6 +118,7 @@ export class IngestPipeline {
       }
       rejections.sort((a, b) => a.index - b.index);
       this.stats.recordOutcome(applied, rejections, duplicates);
+      this.stats.appliedRate.add(applied);
       return {
         applied,
         rejectedCount: rejections.length,

@@ -1,3 +1,4 @@
+import { RecentLatency, RecentRate } from '@taba/common';
 import type { BatchRejection } from './batch-folding.js';
 
 /** Counters the ingest service reports in GetStatus: every refused event is counted by reason. */
@@ -7,6 +8,10 @@ export class IngestStats {
   eventsReceived = 0;
   eventsApplied = 0;
   duplicateParts = 0;
+  /** Events applied per second, over the last minute. */
+  readonly appliedRate = new RecentRate();
+  /** From a batch's arrival to its answer, ms (the last 1024 batches). */
+  readonly latencyMs = new RecentLatency();
   private readonly rejected = new Map<string, number>();
 
   recordOutcome(
@@ -28,6 +33,8 @@ export class IngestStats {
       'ingest.events_received': this.eventsReceived,
       'ingest.events_applied': this.eventsApplied,
       'ingest.parts_duplicate': this.duplicateParts,
+      'ingest.events_applied_per_second': Math.round(this.appliedRate.perSecond()),
+      ...this.latencyMs.metrics('ingest.batch_ms'),
       ...extra,
     };
     for (const [code, count] of this.rejected) metrics[`ingest.events_rejected.${code}`] = count;

@@ -215,6 +215,23 @@ describe('ingest with an aggregator on Redis', () => {
     expect(await post(client, counterBatch('c', 1, [1]))).toMatchObject({ applied: 1 });
   });
 
+  it('refuses batches beyond its in-flight bytes with RESOURCE_EXHAUSTED (OVERLOADED), then serves again', async () => {
+    const { client } = await startStack({ TABA_INGEST_MAX_INFLIGHT_BYTES: '1024' });
+    const values = Array.from({ length: 60 }, (_, i) => i);
+    // Commits wait while Redis refuses writes: the first batch stays in flight.
+    await redisClient().client('PAUSE', 1000, 'WRITE');
+    const first = post(client, counterBatch('p1', 1, values));
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const refused: ServiceError = await grpcErrorOf(post(client, counterBatch('p2', 1, values)));
+    expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refused.metadata.get('taba-reason')).toEqual(['OVERLOADED']);
+    expect(refused.details).toContain('TABA_INGEST_MAX_INFLIGHT_BYTES');
+    await redisClient().client('UNPAUSE');
+    expect(await first).toMatchObject({ applied: 60 });
+    expect(await post(client, counterBatch('p2', 1, values))).toMatchObject({ applied: 60 });
+    expect((await render('bid.price', 'COUNTER_GROUP')).lifetime).toMatchObject({ count: 120 });
+  });
+
   it('fails with UNAVAILABLE while no aggregator answers, applying nothing', async () => {
     const { client, aggregator } = await startStack({ TABA_COMMIT_ATTEMPTS: '2' });
     await aggregator.running.stop();

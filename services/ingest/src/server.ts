@@ -7,13 +7,14 @@ import type {
 } from '@taba/common';
 import {
   connectRedisShards,
+  createDiscovery,
   createHandlerRegistry,
   describeInstance,
+  discoveryDetails,
   grpcChannelOptions,
   loadTabaProtos,
   REASON_METADATA_KEY,
   type RedisShards,
-  StaticDiscovery,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -27,7 +28,10 @@ import { TypeCache } from './type-cache.js';
 export const INGEST_GRPC_SERVICE = 'taba.internal.v1.Ingest';
 
 export interface IngestDependencies {
-  /** @default static discovery of config.aggregatorAddresses */
+  /**
+   * Where the aggregators are; the runner registers this instance in it and closes it.
+   * @default what TABA_DISCOVERY says: static over config.aggregatorAddresses, or Consul
+   */
   readonly discovery?: Discovery;
   /** @default connections to config.cluster.redisShards */
   readonly shards?: RedisShards;
@@ -47,7 +51,12 @@ export function createIngestService(
   const startedAtSeconds = Date.now() / 1000;
   const clock = deps.clock ?? systemClock;
   const discovery =
-    deps.discovery ?? new StaticDiscovery({ aggregator: config.aggregatorAddresses });
+    deps.discovery ??
+    createDiscovery(
+      config.base.discovery,
+      { aggregator: config.aggregatorAddresses },
+      context.logger,
+    );
   const shards = deps.shards ?? connectRedisShards(config.cluster, context.logger);
   const registry = createHandlerRegistry({ clock, settings: config.handlerSettings });
   const types = new TypeCache(shards, config.cluster.partitionCount, config.typeCacheMs);
@@ -122,9 +131,13 @@ export function createIngestService(
             'ingest.commit_retries': router.retries,
             'ingest.type_cache_hits': types.hits,
             'ingest.type_cache_misses': types.misses,
+            ...pipeline.budget.metrics('ingest.inflight_bytes'),
           }),
           {
-            ...discovery.describe(),
+            ...discoveryDetails(discovery, ['aggregator'], {
+              id: context.selfId(),
+              address: context.advertisedAddress(),
+            }),
             ...router.describe(),
             partitions: String(config.cluster.partitionCount),
           },
@@ -140,9 +153,10 @@ export function createIngestService(
   context.server.addService(passThrough, handlers);
   return {
     serviceNames: [INGEST_GRPC_SERVICE],
+    // The runner registers this instance in it, deregisters it before draining, closes it last.
+    discovery,
     close: async () => {
       router.close();
-      await discovery.close();
       if (!deps.shards) await shards.close();
     },
   };

@@ -32,7 +32,10 @@ describe('loadConfig', () => {
       maxTabsPerQuery: 5,
       cluster: {
         partitionCount: 16,
-        redisShards: ['redis://127.0.0.1:7000', 'redis://127.0.0.1:7001'],
+        redisShards: [
+          { kind: 'plain', url: 'redis://127.0.0.1:7000' },
+          { kind: 'plain', url: 'redis://127.0.0.1:7001' },
+        ],
       },
     });
   });

@@ -1,14 +1,17 @@
 import type {
   BuiltService,
   Clock,
+  Discovery,
   QueryHandlers,
   RedisShards,
   ServiceBuildContext,
 } from '@taba/common';
 import {
   connectRedisShards,
+  createDiscovery,
   createHandlerRegistry,
   describeInstance,
+  discoveryDetails,
   isTabaError,
   loadTabaProtos,
   systemClock,
@@ -29,6 +32,11 @@ export interface QueryDependencies {
   readonly shards?: RedisShards;
   /** What renders and window reads take as now. @default the system clock */
   readonly clock?: Clock;
+  /**
+   * Where this instance is registered (query calls no peer); the runner registers it and
+   * closes it. @default what TABA_DISCOVERY says: static (nothing to register), or Consul
+   */
+  readonly discovery?: Discovery;
 }
 
 type Method =
@@ -70,6 +78,7 @@ export function createQueryService(
   const { logger } = context;
   const shards = deps.shards ?? connectRedisShards(config.cluster, logger);
   const clock = deps.clock ?? systemClock;
+  const discovery = deps.discovery ?? createDiscovery(config.base.discovery, {}, logger);
   const matcher = new RegexMatcher({
     timeoutMs: config.regexTimeoutMs,
     onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
@@ -152,7 +161,11 @@ export function createQueryService(
     })),
     GetStatus: unary('GetStatus', () =>
       describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
-        'redis.shards': shards.urls.join(','),
+        ...discoveryDetails(discovery, [], {
+          id: context.selfId(),
+          address: context.advertisedAddress(),
+        }),
+        'redis.shards': shards.names.join(','),
         partitions: String(config.cluster.partitionCount),
         'cache.capacity': String(config.cacheEntries),
         'regex.timeout_ms': String(config.regexTimeoutMs),
@@ -164,6 +177,8 @@ export function createQueryService(
   context.server.addService(loadTabaProtos().taba.internal.v1.Query.service, handlers);
   return {
     serviceNames: [QUERY_GRPC_SERVICE],
+    // The runner registers this instance in it, deregisters it before draining, closes it last.
+    discovery,
     close: async () => {
       await matcher.close();
       if (!deps.shards) await shards.close();

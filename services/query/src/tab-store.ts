@@ -3,16 +3,16 @@
  * per shard; every failure of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is
  * libs/common's (redis-keys.ts): this module only composes its keys.
  */
-import type { RedisShards, StoredState, TabTypeName } from '@taba/common';
+import type { RedisConnection, RedisShards, StoredState, TabTypeName } from '@taba/common';
 import {
-  ALL_CLIENTS,
   isTabaError,
   partitionOf,
   readStoredStates,
   redisKeys,
   UnavailableError,
 } from '@taba/common';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { defineDeleteScript, runDelete } from './redis/delete-script.js';
 
 /** Commands sent in one pipeline at most; bigger reads go in several. */
 const PIPELINE_CHUNK = 2000;
@@ -20,8 +20,6 @@ const PIPELINE_CHUNK = 2000;
 const STATE_READ_CONCURRENCY = 32;
 /** A delete retried this often when commits keep racing it. */
 const DELETE_ATTEMPTS = 5;
-/** Keys per DEL command inside a delete transaction. */
-const DEL_CHUNK = 500;
 
 /** A Tab and the partition that holds it. */
 export interface PlacedTab {
@@ -39,17 +37,6 @@ export function redisFailure(error: unknown, what: string): Error {
   if (isTabaError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new UnavailableError('REDIS_UNAVAILABLE', `${what} failed: ${detail}`, { cause: error });
-}
-
-/** Escapes Redis glob characters, so a pattern matches the text literally. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\^]/g, char => `\\${char}`);
-}
-
-/** Every Unique register key of a Tab starts with this: `<tag>:u|<tab>|`. */
-export function registerKeyPrefix(partition: number, tab: string): string {
-  const sample = redisKeys.registers(partition, tab, 'c', 'b');
-  return sample.slice(0, sample.length - 'c|b'.length);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results in item order. */
@@ -226,10 +213,10 @@ export class TabStore {
   }
 
   /**
-   * Deletes every key of each Tab, partition by partition (one transaction each), and bumps the
-   * partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
+   * Deletes every key of each Tab, partition by partition (one atomic script each), and bumps
+   * the partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
    */
-  deleteTabs(tabs: readonly TypedPlacedTab[]): Promise<string[]> {
+  deleteTabs(tabs: readonly TypedPlacedTab[], now: number): Promise<string[]> {
     return this.guard('deleting Tabs', async () => {
       const byPartition = new Map<number, TypedPlacedTab[]>();
       for (const tab of tabs) {
@@ -237,117 +224,43 @@ export class TabStore {
         list.push(tab);
         byPartition.set(tab.partition, list);
       }
-      const byShard = this.shards.groupByShard([...byPartition.keys()], p => p);
       const deleted: string[] = [];
-      await Promise.all(
-        [...byShard].map(async ([shard, partitions]) => {
-          // WATCH belongs to a connection: a private one, so no other request shares it.
-          const redis = this.shards.connection(shard).duplicate();
-          redis.on('error', () => {});
-          try {
-            for (const partition of partitions) {
-              const names = await deleteInPartition(
-                redis,
-                partition,
-                byPartition.get(partition) ?? [],
-              );
-              deleted.push(...names);
-            }
-          } finally {
-            await redis.quit().catch(() => redis.disconnect());
-          }
-        }),
-      );
+      await mapLimit([...byPartition], STATE_READ_CONCURRENCY, async ([partition, list]) => {
+        const redis = this.shards.forPartition(partition);
+        defineDeleteScript(redis);
+        deleted.push(...(await deleteInPartition(redis, partition, list, now)));
+      });
       return deleted;
     });
   }
 }
 
 /**
- * One partition's delete, optimistic: WATCH the partition's version (every commit bumps it),
- * read what to delete, then MULTI … EXEC; when a commit slipped in between, EXEC aborts and the
- * delete starts over, so no key of a concurrently written client is left behind.
+ * One partition's delete: read which of the Tabs exist and their clients, then delete them in
+ * one script, which refuses when a commit added a client in between; then read again.
  */
 async function deleteInPartition(
-  redis: Redis,
+  redis: RedisConnection,
   partition: number,
   tabs: readonly TypedPlacedTab[],
+  now: number,
 ): Promise<string[]> {
-  const versionKey = redisKeys.version(partition);
-  const typesKey = redisKeys.types(partition);
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt += 1) {
-    await redis.watch(versionKey);
-    try {
-      const specs = await redis.hmget(typesKey, ...tabs.map(tab => tab.name));
-      const present = tabs.filter((_, i) => specs[i] !== null && specs[i] !== undefined);
-      if (present.length === 0) {
-        await redis.unwatch();
-        return [];
-      }
-      const clientsRead = redis.pipeline();
-      for (const tab of present) clientsRead.smembers(redisKeys.clients(partition, tab.name));
-      const clientReplies = (await clientsRead.exec()) ?? [];
-      const clientsOf = present.map((_, i) => {
-        const [error, members] = clientReplies[i] ?? [new Error('missing reply'), null];
-        if (error) throw error;
-        return members as string[];
-      });
-      const registerKeys = present.some(tab => tab.type === 'UNIQUE')
-        ? await scanRegisterKeys(redis, partition, present)
-        : [];
-
-      const keys: string[] = [...registerKeys];
-      present.forEach((tab, i) => {
-        for (const client of [...(clientsOf[i] ?? []), ALL_CLIENTS]) {
-          keys.push(redisKeys.state(partition, tab.name, client));
-          keys.push(redisKeys.buffer(partition, tab.name, client));
-        }
-        keys.push(redisKeys.clients(partition, tab.name));
-      });
-      const transaction = redis.multi();
-      for (let start = 0; start < keys.length; start += DEL_CHUNK) {
-        transaction.del(...keys.slice(start, start + DEL_CHUNK));
-      }
-      present.forEach((tab, i) => {
-        for (const client of clientsOf[i] ?? []) {
-          transaction.srem(redisKeys.tabsOfClient(partition, client), tab.name);
-        }
-      });
-      transaction.hdel(typesKey, ...present.map(tab => tab.name));
-      transaction.incr(versionKey);
-      const results = await transaction.exec();
-      if (results === null) continue; // a commit raced the delete: read again
-      for (const [error] of results) if (error) throw error;
-      return present.map(tab => tab.name);
-    } catch (error) {
-      await redis.unwatch().catch(() => {});
-      throw error;
-    }
+    const specs = await redis.hmget(redisKeys.types(partition), ...tabs.map(tab => tab.name));
+    const present = tabs.filter((_, i) => specs[i] !== null && specs[i] !== undefined);
+    if (present.length === 0) return [];
+    const clientsRead = redis.pipeline();
+    for (const tab of present) clientsRead.smembers(redisKeys.clients(partition, tab.name));
+    const replies = (await clientsRead.exec()) ?? [];
+    const doomed = present.map((tab, i) => {
+      const [error, members] = replies[i] ?? [new Error('missing reply'), null];
+      if (error) throw error;
+      return { name: tab.name, type: tab.type, clients: members as string[] };
+    });
+    if (await runDelete(redis, partition, doomed, now)) return present.map(tab => tab.name);
   }
   throw new UnavailableError(
     'DELETE_CONTENDED',
     `partition ${partition} kept changing during ${DELETE_ATTEMPTS} delete attempts; retry`,
   );
-}
-
-/** Every Unique register key of the UNIQUE Tabs among `tabs`: one SCAN of the partition's `u|` keys. */
-async function scanRegisterKeys(
-  redis: Redis,
-  partition: number,
-  tabs: readonly TypedPlacedTab[],
-): Promise<string[]> {
-  const prefixes = tabs
-    .filter(tab => tab.type === 'UNIQUE')
-    .map(tab => registerKeyPrefix(partition, tab.name));
-  const single = prefixes.length === 1 ? prefixes[0] : undefined;
-  // One Tab: match its prefix exactly; several: every register key of the partition, filtered.
-  const pattern = `${escapeGlob(single ?? registerKeyPrefix(partition, '').slice(0, -1))}*`;
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) if (prefixes.some(prefix => key.startsWith(prefix))) found.push(key);
-  } while (cursor !== '0');
-  return found;
 }

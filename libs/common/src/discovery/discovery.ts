@@ -23,7 +23,18 @@ export interface Discovery {
   watch(service: ServiceName, listener: MembershipListener): () => void;
   /** Announces this instance (no-op for static discovery). */
   register(self: { service: ServiceName; id: string; address: string }): Promise<void>;
-  /** Withdraws this instance and stops watching (idempotent). */
+  /**
+   * The id under which peers see an instance registered as `self`: static discovery names
+   * instances by address, Consul by id. Compare it, never the address or the configured id,
+   * with the ids of `instances()` (e.g. to find the partitions this instance owns).
+   */
+  idOf(self: { readonly id: string; readonly address: string }): string;
+  /**
+   * Withdraws this instance, so peers stop sending to it, but keeps watching: a service
+   * draining its calls still sees its peers. Idempotent; a no-op for static discovery.
+   */
+  deregister(): Promise<void>;
+  /** Withdraws this instance (if not done yet) and stops watching (idempotent). */
   close(): Promise<void>;
   /** Facts for status: mode, source health. */
   describe(): Readonly<Record<string, string>>;

@@ -20,4 +20,15 @@ describe('StaticDiscovery', () => {
       'members.aggregator': '127.0.0.1:1,127.0.0.1:2',
     });
   });
+
+  it('names an instance by its address, and registers nothing', async () => {
+    const discovery = new StaticDiscovery({ aggregator: ['127.0.0.1:1'] });
+    expect(discovery.idOf({ id: 'aggregator-1', address: '127.0.0.1:1' })).toBe('127.0.0.1:1');
+    await discovery.register();
+    await discovery.deregister();
+    expect(discovery.instances('aggregator')).toEqual([
+      { id: '127.0.0.1:1', address: '127.0.0.1:1' },
+    ]);
+    await discovery.close();
+  });
 });

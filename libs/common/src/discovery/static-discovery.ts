@@ -31,6 +31,13 @@ export class StaticDiscovery implements Discovery {
 
   async register(): Promise<void> {}
 
+  /** Static instance ids are addresses: an instance is the address peers are configured with. */
+  idOf(self: { readonly id: string; readonly address: string }): string {
+    return self.address;
+  }
+
+  async deregister(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   describe(): Readonly<Record<string, string>> {

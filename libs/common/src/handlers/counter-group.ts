@@ -1,3 +1,4 @@
+import { sharedBins } from './bin-accumulator.js';
 import type { Buckets, CountTotal } from './buckets.js';
 import {
   averageOf,
@@ -41,7 +42,7 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
   fold(state: CounterGroupState, columns: EventColumns): CounterGroupState {
     const { timestamps, values, selection } = columns;
     const cursor = new WindowCursor(state.windows);
-    const sketch = state.lifetimeSketch;
+    const bins = sharedBins;
     let count = 0;
     let total = 0;
     for (let s = 0; s < selection.length; s += 1) {
@@ -50,8 +51,10 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
       cursor.add(timestamps[i] ?? 0, value);
       count += 1;
       total += value;
-      sketch.add(value);
+      bins.add(value);
     }
+    cursor.finish();
+    bins.drainInto([state.lifetimeSketch]);
     state.lifetime.count += count;
     state.lifetime.total += total;
     return state;
@@ -93,18 +96,40 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
 
 const WINDOW_COUNT = FINE_WINDOWS.length;
 const WIDTHS = FINE_WINDOWS.map(spec => spec.bucketSeconds);
+const FINEST_SECONDS = WIDTHS[0] ?? 1;
 
 /**
- * Adds events to the exact windows, remembering each window's last bucket: the events of a
- * batch mostly share their buckets, so most events cost no map lookup.
+ * Adds events to the exact windows. The buckets nest (1 s | 10 s | 30 s | 15 min), so events in
+ * the finest bucket of the one before (often all of a batch) share every bucket: they only add
+ * to a running count and total, written once per run. `finish()` writes the last run.
  */
 export class WindowCursor {
   private readonly indexes = new Float64Array(WINDOW_COUNT).fill(Number.NaN);
   private readonly cells: (CountTotal | undefined)[] = new Array(WINDOW_COUNT);
+  private runBucket = Number.NaN;
+  private runTimestamp = 0;
+  private runCount = 0;
+  private runTotal = 0;
 
   constructor(private readonly windows: Buckets<CountTotal>[]) {}
 
   add(timestamp: number, value: number): void {
+    if (timestamp !== this.runTimestamp) {
+      const bucket = Math.floor(timestamp / FINEST_SECONDS);
+      if (bucket !== this.runBucket) {
+        this.finish();
+        this.runBucket = bucket;
+      }
+      this.runTimestamp = timestamp;
+    }
+    this.runCount += 1;
+    this.runTotal += value;
+  }
+
+  /** Writes the pending run into its buckets. */
+  finish(): void {
+    if (this.runCount === 0) return;
+    const timestamp = this.runBucket * FINEST_SECONDS;
     for (let w = 0; w < WINDOW_COUNT; w += 1) {
       const index = Math.floor(timestamp / (WIDTHS[w] ?? 1));
       let cell = this.cells[w];
@@ -119,9 +144,11 @@ export class WindowCursor {
         this.indexes[w] = index;
         this.cells[w] = cell;
       }
-      cell.count += 1;
-      cell.total += value;
+      cell.count += this.runCount;
+      cell.total += this.runTotal;
     }
+    this.runCount = 0;
+    this.runTotal = 0;
   }
 }
 

@@ -1,3 +1,4 @@
+import { sharedBins } from './bin-accumulator.js';
 import type { Buckets, CountTotal } from './buckets.js';
 import { averageOf, emptyWindows, liveBuckets, pruneBuckets, sumLive } from './buckets.js';
 import type { EventColumns } from './columns.js';
@@ -5,6 +6,25 @@ import { countTotalSeries, mergeWindows, pruneWindows, WindowCursor } from './co
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { SparseSketch } from './sparse-sketch.js';
 import { bucketIndex, FINE_WINDOWS, SKETCH_WINDOWS } from './windows.js';
+
+const FINEST_SKETCH_SECONDS = SKETCH_WINDOWS[0]?.bucketSeconds ?? 10;
+
+/** The sketch of every window's bucket holding `timestamp`, made when missing. */
+function runSketches(state: PercentileGroupState, timestamp: number): SparseSketch[] {
+  const sketches: SparseSketch[] = [];
+  SKETCH_WINDOWS.forEach((spec, w) => {
+    const buckets = state.sketches[w];
+    if (!buckets) return;
+    const index = bucketIndex(timestamp, spec);
+    let sketch = buckets.get(index);
+    if (!sketch) {
+      sketch = new SparseSketch();
+      buckets.set(index, sketch);
+    }
+    sketches.push(sketch);
+  });
+  return sketches;
+}
 
 export interface PercentileGroupState {
   /** Exact count/total per FINE_WINDOWS entry. */
@@ -32,25 +52,26 @@ export class PercentileGroupHandler implements TabHandler<PercentileGroupState> 
   fold(state: PercentileGroupState, columns: EventColumns): PercentileGroupState {
     const { timestamps, values, selection } = columns;
     const cursor = new WindowCursor(state.windows);
+    const bins = sharedBins;
+    // Sketch buckets nest (10 s | 60 s | 5 min | 1 h): while events stay in one finest bucket
+    // they stay in one bucket of every window, so their bins gather once and drain per run.
+    let runBucket = Number.NaN;
+    let runTimestamp = 0;
     for (let s = 0; s < selection.length; s += 1) {
       const i = selection[s] ?? 0;
       const value = values[i] ?? 0;
       const timestamp = timestamps[i] ?? 0;
       cursor.add(timestamp, value);
-      const bin = SparseSketch.bin(value);
-      for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
-        const spec = SKETCH_WINDOWS[w];
-        const buckets = state.sketches[w];
-        if (!spec || !buckets) continue;
-        const index = bucketIndex(timestamp, spec);
-        let sketch = buckets.get(index);
-        if (!sketch) {
-          sketch = new SparseSketch();
-          buckets.set(index, sketch);
-        }
-        sketch.addBinned(bin, value);
+      const bucket = Math.floor(timestamp / FINEST_SKETCH_SECONDS);
+      if (bucket !== runBucket) {
+        if (bins.count > 0) bins.drainInto(runSketches(state, runTimestamp));
+        runBucket = bucket;
+        runTimestamp = timestamp;
       }
+      bins.add(value);
     }
+    cursor.finish();
+    if (bins.count > 0) bins.drainInto(runSketches(state, runTimestamp));
     return state;
   }
 

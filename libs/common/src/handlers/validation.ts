@@ -123,6 +123,33 @@ function rejectAll(
   };
 }
 
+/** Why a timestamp is refused (not a positive finite number, too old, too far ahead), if it is. */
+function checkTimestamp(
+  timestamp: number,
+  time: ValidationTime,
+  limits: EventLimits,
+): { code: RejectCode__Output; reason: string } | undefined {
+  if (!Number.isFinite(timestamp) || timestamp <= 0) {
+    return {
+      code: 'INVALID_TIMESTAMP',
+      reason: `timestamp ${timestamp} is not a positive finite number of epoch seconds`,
+    };
+  }
+  if (timestamp < time.now - limits.lateSeconds) {
+    return {
+      code: 'LATE',
+      reason: `timestamp ${timestamp} is ${Math.round(time.now - timestamp)}s old; the limit is ${limits.lateSeconds}s`,
+    };
+  }
+  if (timestamp > time.now + limits.futureSkewSeconds) {
+    return {
+      code: 'FUTURE',
+      reason: `timestamp ${timestamp} is ${Math.round(timestamp - time.now)}s ahead; the clock-skew limit is ${limits.futureSkewSeconds}s`,
+    };
+  }
+  return undefined;
+}
+
 function boundsProblem(bounds: ArrayLike<number>, limits: EventLimits): string | undefined {
   if (bounds.length === 0) return 'a HISTOGRAM needs bucket bounds';
   if (bounds.length > limits.maxHistogramBounds) {
@@ -213,43 +240,29 @@ export function validateColumn(
   }
 
   const defaultTime = time.sentAt > 0 ? time.sentAt : time.now;
-  const timestamps =
-    column.timestamps.length > 0
-      ? column.timestamps
-      : new Float64Array(eventCount).fill(defaultTime);
+  const uniform = column.timestamps.length === 0;
+  const timestamps = uniform ? new Float64Array(eventCount).fill(defaultTime) : column.timestamps;
   const oldest = time.now - limits.lateSeconds;
   const newest = time.now + limits.futureSkewSeconds;
-  const selection = new Uint32Array(eventCount);
-  let accepted = 0;
   const rejections: ColumnRejection[] = [];
   const reject = (event: number, code: RejectCode__Output, reason: string) =>
     rejections.push({ event, code, reason });
+  // Events without timestamps all have the batch's: one check for all of them.
+  const timeProblem = uniform ? checkTimestamp(defaultTime, time, limits) : undefined;
+  if (timeProblem) return rejectAll(name, type, eventCount, timeProblem.code, timeProblem.reason);
 
+  const selection = new Uint32Array(eventCount);
+  let accepted = 0;
   for (let i = 0; i < eventCount; i += 1) {
-    const timestamp = timestamps[i] ?? Number.NaN;
-    if (!Number.isFinite(timestamp) || timestamp <= 0) {
-      reject(
-        i,
-        'INVALID_TIMESTAMP',
-        `timestamp ${timestamp} is not a positive finite number of epoch seconds`,
-      );
-      continue;
-    }
-    if (timestamp < oldest) {
-      reject(
-        i,
-        'LATE',
-        `timestamp ${timestamp} is ${Math.round(time.now - timestamp)}s old; the limit is ${limits.lateSeconds}s`,
-      );
-      continue;
-    }
-    if (timestamp > newest) {
-      reject(
-        i,
-        'FUTURE',
-        `timestamp ${timestamp} is ${Math.round(timestamp - time.now)}s ahead; the clock-skew limit is ${limits.futureSkewSeconds}s`,
-      );
-      continue;
+    if (!uniform) {
+      const timestamp = timestamps[i] ?? Number.NaN;
+      if (!(timestamp >= oldest && timestamp <= newest)) {
+        const problem = checkTimestamp(timestamp, time, limits);
+        if (problem) {
+          reject(i, problem.code, problem.reason);
+          continue;
+        }
+      }
     }
     if (stringValued) {
       const text = column.strings[i] ?? '';

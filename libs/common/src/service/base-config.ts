@@ -1,17 +1,35 @@
 import { hostname } from 'node:os';
 import type { Env } from '../config/env-readers.js';
-import { readAddress, readChoice, readInteger, readString } from '../config/env-readers.js';
+import {
+  ConfigError,
+  readAddress,
+  readChoice,
+  readInteger,
+  readOptionalString,
+  readString,
+} from '../config/env-readers.js';
+import { splitHostPort } from '../discovery/consul-health.js';
+import type { DiscoveryConfig } from '../discovery/discovery-config.js';
+import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
 import type { LogLevel } from '../logging/logger.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 
 /** What every service reads the same way. */
 export interface ServiceBaseConfig {
   /** The service's name: gateway, ingest, aggregator or query. */
-  readonly service: string;
+  readonly service: ServiceName;
   /** Unique per running instance; the discovery id. @default `<service>-<host>-<pid>` */
   readonly instanceId: string;
   /** gRPC listen address (TABA_GRPC_ADDRESS); port 0 picks a free port. */
   readonly grpcAddress: string;
+  /**
+   * `host:port` peers dial to reach this instance (TABA_ADVERTISE_ADDRESS), as registered in
+   * discovery. Unset: the bound address (TABA_GRPC_ADDRESS with the port the system chose).
+   * Required with Consul when TABA_GRPC_ADDRESS listens on every interface (0.0.0.0, ::).
+   */
+  readonly advertiseAddress?: string;
+  /** How this instance finds its peers and is found: TABA_DISCOVERY, TABA_CONSUL_*. */
+  readonly discovery: DiscoveryConfig;
   /** TABA_LOG_LEVEL. @default 'info' */
   readonly logLevel: LogLevel;
   /** How long shutdown waits for calls in flight before cancelling them (TABA_SHUTDOWN_GRACE_MS). @default 5000 */
@@ -30,11 +48,74 @@ export const DEFAULT_GRPC_ADDRESSES = {
 
 export type ServiceName = keyof typeof DEFAULT_GRPC_ADDRESSES;
 
+const ADVERTISE_VARIABLE = 'TABA_ADVERTISE_ADDRESS';
+
+/** Hosts that mean "every interface": a listen address, never one a peer can dial. */
+export function isWildcardHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return bare === '0.0.0.0' || /^[0:]*:[0:]*$/.test(bare);
+}
+
+function hostOf(address: string): string {
+  return address.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+
+function readAdvertiseAddress(env: Env): string | undefined {
+  const text = readOptionalString(env, ADVERTISE_VARIABLE);
+  if (text === undefined) return undefined;
+  let host: string;
+  try {
+    host = splitHostPort(text).host;
+  } catch {
+    throw new ConfigError(
+      ADVERTISE_VARIABLE,
+      `must be host:port with a port from 1 to 65535, got "${text}"`,
+    );
+  }
+  if (isWildcardHost(host)) {
+    throw new ConfigError(
+      ADVERTISE_VARIABLE,
+      `must be an address peers can dial, not a wildcard, got "${text}"`,
+    );
+  }
+  return text;
+}
+
+/**
+ * The address this instance is registered under: TABA_ADVERTISE_ADDRESS, else the bound
+ * address. With Consul, a wildcard bound address (0.0.0.0, ::) cannot be registered: peers
+ * would dial themselves. Static discovery registers nothing, so it only uses the address as
+ * this instance's id.
+ */
+export function advertisedAddress(config: ServiceBaseConfig, boundAddress: string): string {
+  if (config.advertiseAddress !== undefined) return config.advertiseAddress;
+  if (config.discovery.mode === 'consul' && isWildcardHost(hostOf(boundAddress))) {
+    throw wildcardError(boundAddress);
+  }
+  return boundAddress;
+}
+
+function wildcardError(listen: string): ConfigError {
+  return new ConfigError(
+    ADVERTISE_VARIABLE,
+    `must be set with TABA_DISCOVERY=consul when TABA_GRPC_ADDRESS listens on every interface ("${listen}"): peers cannot dial a wildcard address`,
+  );
+}
+
 export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBaseConfig {
+  const grpcAddress = readAddress(env, 'TABA_GRPC_ADDRESS', DEFAULT_GRPC_ADDRESSES[service]);
+  const advertiseAddress = readAdvertiseAddress(env);
+  const discovery = loadDiscoveryConfig(env);
+  // Fail at start-up, not once bound, when Consul would be given a wildcard address.
+  if (advertiseAddress === undefined && discovery.mode === 'consul') {
+    if (isWildcardHost(hostOf(grpcAddress))) throw wildcardError(grpcAddress);
+  }
   return Object.freeze({
     service,
     instanceId: readString(env, 'TABA_INSTANCE_ID', `${service}-${hostname()}-${process.pid}`),
-    grpcAddress: readAddress(env, 'TABA_GRPC_ADDRESS', DEFAULT_GRPC_ADDRESSES[service]),
+    grpcAddress,
+    ...(advertiseAddress === undefined ? {} : { advertiseAddress }),
+    discovery,
     logLevel: readChoice(env, 'TABA_LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceMs: readInteger(env, 'TABA_SHUTDOWN_GRACE_MS', 5000, { min: 0, max: 600_000 }),
     maxMessageBytes: readInteger(env, 'TABA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, {

@@ -1,15 +1,20 @@
 import type { Env } from '../config/env-readers.js';
-import { readInteger, readList } from '../config/env-readers.js';
+import { readInteger, readString } from '../config/env-readers.js';
 import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../hash/partition.js';
 import type { Logger } from '../logging/logger.js';
-import { parseShardUrls, RedisShards } from '../storage/redis-shards.js';
+import { RedisShards } from '../storage/redis-shards.js';
+import type { RedisTarget } from '../storage/redis-url.js';
+import { parseRedisTargets } from '../storage/redis-url.js';
 
 /** What every service that touches partitions or Redis must agree on. */
 export interface ClusterConfig {
   /** TABA_PARTITIONS: fixed when a cluster is created. @default 1024 */
   readonly partitionCount: number;
-  /** TABA_REDIS_SHARDS: comma-separated redis:// URLs. @default redis://127.0.0.1:6379 */
-  readonly redisShards: readonly string[];
+  /**
+   * TABA_REDIS_SHARDS: the shards, each `redis://…`, `rediss://…` or `redis+sentinel://…`, or
+   * one `redis+cluster://…` (grammar in storage/redis-url.ts). @default redis://127.0.0.1:6379
+   */
+  readonly redisShards: readonly RedisTarget[];
   /** TABA_REDIS_COMMAND_TIMEOUT_MS: a stuck shard fails a command after this. @default 5000 */
   readonly redisCommandTimeoutMs: number;
 }
@@ -20,9 +25,9 @@ export function loadClusterConfig(env: Env): ClusterConfig {
       min: 1,
       max: MAX_PARTITION_COUNT,
     }),
-    redisShards: parseShardUrls(
+    redisShards: parseRedisTargets(
       'TABA_REDIS_SHARDS',
-      readList(env, 'TABA_REDIS_SHARDS', ['redis://127.0.0.1:6379']),
+      readString(env, 'TABA_REDIS_SHARDS', 'redis://127.0.0.1:6379'),
     ),
     redisCommandTimeoutMs: readInteger(env, 'TABA_REDIS_COMMAND_TIMEOUT_MS', 5000, {
       min: 10,
@@ -36,6 +41,6 @@ export function connectRedisShards(cluster: ClusterConfig, logger: Logger): Redi
   return new RedisShards(cluster.redisShards, {
     partitionCount: cluster.partitionCount,
     commandTimeoutMs: cluster.redisCommandTimeoutMs,
-    onError: (url, error) => logger.warn({ shard: url, err: error }, 'redis connection error'),
+    onError: (shard, error) => logger.warn({ shard, err: error }, 'redis connection error'),
   });
 }

@@ -54,6 +54,10 @@ export async function runServiceMain<C extends { readonly base: ServiceBaseConfi
   try {
     running = await startService(config.base, logger, context => main.build(config, context));
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${main.service}: ${error.message}\n`);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
+    }
     logger.fatal({ err: error, address: config.base.grpcAddress }, 'failed to start');
     process.exit(START_FAILURE_EXIT_CODE);
   }

@@ -1,22 +1,41 @@
 import type { Server } from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
+import type { Discovery } from '../discovery/discovery.js';
+import { StaticDiscovery } from '../discovery/static-discovery.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceBaseConfig } from './base-config.js';
+import { advertisedAddress } from './base-config.js';
 import { Shutdown } from './shutdown.js';
 
 /** What a service's factory hands the runner: a server with its handlers added. */
 export interface BuiltService {
   /** Fully qualified gRPC service names served, for the health service (e.g. 'taba.v1.Taba'). */
   readonly serviceNames: readonly string[];
+  /**
+   * Where this instance finds its peers and is found. The runner registers this instance in it
+   * once the server is bound and SERVING, deregisters it first thing on stop (before draining)
+   * and closes it after `close`. @default a static discovery that knows no instance
+   */
+  readonly discovery?: Discovery;
   /** Called after the gRPC server stopped: flush, close clients and stores, in order. */
   readonly close?: () => Promise<void> | void;
 }
 
 export interface ServiceBuildContext {
   readonly server: Server;
-  /** The address clients reach this instance at, known once bound. */
+  /** The address the server is bound to, known once bound. */
   readonly address: () => string;
+  /**
+   * The address peers dial, as registered in discovery: TABA_ADVERTISE_ADDRESS, else the bound
+   * address. Known once bound.
+   */
+  readonly advertisedAddress: () => string;
+  /**
+   * This instance's id as discovery publishes it (static: its advertised address; Consul:
+   * TABA_INSTANCE_ID): what to compare with the ids of discovery's members. Known once bound.
+   */
+  readonly selfId: () => string;
   /** The service's logger. */
   readonly logger: Logger;
 }
@@ -24,14 +43,23 @@ export interface ServiceBuildContext {
 export interface RunningService {
   readonly port: number;
   readonly address: string;
+  /** The address registered in discovery (see {@link ServiceBuildContext.advertisedAddress}). */
+  readonly advertisedAddress: string;
+  /** The id discovery publishes this instance under (see {@link ServiceBuildContext.selfId}). */
+  readonly selfId: string;
   readonly health: HealthImplementation;
-  /** Ordered and idempotent: NOT_SERVING, drain the server, close dependencies. */
+  /**
+   * Ordered and idempotent: NOT_SERVING, deregister from discovery, drain the server, close
+   * dependencies, close discovery.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Builds, binds and starts a service. Health turns SERVING only once the port is bound,
- * and NOT_SERVING first thing on stop, so probes and discovery drain it before it closes.
+ * Builds, binds and starts a service. Health turns SERVING only once the port is bound, then
+ * the instance registers in discovery (as `config.instanceId` at its advertised address). On
+ * stop, health turns NOT_SERVING and the instance deregisters before the server drains, so
+ * probes and peers stop sending before it closes.
  */
 export async function startService(
   config: ServiceBaseConfig,
@@ -40,12 +68,17 @@ export async function startService(
 ): Promise<RunningService> {
   const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
   let boundAddress = '';
-  const built = await build({ server, address: () => boundAddress, logger });
+  let advertised = '';
+  let selfId = '';
+  const built = await build({
+    server,
+    address: () => boundAddress,
+    advertisedAddress: () => advertised,
+    selfId: () => selfId,
+    logger,
+  });
+  const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);
-  const port = await bindServer(server, config.grpcAddress);
-  boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);
-  for (const name of ['', ...built.serviceNames]) health.setStatus(name, 'SERVING');
-  logger.info({ address: boundAddress, instanceId: config.instanceId }, 'listening');
 
   const shutdown = new Shutdown((step, error) =>
     logger.error({ err: error, step }, 'shutdown step failed'),
@@ -53,10 +86,48 @@ export async function startService(
   shutdown.add('health', () => {
     for (const name of ['', ...built.serviceNames]) health.setStatus(name, 'NOT_SERVING');
   });
+  shutdown.add('deregister', () => discovery.deregister());
   shutdown.add('grpc server', () => shutdownServer(server, config.shutdownGraceMs));
   if (built.close) shutdown.add('dependencies', built.close);
+  shutdown.add('discovery', () => discovery.close());
+
+  let port: number;
+  try {
+    port = await bindServer(server, config.grpcAddress);
+    boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);
+    advertised = advertisedAddress(config, boundAddress);
+    selfId = discovery.idOf({ id: config.instanceId, address: advertised });
+  } catch (error) {
+    // Nothing was served or registered: release what the factory opened, then report.
+    await shutdown.run();
+    throw error;
+  }
+  for (const name of ['', ...built.serviceNames]) health.setStatus(name, 'SERVING');
+  logger.info(
+    { address: boundAddress, advertised, instanceId: config.instanceId, selfId },
+    'listening',
+  );
   shutdown.add('log', () => logger.info('stopped'));
-  return { port, address: boundAddress, health, stop: () => shutdown.run() };
+  try {
+    // Resolves once the first attempt is over; Consul being down does not stop the start
+    // (the heartbeat keeps registering), a misuse (registering twice) does.
+    await discovery.register({
+      service: config.service,
+      id: config.instanceId,
+      address: advertised,
+    });
+  } catch (error) {
+    await shutdown.run();
+    throw error;
+  }
+  return {
+    port,
+    address: boundAddress,
+    advertisedAddress: advertised,
+    selfId,
+    health,
+    stop: () => shutdown.run(),
+  };
 }
 
 /**

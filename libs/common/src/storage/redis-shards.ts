@@ -1,7 +1,9 @@
-import type { RedisOptions } from 'ioredis';
-import { Redis } from 'ioredis';
-import { ConfigError } from '../config/env-readers.js';
 import { ConsistentRing } from '../hash/consistent-ring.js';
+import type { RedisConnection } from './redis-connect.js';
+import { connectRedis } from './redis-connect.js';
+import { redisKeys } from './redis-keys.js';
+import type { RedisTarget } from './redis-url.js';
+import { describeRedisTarget, parseRedisTarget, shardIdentity } from './redis-url.js';
 
 export interface RedisShardOptions {
   /** Partition count of the cluster. */
@@ -10,91 +12,154 @@ export interface RedisShardOptions {
   readonly commandTimeoutMs?: number;
   /**
    * Connection errors (ioredis reconnects by itself; commands meanwhile fail and are
-   * retried by their callers). Without a listener ioredis would print to the console.
+   * retried by their callers). `shard` is the log-safe description (no password).
    */
-  readonly onError?: (url: string, error: Error) => void;
+  readonly onError?: (shard: string, error: Error) => void;
 }
 
-/** Parses TABA_REDIS_SHARDS: comma-separated `redis://host:port[/db]` URLs. */
-export function parseShardUrls(variable: string, urls: readonly string[]): string[] {
-  if (urls.length === 0) throw new ConfigError(variable, 'needs at least one redis:// URL');
-  for (const url of urls) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ConfigError(variable, `"${url}" is not a URL`);
-    }
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-      throw new ConfigError(variable, `"${url}" must start with redis:// or rediss://`);
-    }
-  }
-  return [...urls];
+/** How one shard is doing, for status. */
+export interface ShardHealth {
+  /** The log-safe description (no password). */
+  readonly shard: string;
+  /** ioredis's connection status: `ready`, `connecting`, `reconnecting`, `end`, … */
+  readonly status: string;
+  /** Round trip of a PING, ms, or the error it met. */
+  readonly pingMs?: number;
+  readonly error?: string;
 }
+
+interface Shard {
+  readonly name: string;
+  readonly connection: RedisConnection;
+}
+
+const CLUSTER_GROUP_PREFIX = 'cluster:';
 
 /**
- * The Redis shards of a cluster: one connection per shard, and partition → shard by
- * the bounded-load consistent ring over the shard URLs (every process that has the same
- * list computes the same placement). With one URL it is one shard.
+ * The Redis shards of a cluster. Each shard is a plain Redis or a Sentinel-managed master
+ * set, and partition → shard is the bounded-load consistent ring over the shards' identities
+ * (every process with the same list computes the same placement; with one shard it is that
+ * one). Or one Redis Cluster holds everything: slots are the cluster's business, and since
+ * one script or pipeline may only touch one slot, every partition is its own group there.
+ *
+ * A "group" is what callers batch together (one commit script, one read pipeline): a shard,
+ * or on a Redis Cluster a partition.
  */
 export class RedisShards {
-  readonly ring: ConsistentRing;
-  private readonly connections = new Map<string, Redis>();
+  readonly kind: 'shards' | 'cluster';
+  private readonly ring: ConsistentRing | undefined;
+  private readonly shards = new Map<string, Shard>();
 
-  constructor(
-    readonly urls: readonly string[],
-    options: RedisShardOptions,
-    connectionOptions: RedisOptions = {},
-  ) {
-    this.ring = new ConsistentRing(urls, { partitionCount: options.partitionCount });
-    for (const url of this.ring.shards) {
-      const redis = new Redis(url, {
-        commandTimeout: options.commandTimeoutMs ?? 5000,
-        maxRetriesPerRequest: 2,
-        enableAutoPipelining: false,
-        ...connectionOptions,
+  constructor(targets: readonly (RedisTarget | string)[], options: RedisShardOptions) {
+    const parsed = targets.map(target =>
+      typeof target === 'string' ? parseRedisTarget(target) : target,
+    );
+    const cluster = parsed.find(target => target.kind === 'cluster');
+    this.kind = cluster ? 'cluster' : 'shards';
+    const connect = (target: RedisTarget): Shard => {
+      const name = describeRedisTarget(target);
+      const connection = connectRedis(target, {
+        commandTimeoutMs: options.commandTimeoutMs ?? 5000,
+        onError: error => options.onError?.(name, error),
       });
-      redis.on('error', (error: Error) => options.onError?.(url, error));
-      this.connections.set(url, redis);
+      return { name, connection };
+    };
+    if (cluster) {
+      this.ring = undefined;
+      this.shards.set(CLUSTER_GROUP_PREFIX, connect(cluster));
+      return;
+    }
+    const byIdentity = new Map(parsed.map(target => [shardIdentity(target), target]));
+    this.ring = new ConsistentRing([...byIdentity.keys()], {
+      partitionCount: options.partitionCount,
+    });
+    for (const identity of this.ring.shards) {
+      const target = byIdentity.get(identity);
+      if (target) this.shards.set(identity, connect(target));
     }
   }
 
-  /** The shard URL that holds a partition. */
+  /** The log-safe description of every shard (for status and logs). */
+  get names(): string[] {
+    return [...this.shards.values()].map(shard => shard.name);
+  }
+
+  /** The group that holds a partition: its shard, or on a Redis Cluster the partition itself. */
   shardOf(partition: number): string {
+    if (!this.ring) return `${CLUSTER_GROUP_PREFIX}${redisKeys.version(partition)}`;
     return this.ring.shardOf(partition);
   }
 
   /** The connection that holds a partition. */
-  forPartition(partition: number): Redis {
+  forPartition(partition: number): RedisConnection {
     return this.connection(this.shardOf(partition));
   }
 
-  connection(url: string): Redis {
-    const redis = this.connections.get(url);
-    if (!redis) throw new Error(`unknown shard ${url}`);
-    return redis;
+  /** The connection of a group (from shardOf / groupByShard). */
+  connection(group: string): RedisConnection {
+    const shard = this.shards.get(
+      group.startsWith(CLUSTER_GROUP_PREFIX) ? CLUSTER_GROUP_PREFIX : group,
+    );
+    if (!shard) throw new Error(`unknown Redis shard ${group}`);
+    return shard.connection;
   }
 
-  /** Every connection, with its shard URL. */
-  all(): [string, Redis][] {
-    return [...this.connections.entries()];
+  /** Every connection once, with its shard's log-safe description. */
+  all(): [string, RedisConnection][] {
+    return [...this.shards.values()].map(shard => [shard.name, shard.connection]);
   }
 
-  /** Groups items by the shard of their partition. */
+  /** Groups items by the group (shard, or cluster partition) of their partition. */
   groupByShard<T>(items: readonly T[], partitionOf: (item: T) => number): Map<string, T[]> {
     const groups = new Map<string, T[]>();
     for (const item of items) {
-      const shard = this.shardOf(partitionOf(item));
-      const list = groups.get(shard) ?? [];
+      const group = this.shardOf(partitionOf(item));
+      const list = groups.get(group) ?? [];
       list.push(item);
-      groups.set(shard, list);
+      groups.set(group, list);
     }
     return groups;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(
-      [...this.connections.values()].map(redis => redis.quit().catch(() => redis.disconnect())),
+  /** Connection status and a PING round trip per shard, each bounded by the command timeout. */
+  async health(): Promise<ShardHealth[]> {
+    return Promise.all(
+      [...this.shards.values()].map(async ({ name, connection }) => {
+        const started = performance.now();
+        try {
+          await connection.ping();
+          return {
+            shard: name,
+            status: connection.status,
+            pingMs: Math.round((performance.now() - started) * 10) / 10,
+          };
+        } catch (error) {
+          return { shard: name, status: connection.status, error: String(error) };
+        }
+      }),
     );
   }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.shards.values()].map(({ connection }) =>
+        connection.quit().then(
+          () => undefined,
+          () => connection.disconnect(),
+        ),
+      ),
+    );
+  }
+}
+
+/** Shard health as status details: `redis.shards` (how many) and `redis.shard.<i>` per shard. */
+export function shardHealthDetails(health: readonly ShardHealth[]): Record<string, string> {
+  const details: Record<string, string> = { 'redis.shards': String(health.length) };
+  health.forEach((shard, i) => {
+    details[`redis.shard.${i}`] =
+      shard.error === undefined
+        ? `${shard.shard} ${shard.status} ping ${shard.pingMs ?? '?'} ms`
+        : `${shard.shard} ${shard.status} error: ${shard.error}`;
+  });
+  return details;
 }

@@ -22,7 +22,7 @@ import {
 } from './windowed-codec.js';
 
 /** A Unique bucket key outlives its window by this much, so a late read never races expiry. */
-const REGISTER_GRACE_MS = 60_000;
+export const REGISTER_GRACE_MS = 60_000;
 
 export interface OpsContext {
   readonly client: string;

@@ -1,15 +1,28 @@
-import type { Redis } from 'ioredis';
 import type { TabTypeName } from '../handlers/tab-types.js';
 import { SKETCH_WINDOWS } from '../handlers/windows.js';
+import type { RedisConnection } from './redis-connect.js';
 import { redisKeys } from './redis-keys.js';
+import { REGISTER_GRACE_MS } from './state-codec.js';
 import type { StoredState } from './stored-state.js';
 
 /** The Unique buckets that can hold live data at `now`: every sketch window's live range plus the skew ahead. */
 export function liveRegisterBuckets(now: number, aheadSeconds: number): string[] {
+  return registerBucketsFrom(now, now, aheadSeconds);
+}
+
+/**
+ * The Unique buckets whose keys may still exist at `now`: the live ones, and those that left
+ * their window less than REGISTER_GRACE_MS ago (their keys expire only then).
+ */
+export function existingRegisterBuckets(now: number, aheadSeconds: number): string[] {
+  return registerBucketsFrom(now - REGISTER_GRACE_MS / 1000, now, aheadSeconds);
+}
+
+function registerBucketsFrom(since: number, now: number, aheadSeconds: number): string[] {
   const buckets: string[] = ['L'];
   SKETCH_WINDOWS.forEach((spec, w) => {
     const last = Math.floor((now + aheadSeconds) / spec.bucketSeconds);
-    const first = Math.floor(now / spec.bucketSeconds) - spec.bucketCount + 1;
+    const first = Math.floor(since / spec.bucketSeconds) - spec.bucketCount + 1;
     for (let index = first; index <= last; index += 1) buckets.push(`${w}:${index}`);
   });
   return buckets;
@@ -24,7 +37,7 @@ function isWrongType(error: unknown): boolean {
  * pipeline (plus one more for dense Unique registers).
  */
 export async function readStoredStates(
-  redis: Redis,
+  redis: RedisConnection,
   partition: number,
   tab: string,
   type: TabTypeName,

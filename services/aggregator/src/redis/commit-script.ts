@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { RedisConnection } from '@taba/common';
+import type { Result } from 'ioredis';
 import type { CommitPart, PartOutcome } from './commit-args.js';
 import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 
@@ -19,7 +20,7 @@ declare module 'ioredis' {
 }
 
 /** Registers the commit script on a connection (ioredis sends EVALSHA, and EVAL on NOSCRIPT). */
-export function defineCommitScript(redis: Redis): void {
+export function defineCommitScript(redis: RedisConnection): void {
   if (typeof (redis as unknown as Record<string, unknown>)[COMMIT_COMMAND] !== 'function') {
     redis.defineCommand(COMMIT_COMMAND, { lua: COMMIT_SOURCE });
   }
@@ -27,7 +28,7 @@ export function defineCommitScript(redis: Redis): void {
 
 /** Applies the parts in one atomic script call; outcomes come back in part order. */
 export async function runCommit(
-  redis: Redis,
+  redis: RedisConnection,
   parts: readonly CommitPart[],
   nowMs: number,
 ): Promise<PartOutcome[]> {

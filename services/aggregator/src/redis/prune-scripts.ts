@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { RedisConnection } from '@taba/common';
+import type { Result } from 'ioredis';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
 const PRUNE_SOURCE = readFileSync(new URL('./lua/prune.lua', import.meta.url), 'utf8');
@@ -13,7 +14,7 @@ declare module 'ioredis' {
 }
 
 /** Registers the pruning scripts on a connection. */
-export function definePruneScripts(redis: Redis): void {
+export function definePruneScripts(redis: RedisConnection): void {
   const commands = redis as unknown as Record<string, unknown>;
   if (typeof commands.tabaPruneV1 !== 'function') {
     redis.defineCommand('tabaPruneV1', { lua: PRUNE_SOURCE });

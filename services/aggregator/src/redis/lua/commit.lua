@@ -2,7 +2,8 @@
 commit: applies the parts of one group commit to one Redis shard, atomically.
 
 For each part (one client batch's share of one partition):
-  * skips it when its seq is not above the client's high-water mark (exactly once);
+  * skips it when its seq is not above the client's high-water mark (exactly once), writing
+    only the mark's time (so a WAIT after a retried commit covers the original write);
   * otherwise, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
     stored type differs (a conflict, reported); applies the Tab's ops to the client's
     State and to the all-clients State; adds the client and Tab to the indexes;
@@ -25,6 +26,8 @@ conflict: Tab name, stored spec.
 ]]
 
 local SPARSE_LIMIT = 1024
+-- Fields per HMGET/HSET: unpack() is bounded by Lua's C stack.
+local CHUNK = 1000
 local REGISTER_COUNT = 16384
 
 local cursor = 2
@@ -49,30 +52,6 @@ local function gaugeNewer(a, b)
   if ak ~= bk then return ak == 's' end
   if ak == 'n' then return tonumber(string.sub(av, 2)) > tonumber(string.sub(bv, 2)) end
   return string.sub(av, 2) > string.sub(bv, 2)
-end
-
-local function applyHash(key, ops)
-  for i = 1, #ops, 3 do
-    local op, field, value = ops[i], ops[i + 1], ops[i + 2]
-    if op == 'i' then
-      redis.call('HINCRBY', key, field, value)
-    elseif op == 'f' then
-      redis.call('HINCRBYFLOAT', key, field, value)
-    else
-      local current = redis.call('HGET', key, field)
-      local replace = not current
-      if current then
-        if op == 'n' then
-          replace = tonumber(value) < tonumber(current)
-        elseif op == 'x' then
-          replace = tonumber(value) > tonumber(current)
-        else
-          replace = gaugeNewer(value, current)
-        end
-      end
-      if replace then redis.call('HSET', key, field, value) end
-    end
-  end
 end
 
 local function applyBuffer(key, cap, entries)
@@ -105,32 +84,50 @@ local function applyRegisters(key, expireAt, pairs)
       if rank > current then redis.call('SETRANGE', key, register, string.char(rank)) end
     end
   else
+    -- Highest rank per register among the pairs, then one HMGET and one HSET.
+    local order, best = {}, {}
     for i = 1, #pairs, 2 do
-      local current = tonumber(redis.call('HGET', key, pairs[i]) or '0')
-      if tonumber(pairs[i + 1]) > current then redis.call('HSET', key, pairs[i], pairs[i + 1]) end
+      local register, rank = tostring(pairs[i]), tonumber(pairs[i + 1])
+      local seen = best[register]
+      if not seen then
+        order[#order + 1] = register
+        best[register] = rank
+      elseif rank > seen then
+        best[register] = rank
+      end
+    end
+    for from = 1, #order, CHUNK do
+      local last = math.min(from + CHUNK - 1, #order)
+      local current = redis.call('HMGET', key, unpack(order, from, last))
+      local raised = {}
+      for i = from, last do
+        local register = order[i]
+        if best[register] > (tonumber(current[i - from + 1]) or 0) then
+          raised[#raised + 1] = register
+          raised[#raised + 1] = best[register]
+        end
+      end
+      if #raised > 0 then redis.call('HSET', key, unpack(raised)) end
     end
     if redis.call('HLEN', key) > SPARSE_LIMIT then densify(key) end
   end
   if expireAt > 0 then redis.call('PEXPIREAT', key, expireAt) end
 end
 
--- The all-clients States get the ops of many parts: gather them per key and field in Lua
--- (sums add, min/max and gauge entries keep the winner), then write each field once.
-local allKeys, allOps = {}, {}
-local function gather(key, ops)
-  local acc = allOps[key]
-  if not acc then
-    acc = { order = {}, op = {}, value = {} }
-    allOps[key] = acc
-    allKeys[#allKeys + 1] = key
-  end
+-- Hash ops of every State in this call are gathered per key and field in Lua (sums add,
+-- min/max and gauge entries keep the winner); then each key is read once (HMGET) and
+-- written once (HSET): two Redis calls per State instead of one or two per field. The
+-- all-clients States gather the ops of many parts this way.
+local gatheredKeys, gathered = {}, {}
+
+local function accumulate(acc, ops)
   for i = 1, #ops, 3 do
     local op, field, value = ops[i], ops[i + 1], ops[i + 2]
     local current = acc.value[field]
     if current == nil then
       acc.order[#acc.order + 1] = field
       acc.op[field] = op
-      if op == 'i' or op == 'f' or op == 'n' or op == 'x' then acc.value[field] = tonumber(value) else acc.value[field] = value end
+      if op == 'g' then acc.value[field] = value else acc.value[field] = tonumber(value) end
     elseif op == 'i' or op == 'f' then
       acc.value[field] = current + tonumber(value)
     elseif op == 'n' then
@@ -143,22 +140,87 @@ local function gather(key, ops)
   end
 end
 
-local function flushGathered()
-  for _, key in ipairs(allKeys) do
-    local acc = allOps[key]
-    local ops = {}
-    for _, field in ipairs(acc.order) do
-      local op, value = acc.op[field], acc.value[field]
-      if op == 'i' then
-        value = string.format('%.0f', value)
-      elseif op ~= 'g' then
-        value = string.format('%.17g', value)
+-- A key's first ops stay as they came (a Delta names each field once); a second list for
+-- the same key (an all-clients State, or a client with two parts in one call) turns them
+-- into an accumulator that merges per field.
+local function gather(key, ops)
+  local entry = gathered[key]
+  if not entry then
+    gathered[key] = { raw = ops }
+    gatheredKeys[#gatheredKeys + 1] = key
+    return
+  end
+  if entry.raw then
+    local acc = { order = {}, op = {}, value = {} }
+    accumulate(acc, entry.raw)
+    entry.raw = nil
+    entry.acc = acc
+  end
+  accumulate(entry.acc, ops)
+end
+
+-- What a field holds after `op` with `value` on `stored` (false when absent); nil: unchanged.
+local function combined(op, value, stored)
+  if op == 'i' then
+    return string.format('%.0f', (tonumber(stored) or 0) + value)
+  elseif op == 'f' then
+    return string.format('%.17g', (tonumber(stored) or 0) + value)
+  elseif op == 'n' then
+    if stored and tonumber(stored) <= value then return nil end
+    return string.format('%.17g', value)
+  elseif op == 'x' then
+    if stored and tonumber(stored) >= value then return nil end
+    return string.format('%.17g', value)
+  end
+  if stored and not gaugeNewer(value, stored) then return nil end
+  return value
+end
+
+-- Reads the fields of `key` once (HMGET), combines each with its op, writes the changed ones
+-- once (HSET). ops(i) gives field i's op and value.
+local function writeRaw(key, ops)
+  local count = #ops / 3
+  for from = 1, count, CHUNK do
+    local last = math.min(from + CHUNK - 1, count)
+    local fields = {}
+    for i = from, last do fields[i - from + 1] = ops[3 * i - 1] end
+    local stored = redis.call('HMGET', key, unpack(fields))
+    local writes = {}
+    for i = from, last do
+      local op, value = ops[3 * i - 2], ops[3 * i]
+      if op ~= 'g' then value = tonumber(value) end
+      value = combined(op, value, stored[i - from + 1])
+      if value then
+        writes[#writes + 1] = fields[i - from + 1]
+        writes[#writes + 1] = value
       end
-      ops[#ops + 1] = op
-      ops[#ops + 1] = field
-      ops[#ops + 1] = value
     end
-    applyHash(key, ops)
+    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
+  end
+end
+
+local function writeAccumulated(key, acc)
+  local order = acc.order
+  for from = 1, #order, CHUNK do
+    local last = math.min(from + CHUNK - 1, #order)
+    local stored = redis.call('HMGET', key, unpack(order, from, last))
+    local writes = {}
+    for i = from, last do
+      local field = order[i]
+      local value = combined(acc.op[field], acc.value[field], stored[i - from + 1])
+      if value then
+        writes[#writes + 1] = field
+        writes[#writes + 1] = value
+      end
+    end
+    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
+  end
+end
+
+local function flushGathered()
+  for _, key in ipairs(gatheredKeys) do
+    local entry = gathered[key]
+    if entry.raw then writeRaw(key, entry.raw) else writeAccumulated(key, entry.acc) end
   end
 end
 
@@ -205,6 +267,9 @@ for _ = 1, partCount do
   end
 
   if duplicate then
+    -- Still a write: a WAIT after this call then also covers the first, lost-answer commit of
+    -- this part (WAIT counts replicas up to this connection's last write).
+    redis.call('HSET', hwmTimesKey, client, now)
     result[#result + 1] = 1
     result[#result + 1] = 0
   else
@@ -216,7 +281,7 @@ for _ = 1, partCount do
         conflicts[#conflicts + 1] = stored
       else
         if not stored then redis.call('HSET', typesKey, tab.name, tab.spec) end
-        applyHash(KEYS[tab.stateIdx], tab.hash)
+        gather(KEYS[tab.stateIdx], tab.hash)
         gather(KEYS[tab.allStateIdx], tab.hash)
         if tab.bufferIdx > 0 then
           applyBuffer(KEYS[tab.bufferIdx], tab.cap, tab.entries)

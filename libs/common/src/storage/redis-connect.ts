@@ -1,0 +1,195 @@
+/**
+ * One ioredis connection per Redis target (see redis-url.ts): a `Redis` for a plain server or
+ * a Sentinel master set, a `Cluster` for a Redis Cluster.
+ *
+ * Commands issued while a connection is down (start-up, a failover) wait in ioredis's offline
+ * queue (`enableOfflineQueue: true`) and go out once it is back. They never wait forever:
+ * ioredis 6 arms `commandTimeout` when a command is issued, queued or not, so a queued
+ * command fails after `commandTimeoutMs` like any other, and its caller retries.
+ */
+import type { ClusterOptions, RedisOptions, SentinelConnectionOptions } from 'ioredis';
+import { Cluster, Redis, SentinelConnector } from 'ioredis';
+import type {
+  ClusterRedisTarget,
+  PlainRedisTarget,
+  RedisTarget,
+  SentinelRedisTarget,
+} from './redis-url.js';
+
+export interface RedisConnectOptions {
+  /** A command without a reply after this fails with "Command timed out", ms. @default 5000 */
+  readonly commandTimeoutMs?: number;
+  /** Bound on opening one connection (TCP and handshake), ms. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** Bound on each question to a Sentinel (where is the master?), ms. @default 1000 */
+  readonly sentinelCommandTimeoutMs?: number;
+  /** Connect on the first command (or `connect()`) instead of at once. @default false */
+  readonly lazyConnect?: boolean;
+  /**
+   * Connection errors. ioredis reconnects by itself; this only reports. A listener is always
+   * installed: without one ioredis would print the errors to the console.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** What {@link connectRedis} returns: both run the same commands, scripts and pipelines. */
+export type RedisConnection = Redis | Cluster;
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_SENTINEL_COMMAND_TIMEOUT_MS = 1000;
+/** Longest pause between reconnection attempts, ms: a returning server is found soon. */
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+/**
+ * Pause before reconnection attempt `times` (1-based): 50 ms doubling up to 2 s, plus up to
+ * 50 ms of jitter so that many clients do not reconnect in step. Never gives up.
+ */
+export function reconnectDelayMs(times: number): number {
+  const backoff = Math.min(50 * 2 ** Math.max(0, times - 1), MAX_RECONNECT_DELAY_MS);
+  return backoff + Math.floor(Math.random() * 50);
+}
+
+/**
+ * Pause after a round over every Sentinel that gave no reachable master (none answered, or
+ * the master they named refused the connection); never gives up.
+ */
+function sentinelRetryDelayMs(times: number): number {
+  return Math.min(100 * times, 1000);
+}
+
+/**
+ * ioredis's SentinelConnector with one fix, for `failoverDetector: true`. ioredis 6 stops a
+ * connection's failover detector only when the connection is closed on purpose; after a crash
+ * the detector stays subscribed while ioredis looks for the new master. When the Sentinels then
+ * announce +switch-master, the stale detector aborts that search, and ioredis gives the client
+ * up for good (status "end", every command "Connection is closed."). Stopping the old detector
+ * before each attempt avoids that; the new connection gets its own detector once connected.
+ */
+export class FailoverSafeSentinelConnector extends SentinelConnector {
+  /** Whether a connection got as far as starting a detector (on 'connect') since the last stop. */
+  private detectorMayRun = false;
+
+  /** ioredis calls `new Connector(options)` with the client's whole RedisOptions. */
+  constructor(options: unknown) {
+    super(options as SentinelConnectionOptions);
+  }
+
+  override async connect(
+    eventEmitter: Parameters<SentinelConnector['connect']>[0],
+  ): ReturnType<SentinelConnector['connect']> {
+    if (this.detectorMayRun) {
+      this.detectorMayRun = false;
+      // The previous stream is closed already; disconnect() also stops its detector.
+      this.disconnect();
+    }
+    const stream = await super.connect(eventEmitter);
+    stream.once('connect', () => {
+      this.detectorMayRun = true;
+    });
+    return stream;
+  }
+}
+
+/** Options every plain and Sentinel connection gets. */
+function commonOptions(options: RedisConnectOptions): RedisOptions {
+  return {
+    commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    retryStrategy: reconnectDelayMs,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 2,
+    // A command whose connection dropped before its reply fails instead of being sent again
+    // on the next connection, which after a failover is another server: a WAIT re-sent there
+    // would count that server's replicas, not the ones that received the write.
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: false,
+    lazyConnect: options.lazyConnect ?? false,
+  };
+}
+
+function connectPlain(target: PlainRedisTarget, options: RedisConnectOptions): Redis {
+  return new Redis(target.url, commonOptions(options));
+}
+
+function connectSentinel(target: SentinelRedisTarget, options: RedisConnectOptions): Redis {
+  return new Redis({
+    ...commonOptions(options),
+    sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+    name: target.name,
+    role: 'master',
+    Connector: FailoverSafeSentinelConnector,
+    // Reconnect as soon as a Sentinel announces +switch-master. Without it ioredis asks the
+    // Sentinels again only when its connection breaks, and a demoted master keeps its
+    // connections (and takes writes that are then thrown away) for up to ~10 s.
+    failoverDetector: true,
+    sentinelRetryStrategy: sentinelRetryDelayMs,
+    // The detector's own Sentinel connections: back within 2 s of a Sentinel restart instead
+    // of ioredis's default minute, so that no Sentinel's +switch-master goes unheard for long.
+    sentinelReconnectStrategy: () => 2000,
+    sentinelCommandTimeout: options.sentinelCommandTimeoutMs ?? DEFAULT_SENTINEL_COMMAND_TIMEOUT_MS,
+    ...(target.db === undefined ? {} : { db: target.db }),
+    ...(target.password === undefined ? {} : { password: target.password }),
+    ...(target.sentinelPassword === undefined ? {} : { sentinelPassword: target.sentinelPassword }),
+  });
+}
+
+function connectCluster(target: ClusterRedisTarget, options: RedisConnectOptions): Cluster {
+  const clusterOptions: ClusterOptions = {
+    // Reads from masters only: replicas lag, and the services read what they just wrote.
+    scaleReads: 'master',
+    // "ready" only once CLUSTER INFO says the cluster serves every slot.
+    enableReadyCheck: true,
+    enableOfflineQueue: true,
+    enableAutoPipelining: false,
+    clusterRetryStrategy: reconnectDelayMs,
+    lazyConnect: options.lazyConnect ?? false,
+    redisOptions: {
+      commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      maxRetriesPerRequest: 2,
+      autoResendUnfulfilledCommands: false,
+      ...(target.password === undefined ? {} : { password: target.password }),
+    },
+  };
+  return new Cluster(
+    target.nodes.map(({ host, port }) => ({ host, port })),
+    clusterOptions,
+  );
+}
+
+/**
+ * Opens the connection a target describes. Plain and Sentinel targets give a `Redis`, a
+ * cluster target gives a `Cluster`; either way errors go to `options.onError` only.
+ */
+export function connectRedis(
+  target: PlainRedisTarget | SentinelRedisTarget,
+  options?: RedisConnectOptions,
+): Redis;
+export function connectRedis(target: ClusterRedisTarget, options?: RedisConnectOptions): Cluster;
+export function connectRedis(target: RedisTarget, options?: RedisConnectOptions): RedisConnection;
+export function connectRedis(
+  target: RedisTarget,
+  options: RedisConnectOptions = {},
+): RedisConnection {
+  const report = (error: Error) => options.onError?.(error);
+  switch (target.kind) {
+    case 'plain': {
+      const redis = connectPlain(target, options);
+      redis.on('error', report);
+      return redis;
+    }
+    case 'sentinel': {
+      const redis = connectSentinel(target, options);
+      redis.on('error', report);
+      return redis;
+    }
+    case 'cluster': {
+      const cluster = connectCluster(target, options);
+      cluster.on('error', report);
+      // Errors of single nodes; the cluster reroutes around them (MOVED, slot refresh).
+      cluster.on('node error', (error: Error) => report(error));
+      return cluster;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { RedisConnection } from '@taba/common';
+import { ALL_CLIENTS, existingRegisterBuckets, redisKeys } from '@taba/common';
+import type { Result } from 'ioredis';
+
+// NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
+const DELETE_SOURCE = readFileSync(new URL('./lua/delete-tabs.lua', import.meta.url), 'utf8');
+
+/** Versioned, so two deployed versions never run each other's script. */
+const DELETE_COMMAND = 'tabaDeleteTabsV1';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    tabaDeleteTabsV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+  }
+}
+
+export function defineDeleteScript(redis: RedisConnection): void {
+  if (typeof (redis as unknown as Record<string, unknown>)[DELETE_COMMAND] !== 'function') {
+    redis.defineCommand(DELETE_COMMAND, { lua: DELETE_SOURCE });
+  }
+}
+
+/** A Tab of one partition to delete, with the clients that wrote it as read just before. */
+export interface TabToDelete {
+  readonly name: string;
+  readonly type: string;
+  readonly clients: readonly string[];
+}
+
+/** Collects keys once each and hands out their 1-based index. */
+class KeyList {
+  readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(key: string): string {
+    let at = this.index.get(key);
+    if (at === undefined) {
+      this.keys.push(key);
+      at = this.keys.length;
+      this.index.set(key, at);
+    }
+    return String(at);
+  }
+}
+
+/**
+ * KEYS and ARGV of delete-tabs.lua: every key a Tab can have (State and Buffer per client and
+ * for all clients, and for a Unique every register bucket whose key may not have expired yet,
+ * plus the lifetime one). Pure: unit-tested without Redis.
+ */
+export function buildDeleteArgs(
+  partition: number,
+  tabs: readonly TabToDelete[],
+  now: number,
+): { keys: string[]; argv: string[] } {
+  const keys = new KeyList();
+  const argv = [
+    keys.of(redisKeys.version(partition)),
+    keys.of(redisKeys.types(partition)),
+    String(tabs.length),
+  ];
+  const doomed: string[] = [];
+  const buckets = existingRegisterBuckets(now, 300);
+  for (const tab of tabs) {
+    argv.push(
+      tab.name,
+      keys.of(redisKeys.clients(partition, tab.name)),
+      String(tab.clients.length),
+    );
+    for (const client of tab.clients) {
+      argv.push(client, keys.of(redisKeys.tabsOfClient(partition, client)));
+    }
+    for (const client of [...tab.clients, ALL_CLIENTS]) {
+      doomed.push(keys.of(redisKeys.state(partition, tab.name, client)));
+      doomed.push(keys.of(redisKeys.buffer(partition, tab.name, client)));
+      if (tab.type === 'UNIQUE') {
+        for (const bucket of buckets) {
+          doomed.push(keys.of(redisKeys.registers(partition, tab.name, client, bucket)));
+        }
+      }
+    }
+  }
+  argv.push(String(doomed.length), ...doomed);
+  return { keys: keys.keys, argv };
+}
+
+/** Runs the delete; false when a commit changed the Tabs' clients in between (read again). */
+export async function runDelete(
+  redis: RedisConnection,
+  partition: number,
+  tabs: readonly TabToDelete[],
+  now: number,
+): Promise<boolean> {
+  const { keys, argv } = buildDeleteArgs(partition, tabs, now);
+  return (await redis.tabaDeleteTabsV1(keys.length, ...keys, ...argv)) === 1;
+}

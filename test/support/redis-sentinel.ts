@@ -1,0 +1,516 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, LOOPBACK } from './free-port.js';
+import { pollUntil } from './poll.js';
+import { findRedisServer } from './redis-server.js';
+
+/** A host and port, as ioredis takes them. */
+export interface RedisAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface SentinelShardOptions {
+  /** The master set name. @default 'taba-shard' */
+  readonly name?: string;
+  /** Replicas of the master. @default 1 */
+  readonly replicas?: number;
+  /** AOF on every data node (`appendfsync everysec`); off means no persistence at all. @default false */
+  readonly appendOnly?: boolean;
+  /** Bound on start-up: processes, replica sync, Sentinel quorum, ms. @default 30000 */
+  readonly readyTimeoutMs?: number;
+  /** Bound on each failover, promotion and healthy wait, ms. @default 30000 */
+  readonly failoverTimeoutMs?: number;
+}
+
+/** A master, its replicas and three Sentinels, all child processes of the tests. */
+export interface SentinelShard {
+  readonly name: string;
+  readonly sentinels: readonly RedisAddress[];
+  /** `redis+sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<name>` */
+  readonly url: string;
+  /** Ports of every data node, master and replicas, in start order. */
+  readonly nodePorts: readonly number[];
+  /** The master, as the Sentinels report it. */
+  currentMaster(): Promise<RedisAddress>;
+  /** SENTINEL FAILOVER, then waits until every Sentinel names the new master and it is one. */
+  failover(): Promise<RedisAddress>;
+  /** SIGKILL the master's process, then waits until the Sentinels promote a replica. */
+  killMaster(): Promise<RedisAddress>;
+  /** Starts every killed node again with its old arguments; Sentinel turns it into a replica. */
+  restartKilled(): Promise<void>;
+  /**
+   * Waits until every running node other than the master is its replica with the link up, and
+   * every Sentinel agrees and sees those replicas as healthy: needed before another failover.
+   */
+  waitHealthy(): Promise<void>;
+  /** Stops the Sentinels, then the data nodes; removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SENTINEL_COUNT = 3;
+const QUORUM = 2;
+const DOWN_AFTER_MS = 1000;
+const FAILOVER_TIMEOUT_MS = 10_000;
+/**
+ * Test-only Sentinel timing (SENTINEL DEBUG, Redis ≥ 7.0). INFO every second instead of 10 s
+ * and hello messages twice a second instead of every 2 s: Sentinels find each other, and turn
+ * a demoted master into a replica, in a couple of seconds instead of 10–20.
+ */
+const SENTINEL_DEBUG_TIMING = ['info-period', '1000', 'publish-period', '500'];
+const START_ATTEMPTS = 3;
+const OUTPUT_LIMIT = 16_384;
+/** Bound on each question to a node or a Sentinel, ms. */
+const PROBE_TIMEOUT_MS = 1000;
+
+/** Running children, killed if the test worker exits without stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** One redis-server (data node or Sentinel) child process. */
+interface RedisProcess {
+  readonly port: number;
+  /** Sends `signal` and waits (bounded) for the exit; SIGKILL if SIGTERM was not enough. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (hasExited(child)) return true;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<boolean>(resolve => {
+      child.once('exit', () => resolve(true));
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short-lived, non-retrying connection for one probe; always closed. */
+async function withConnection<T>(port: number, use: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({
+    host: LOOPBACK,
+    port,
+    lazyConnect: true,
+    connectTimeout: PROBE_TIMEOUT_MS,
+    commandTimeout: PROBE_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // Connection errors also reject connect(); this keeps them from being reported as unhandled.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** `INFO <section>` as a map of its `key:value` lines. */
+async function info(port: number, section: string): Promise<Map<string, string>> {
+  const text = await withConnection(port, client => client.info(section));
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+/** A flat `[key, value, key, value…]` reply (RESP2, or a RESP3 map in legacy mode) as a map. */
+function pairs(reply: unknown): Map<string, string> {
+  const fields = new Map<string, string>();
+  if (!Array.isArray(reply)) return fields;
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    fields.set(String(reply[i]), String(reply[i + 1]));
+  }
+  return fields;
+}
+
+/**
+ * Spawns redis-server with `args` and resolves once it answers PING on `port`; undefined
+ * when the port was taken (the caller picks another), an error for any other failure.
+ */
+async function spawnOnce(
+  binary: string,
+  args: readonly string[],
+  port: number,
+  what: string,
+): Promise<RedisProcess | undefined> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new AbortController();
+  child.once('exit', (code, signal) => {
+    live.delete(child);
+    exited.abort(new Error(`${what} exited (code ${code}, signal ${signal}):\n${output}`));
+  });
+  child.once('error', error => exited.abort(error));
+
+  const handle: RedisProcess = {
+    port,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (hasExited(child)) return;
+      child.kill(signal);
+      if (!(await waitForExit(child, 3000))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 2000);
+      }
+    },
+  };
+  try {
+    await pollUntil(
+      async () =>
+        (await withConnection(port, client => client.ping())) === 'PONG' ? true : undefined,
+      {
+        what: `${what} PING on ${LOOPBACK}:${port}`,
+        timeoutMs: 10_000,
+        intervalMs: 25,
+        signal: exited.signal,
+      },
+    );
+  } catch (error) {
+    await handle.stop('SIGKILL');
+    if (/address already in use/i.test(output)) return undefined;
+    throw error;
+  }
+  return handle;
+}
+
+/**
+ * Starts redis-server with the arguments `argsFor(port)` on a free port (a new one when the
+ * port was taken before the bind) and resolves once it answers PING.
+ */
+async function startProcess(
+  argsFor: (port: number) => Promise<string[]>,
+  what: string,
+): Promise<RedisProcess> {
+  const binary = findRedisServer();
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
+    const port = await freePort();
+    const started = await spawnOnce(binary, await argsFor(port), port, what);
+    if (started) return started;
+  }
+  throw new Error(`${what}: every free port was taken before it bound (${START_ATTEMPTS} tries)`);
+}
+
+/** A data node: its arguments are kept so that a killed node can start again as it was. */
+interface DataNode {
+  readonly port: number;
+  readonly args: readonly string[];
+  process: RedisProcess | undefined;
+}
+
+function dataNodeArgs(
+  port: number,
+  dir: string,
+  appendOnly: boolean,
+  masterPort: number | undefined,
+): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    LOOPBACK,
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    // Full syncs start at once instead of after 5 s (tests only; production keeps a delay).
+    '--repl-diskless-sync',
+    'yes',
+    '--repl-diskless-sync-delay',
+    '0',
+    ...(masterPort === undefined ? [] : ['--replicaof', LOOPBACK, String(masterPort)]),
+  ];
+}
+
+function sentinelConfig(port: number, dir: string, name: string, masterPort: number): string {
+  return [
+    `port ${port}`,
+    `bind ${LOOPBACK}`,
+    'daemonize no',
+    `dir ${dir}`,
+    `sentinel monitor ${name} ${LOOPBACK} ${masterPort} ${QUORUM}`,
+    `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
+    `sentinel failover-timeout ${name} ${FAILOVER_TIMEOUT_MS}`,
+    `sentinel parallel-syncs ${name} 1`,
+    '',
+  ].join('\n');
+}
+
+async function startDataNode(
+  root: string,
+  appendOnly: boolean,
+  masterPort: number | undefined,
+): Promise<DataNode> {
+  let args: string[] = [];
+  const started = await startProcess(
+    async port => {
+      const dir = join(root, `node-${port}`);
+      await mkdir(dir, { recursive: true });
+      args = dataNodeArgs(port, dir, appendOnly, masterPort);
+      return args;
+    },
+    masterPort === undefined ? 'redis master' : 'redis replica',
+  );
+  return { port: started.port, args, process: started };
+}
+
+async function startSentinel(
+  root: string,
+  name: string,
+  masterPort: number,
+): Promise<RedisProcess> {
+  const sentinel = await startProcess(async port => {
+    // Sentinel rewrites its config file: a fresh one in a fresh dir for every start.
+    const dir = join(root, `sentinel-${port}`);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'sentinel.conf');
+    await writeFile(file, sentinelConfig(port, dir, name, masterPort));
+    return [file, '--sentinel'];
+  }, 'redis-sentinel');
+  await withConnection(sentinel.port, client =>
+    client.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_TIMING),
+  );
+  return sentinel;
+}
+
+/** The master address a Sentinel reports. */
+async function masterOf(sentinelPort: number, name: string): Promise<RedisAddress> {
+  const reply = await withConnection(sentinelPort, client =>
+    client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
+  );
+  if (!Array.isArray(reply) || reply.length !== 2) {
+    throw new Error(`Sentinel ${sentinelPort} knows no master ${name}: ${String(reply)}`);
+  }
+  return { host: String(reply[0]), port: Number(reply[1]) };
+}
+
+/** The master every Sentinel names, or undefined while they disagree. */
+async function agreedMaster(sentinelPorts: readonly number[], name: string) {
+  const masters = await Promise.all(sentinelPorts.map(port => masterOf(port, name)));
+  const first = masters[0];
+  if (!first) return undefined;
+  return masters.every(master => master.host === first.host && master.port === first.port)
+    ? first
+    : undefined;
+}
+
+/** Whether the node at `port` is a replica of `masterPort` with its link up and synced. */
+async function isSyncedReplica(port: number, masterPort: number): Promise<boolean> {
+  const replication = await info(port, 'replication');
+  return (
+    replication.get('role') === 'slave' &&
+    replication.get('master_port') === String(masterPort) &&
+    replication.get('master_link_status') === 'up' &&
+    replication.get('master_sync_in_progress') === '0'
+  );
+}
+
+/** Whether a Sentinel has a quorum and sees every replica in `replicaPorts` as healthy. */
+async function sentinelSeesHealthy(
+  sentinelPort: number,
+  name: string,
+  replicaPorts: readonly number[],
+): Promise<boolean> {
+  return withConnection(sentinelPort, async client => {
+    const quorum = String(await client.call('SENTINEL', 'CKQUORUM', name));
+    if (!quorum.startsWith('OK')) return false;
+    const master = pairs(await client.call('SENTINEL', 'MASTER', name));
+    if (Number(master.get('num-other-sentinels')) !== SENTINEL_COUNT - 1) return false;
+    const replicas = await client.call('SENTINEL', 'REPLICAS', name);
+    const seen = Array.isArray(replicas) ? replicas.map(pairs) : [];
+    return replicaPorts.every(port =>
+      seen.some(
+        replica =>
+          replica.get('port') === String(port) &&
+          replica.get('flags') === 'slave' &&
+          replica.get('master-link-status') === 'ok' &&
+          replica.get('master-port') === master.get('port'),
+      ),
+    );
+  });
+}
+
+/**
+ * Starts a Sentinel-managed master set on free 127.0.0.1 ports: a master, `replicas` replicas
+ * and three Sentinels (quorum 2, down after 1 s), in a fresh temp dir. Resolves once every
+ * replica is in sync and every Sentinel has a quorum and sees them; stops everything if that
+ * does not happen within `readyTimeoutMs`.
+ */
+export async function startSentinelShard(
+  options: SentinelShardOptions = {},
+): Promise<SentinelShard> {
+  const name = options.name ?? 'taba-shard';
+  const replicaCount = options.replicas ?? 1;
+  const appendOnly = options.appendOnly ?? false;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const failoverTimeoutMs = options.failoverTimeoutMs ?? 30_000;
+  const root = await mkdtemp(join(tmpdir(), 'taba-sentinel-'));
+  const nodes: DataNode[] = [];
+  const sentinels: RedisProcess[] = [];
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // Sentinels first, so that they do not fail over while the nodes go.
+      await Promise.all(sentinels.map(sentinel => sentinel.stop()));
+      await Promise.all(nodes.map(node => node.process?.stop()));
+      await rm(root, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  const sentinelPorts = () => sentinels.map(sentinel => sentinel.port);
+  const currentMaster = async (): Promise<RedisAddress> => {
+    const [first] = sentinelPorts();
+    if (first === undefined) throw new Error('the shard has no Sentinels');
+    return masterOf(first, name);
+  };
+  const runningReplicaPorts = (masterPort: number) =>
+    nodes.filter(node => node.process && node.port !== masterPort).map(node => node.port);
+
+  /** Waits until every Sentinel names a master other than `old` and that node is a master. */
+  const waitForNewMaster = (old: RedisAddress, what: string) =>
+    pollUntil(
+      async () => {
+        const master = await agreedMaster(sentinelPorts(), name);
+        if (!master || master.port === old.port) return undefined;
+        const role = (await info(master.port, 'replication')).get('role');
+        return role === 'master' ? master : undefined;
+      },
+      { what, timeoutMs: failoverTimeoutMs, intervalMs: 50 },
+    );
+
+  const waitHealthy = async (): Promise<void> => {
+    await pollUntil(
+      async () => {
+        const master = await agreedMaster(sentinelPorts(), name);
+        if (!master) return undefined;
+        if ((await info(master.port, 'replication')).get('role') !== 'master') return undefined;
+        const replicaPorts = runningReplicaPorts(master.port);
+        for (const port of replicaPorts) {
+          if (!(await isSyncedReplica(port, master.port))) return undefined;
+        }
+        for (const sentinelPort of sentinelPorts()) {
+          if (!(await sentinelSeesHealthy(sentinelPort, name, replicaPorts))) return undefined;
+        }
+        return true;
+      },
+      {
+        what: `Sentinel shard ${name}: replicas in sync and seen by every Sentinel`,
+        timeoutMs: failoverTimeoutMs,
+        intervalMs: 100,
+      },
+    );
+  };
+
+  const failover = async (): Promise<RedisAddress> => {
+    const old = await currentMaster();
+    const [first] = sentinelPorts();
+    if (first === undefined) throw new Error('the shard has no Sentinels');
+    await withConnection(first, client => client.call('SENTINEL', 'FAILOVER', name));
+    return waitForNewMaster(old, `Sentinel shard ${name}: a new master after SENTINEL FAILOVER`);
+  };
+
+  const killMaster = async (): Promise<RedisAddress> => {
+    const old = await currentMaster();
+    const node = nodes.find(candidate => candidate.port === old.port);
+    if (!node?.process)
+      throw new Error(`the master ${old.port} is not a running node of the shard`);
+    await node.process.stop('SIGKILL');
+    node.process = undefined;
+    return waitForNewMaster(
+      old,
+      `Sentinel shard ${name}: a replica promoted after the master was killed`,
+    );
+  };
+
+  const restartKilled = async (): Promise<void> => {
+    const binary = findRedisServer();
+    for (const node of nodes) {
+      if (node.process) continue;
+      const restarted = await spawnOnce(binary, node.args, node.port, 'restarted redis node');
+      if (!restarted) {
+        throw new Error(`port ${node.port} was taken before the killed node restarted`);
+      }
+      node.process = restarted;
+    }
+  };
+
+  try {
+    const master = await startDataNode(root, appendOnly, undefined);
+    nodes.push(master);
+    for (let i = 0; i < replicaCount; i += 1) {
+      nodes.push(await startDataNode(root, appendOnly, master.port));
+    }
+    // Replicas first: a Sentinel learns the replicas from the master's INFO.
+    await pollUntil(
+      async () => {
+        for (const port of runningReplicaPorts(master.port)) {
+          if (!(await isSyncedReplica(port, master.port))) return undefined;
+        }
+        return true;
+      },
+      { what: `replicas of ${master.port} in sync`, timeoutMs: readyTimeoutMs, intervalMs: 50 },
+    );
+    for (let i = 0; i < SENTINEL_COUNT; i += 1) {
+      sentinels.push(await startSentinel(root, name, master.port));
+    }
+    await pollUntil(
+      async () => {
+        for (const port of sentinelPorts()) {
+          if (!(await sentinelSeesHealthy(port, name, runningReplicaPorts(master.port)))) {
+            return undefined;
+          }
+        }
+        return true;
+      },
+      {
+        what: `Sentinel quorum for ${name} (SENTINEL CKQUORUM) and its replicas seen`,
+        timeoutMs: readyTimeoutMs,
+        intervalMs: 100,
+      },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const sentinelAddresses = sentinelPorts().map(port => ({ host: LOOPBACK, port }));
+  return {
+    name,
+    sentinels: sentinelAddresses,
+    url: `redis+sentinel://${sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/${name}`,
+    nodePorts: nodes.map(node => node.port),
+    currentMaster,
+    failover,
+    killMaster,
+    restartKilled,
+    waitHealthy,
+    stop,
+  };
+}
