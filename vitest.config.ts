@@ -22,7 +22,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          // The fault suite has its own command (npm run test:faults, vitest.faults.config.ts).
+          exclude: ['test/faults/**'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },

@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, credentials, status } from '@grpc/grpc-js';
-import { TabaClient } from '@taba/client';
 import type {
   EventBatch,
   PostEventsResponse__Output,
@@ -17,6 +16,7 @@ import { loadTabaProtos, partitionOf, redisKeys } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess, spawnTaba } from '../cli/taba-cli.js';
+import { expectEveryType, postEveryType } from '../support/every-type.js';
 import { deadlineIn, grpcErrorOf, TEST_CHANNEL_OPTIONS, unary } from '../support/grpc-client.js';
 import { pollUntil } from '../support/poll.js';
 import type { Stack } from '../support/stack.js';
@@ -66,44 +66,8 @@ async function rest(path: string, init?: RequestInit): Promise<{ status: number;
 
 describe('the data path end to end', () => {
   it('takes every type through the TS client and reads each back exactly over gRPC', async () => {
-    const client = new TabaClient({ address: stack.grpcAddress, clientId: 'e2e-ts', flushMs: 50 });
-    for (const value of [1, 2, 3, 4]) client.counter('e2e.ts.counter', value);
-    for (let i = 1; i <= 100; i += 1) client.percentile('e2e.ts.latency', i);
-    client.record('e2e.ts.totals', 'TOTALS_COUNTER', 2.5);
-    client.record('e2e.ts.totals', 'TOTALS_COUNTER', 4.5);
-    client.gauge('e2e.ts.state', 'green');
-    client.gauge('e2e.ts.expiring', 7, NOW + 3600);
-    client.buffer('e2e.ts.log', 'first', NOW + 3600);
-    client.buffer('e2e.ts.log', 'second', NOW + 3600);
-    for (const user of ['ann', 'bob', 'ann', 'cy']) client.unique('e2e.ts.users', user);
-    for (const value of [0.5, 3, 30]) client.histogram('e2e.ts.sizes', value, [1, 10]);
-    await client.close();
-    expect(client.stats().dropped).toMatchObject({ bufferFull: 0, rejectedBatch: 0 });
-
-    const got = await aggregates(['^e2e\\.ts\\.'], true);
-    expect(got['e2e.ts.counter']?.lifetime).toMatchObject({ count: 4, total: 10, average: 2.5 });
-    expect(got['e2e.ts.counter']?.['1m']).toEqual({ count: 4, total: 10, average: 2.5 });
-    const latency = got['e2e.ts.latency']?.['1h'] as {
-      count: number;
-      total: number;
-      percentiles: Record<string, number>;
-    };
-    expect([latency.count, latency.total]).toEqual([100, 5050]);
-    for (const [key, exact] of [
-      ['p50', 50],
-      ['p90', 90],
-      ['p99', 99],
-    ] as const) {
-      expect(Math.abs((latency.percentiles[key] ?? 0) - exact) / exact).toBeLessThanOrEqual(0.01);
-    }
-    expect(got['e2e.ts.totals']).toEqual({ count: 2, total: 7, average: 3.5 });
-    expect(got['e2e.ts.state']).toEqual({ values: { green: 1 } });
-    expect(got['e2e.ts.expiring']).toEqual({ values: { '7': 1 } });
-    expect(
-      ((got['e2e.ts.log']?.values ?? []) as unknown[][]).map(entry => entry[0]).sort(),
-    ).toEqual(['first', 'second']);
-    expect(got['e2e.ts.users']?.lifetime).toEqual({ distinct: 3 });
-    expect(got['e2e.ts.sizes']?.lifetime).toEqual({ counts: [1, 1, 1] });
+    await postEveryType(stack.grpcAddress, 'e2e.ts', NOW);
+    expectEveryType(await aggregates(['^e2e\\.ts\\.'], true), 'e2e.ts');
   });
 
   it('takes REST, the line protocol and the CLI in, and reads back over REST and the CLI', async () => {

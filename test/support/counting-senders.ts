@@ -33,6 +33,8 @@ export class CountingSenders {
   private readonly eventsPerTab: number;
   private readonly pauseMs: number;
   private readonly tabs: string[][];
+  /** Per client, every round: when it started and when it was acknowledged (epoch ms). */
+  private readonly rounds: { started: number; acked: number }[][];
 
   constructor(readonly options: CountingSendersOptions) {
     const count = options.clients ?? 3;
@@ -51,6 +53,7 @@ export class CountingSenders {
           onError: () => {},
         }),
     );
+    this.rounds = this.clients.map(() => []);
     this.tabs = this.clients.map((_, i) =>
       Array.from({ length: tabsPerClient }, (_, k) => `${options.prefix}.c${i}.t${k}`),
     );
@@ -59,7 +62,9 @@ export class CountingSenders {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = this.clients.map((client, i) => this.loop(client, this.tabs[i] ?? []));
+    this.loops = this.clients.map((client, i) =>
+      this.loop(client, this.tabs[i] ?? [], this.rounds[i] ?? []),
+    );
   }
 
   /** Stops the loops and closes every client once what it recorded is acknowledged. */
@@ -98,13 +103,41 @@ export class CountingSenders {
     return { dropped, rejected };
   }
 
-  private async loop(client: TabaClient, tabs: readonly string[]): Promise<void> {
+  /** Whether every client has had a batch acknowledged after `sinceMs` (epoch ms). */
+  allAcknowledgedSince(sinceMs: number): boolean {
+    return this.rounds.every(rounds => rounds.some(round => round.acked > sinceMs));
+  }
+
+  /**
+   * The longest any client went without an acknowledged batch from `fromMs` (epoch ms) on,
+   * counting from `fromMs` to its first acknowledgement after it: how long posting stalled.
+   */
+  longestStallSeconds(fromMs: number): number {
+    let worst = 0;
+    for (const rounds of this.rounds) {
+      let previous = fromMs;
+      for (const { acked } of rounds) {
+        if (acked <= fromMs) continue;
+        worst = Math.max(worst, acked - previous);
+        previous = acked;
+      }
+    }
+    return worst / 1000;
+  }
+
+  private async loop(
+    client: TabaClient,
+    tabs: readonly string[],
+    rounds: { started: number; acked: number }[],
+  ): Promise<void> {
     while (this.running) {
+      const started = Date.now();
       for (const tab of tabs) {
         for (let e = 0; e < this.eventsPerTab; e += 1) client.counter(tab);
         this.expected.set(tab, (this.expected.get(tab) ?? 0) + this.eventsPerTab);
       }
       await client.flush();
+      rounds.push({ started, acked: Date.now() });
       await sleep(this.pauseMs);
     }
   }

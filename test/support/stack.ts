@@ -6,12 +6,33 @@ import { startConsulStandInProcess } from './consul-stand-in-process.js';
 import { freePort, LOOPBACK } from './free-port.js';
 import { connectTaba, deadlineIn, unary } from './grpc-client.js';
 import { pollUntil } from './poll.js';
+import type { RedisCluster } from './redis-cluster.js';
+import { startRedisCluster } from './redis-cluster.js';
+import type { SentinelShard } from './redis-sentinel.js';
+import { startSentinelShard } from './redis-sentinel.js';
 import type { RedisServer } from './redis-server.js';
 import { startRedisServer } from './redis-server.js';
 import type { ServiceProcess } from './service-process.js';
 import { startServiceProcess } from './service-process.js';
 
+/**
+ * What holds the State: plain redis-servers (`redisShards` of them), Sentinel-managed master
+ * sets (each a master, its replicas and three Sentinels), or one Redis Cluster.
+ */
+export type RedisBackend =
+  | { readonly kind: 'plain' }
+  | {
+      readonly kind: 'sentinel';
+      readonly shards: number;
+      readonly replicas?: number;
+      readonly appendOnly?: boolean;
+    }
+  | { readonly kind: 'cluster'; readonly replicasPerMaster?: number };
+
 export interface StackOptions {
+  /** @default { kind: 'plain' } */
+  readonly redisBackend?: RedisBackend;
+  /** Plain shards (redisBackend 'plain'). @default 2 */
   readonly redisShards?: number;
   /** Extra redis-server arguments for every shard (e.g. AOF on). */
   readonly redisArgs?: readonly string[];
@@ -34,7 +55,12 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The plain shards (empty with Sentinel or a Cluster). */
   readonly redis: readonly RedisServer[];
+  /** The Sentinel-managed shards (redisBackend 'sentinel'), in TABA_REDIS_SHARDS order. */
+  readonly sentinelShards: readonly SentinelShard[];
+  /** The Redis Cluster (redisBackend 'cluster'). */
+  readonly redisCluster: RedisCluster | undefined;
   /** Every aggregator started, in order (killed ones stay, so indexes keep their meaning). */
   readonly aggregators: ServiceProcess[];
   readonly ingest: ServiceProcess;
@@ -112,12 +138,36 @@ async function startStackWith(
   consul: ConsulStandInProcess | undefined,
   started: { stop(): Promise<unknown> }[],
 ): Promise<Stack> {
+  const backend = options.redisBackend ?? { kind: 'plain' };
   const redis = await Promise.all(
-    Array.from({ length: options.redisShards ?? 2 }, () =>
+    Array.from({ length: backend.kind === 'plain' ? (options.redisShards ?? 2) : 0 }, () =>
       startRedisServer(options.redisArgs ? { extraArgs: options.redisArgs } : {}),
     ),
   );
   started.push(...redis);
+  const sentinelShards =
+    backend.kind === 'sentinel'
+      ? await Promise.all(
+          Array.from({ length: backend.shards }, (_, i) =>
+            startSentinelShard({
+              name: `taba-shard-${i}`,
+              replicas: backend.replicas ?? 1,
+              appendOnly: backend.appendOnly ?? true,
+            }),
+          ),
+        )
+      : [];
+  started.push(...sentinelShards);
+  const redisCluster =
+    backend.kind === 'cluster'
+      ? await startRedisCluster({ replicasPerMaster: backend.replicasPerMaster ?? 0 })
+      : undefined;
+  if (redisCluster) started.push(redisCluster);
+  const shardUrls = [
+    ...redis.map(server => server.url),
+    ...sentinelShards.map(shard => shard.url),
+    ...(redisCluster ? [redisCluster.url] : []),
+  ];
   const aggregatorPorts = await Promise.all(
     Array.from({ length: options.aggregators ?? 1 }, () => freePort()),
   );
@@ -130,7 +180,7 @@ async function startStackWith(
   const restPort = await freePort();
   const address = (port: number | undefined) => `${LOOPBACK}:${port ?? 0}`;
   const env: Record<string, string> = {
-    TABA_REDIS_SHARDS: redis.map(server => server.url).join(','),
+    TABA_REDIS_SHARDS: shardUrls.join(';'),
     TABA_AGGREGATOR_ADDRESSES: aggregatorPorts.map(address).join(','),
     TABA_INGEST_ADDRESSES: ingestPorts.map(address).join(','),
     TABA_QUERY_ADDRESSES: queryPorts.map(address).join(','),
@@ -203,6 +253,8 @@ async function startStackWith(
 
   const stack: Stack = {
     redis,
+    sentinelShards,
+    redisCluster,
     aggregators,
     ingest,
     ingests,
@@ -287,6 +339,8 @@ async function startStackWith(
       const services = [gateway, ...ingests, ...queries, ...aggregators];
       await Promise.all(services.map(child => child.stop('SIGTERM', 5000).catch(() => undefined)));
       await Promise.all(redis.map(server => server.stop()));
+      await Promise.all(sentinelShards.map(shard => shard.stop()));
+      await redisCluster?.stop();
       await consul?.close();
     },
   };

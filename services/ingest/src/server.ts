@@ -15,6 +15,7 @@ import {
   loadTabaProtos,
   REASON_METADATA_KEY,
   type RedisShards,
+  shardHealthDetails,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -121,26 +122,29 @@ export function createIngestService(
       });
     },
     GetStatus: (_call, callback) => {
-      callback(
-        null,
-        describeInstance(
-          config.base,
-          context.address(),
-          startedAtSeconds,
-          stats.metrics({
-            'ingest.commit_retries': router.retries,
-            'ingest.type_cache_hits': types.hits,
-            'ingest.type_cache_misses': types.misses,
-            ...pipeline.budget.metrics('ingest.inflight_bytes'),
-          }),
-          {
-            ...discoveryDetails(discovery, ['aggregator'], {
-              id: context.selfId(),
-              address: context.advertisedAddress(),
+      void shards.health().then(health =>
+        callback(
+          null,
+          describeInstance(
+            config.base,
+            context.address(),
+            startedAtSeconds,
+            stats.metrics({
+              'ingest.commit_retries': router.retries,
+              'ingest.type_cache_hits': types.hits,
+              'ingest.type_cache_misses': types.misses,
+              ...pipeline.budget.metrics('ingest.inflight_bytes'),
             }),
-            ...router.describe(),
-            partitions: String(config.cluster.partitionCount),
-          },
+            {
+              ...discoveryDetails(discovery, ['aggregator'], {
+                id: context.selfId(),
+                address: context.advertisedAddress(),
+              }),
+              ...router.describe(),
+              ...shardHealthDetails(health),
+              partitions: String(config.cluster.partitionCount),
+            },
+          ),
         ),
       );
     },

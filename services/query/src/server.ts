@@ -14,6 +14,7 @@ import {
   discoveryDetails,
   isTabaError,
   loadTabaProtos,
+  shardHealthDetails,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -159,13 +160,13 @@ export function createQueryService(
     DeleteTabs: unary('DeleteTabs', async request => ({
       deleted: await engine.deleteTabs(request.filter),
     })),
-    GetStatus: unary('GetStatus', () =>
+    GetStatus: unary('GetStatus', async () =>
       describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
         ...discoveryDetails(discovery, [], {
           id: context.selfId(),
           address: context.advertisedAddress(),
         }),
-        'redis.shards': shards.names.join(','),
+        ...shardHealthDetails(await shards.health()),
         partitions: String(config.cluster.partitionCount),
         'cache.capacity': String(config.cacheEntries),
         'regex.timeout_ms': String(config.regexTimeoutMs),
