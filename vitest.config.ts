@@ -1,12 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-// Tests run the TypeScript sources: workspace imports resolve to src, not to built dist.
-const commonSource = fileURLToPath(new URL('./libs/common/src/index.ts', import.meta.url));
-const clientSource = fileURLToPath(new URL('./libs/client/src/index.ts', import.meta.url));
+import { SOURCE_ALIASES } from './vitest.shared.js';
 
 export default defineConfig({
-  resolve: { alias: { '@taba/common': commonSource, '@taba/client': clientSource } },
+  resolve: { alias: SOURCE_ALIASES },
   test: {
     globals: false,
     testTimeout: 20_000,

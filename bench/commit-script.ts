@@ -2,26 +2,18 @@
 // 10 Tabs, folded by ingest), group-committed 5 batches a call into one redis-server, read
 // from INFO cpu. REDIS_ARGS adds redis-server arguments (e.g. "--hash-max-listpack-entries 128"
 // to compare with Redis's default). The last line is one JSON object.
-import {
-  createHandlerRegistry,
-  DEFAULT_EVENT_LIMITS,
-  decodeEventBatch,
-  decodeTabOps,
-  loadTabaProtos,
-  systemClock,
-} from '@taba/common';
+import { decodeTabOps, loadTabaProtos } from '@taba/common';
 import { Redis } from 'ioredis';
 import type { CommitPart } from '../services/aggregator/src/redis/commit-args.js';
 import { defineCommitScript, runCommit } from '../services/aggregator/src/redis/commit-script.js';
-import { foldBatch } from '../services/ingest/src/batch-folding.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { benchTabs } from './bench-batches.js';
+import { foldBenchBatch } from './bench-fold.js';
 
 const CLIENTS = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const BATCHES_PER_CALL = 5;
 const codec = loadTabaProtos().taba.v1.Taba.service.PostEvents;
-const registry = createHandlerRegistry({ clock: systemClock });
 
 /** Client `client`'s batch as the aggregator receives it: one part per partition. */
 function partsOf(client: number): CommitPart[] {
@@ -29,15 +21,7 @@ function partsOf(client: number): CommitPart[] {
     clientId: `bench-client-${client}`,
     ...benchTabs(client),
   });
-  const folded = foldBatch(decodeEventBatch(bytes), {
-    registry,
-    limits: DEFAULT_EVENT_LIMITS,
-    partitionCount: 1024,
-    now: Date.now() / 1000,
-    storedSpec: () => undefined,
-    bufferCapacity: 1000,
-    uniqPrefix: '1',
-  });
+  const folded = foldBenchBatch(bytes);
   return [...folded.parts].map(([partition, tabs]) => ({
     partition,
     client: `bench-client-${client}`,

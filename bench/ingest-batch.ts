@@ -1,32 +1,16 @@
 // What ingest's CPU does per batch, without gRPC: decode the columnar bytes, validate, fold
 // into Deltas and encode their ops, for the end-to-end benchmark's batches (20,000 events,
 // 10 Tabs). Prints µs per batch and ns per event; the last line is one JSON object.
-import {
-  createHandlerRegistry,
-  DEFAULT_EVENT_LIMITS,
-  decodeEventBatch,
-  loadTabaProtos,
-  systemClock,
-} from '@taba/common';
-import { foldBatch } from '../services/ingest/src/batch-folding.js';
+import { loadTabaProtos } from '@taba/common';
 import { benchTabs, DEFAULT_BENCH_SHAPE } from './bench-batches.js';
+import { foldBenchBatch } from './bench-fold.js';
 
 const codec = loadTabaProtos().taba.v1.Taba.service.PostEvents;
-const registry = createHandlerRegistry({ clock: systemClock });
 const batches = Array.from({ length: 100 }, (_, client) =>
   codec.requestSerialize({ clientId: `bench-client-${client}`, seq: 7, ...benchTabs(client) }),
 );
 
-const ingestOnce = (bytes: Buffer) =>
-  foldBatch(decodeEventBatch(bytes), {
-    registry,
-    limits: DEFAULT_EVENT_LIMITS,
-    partitionCount: 1024,
-    now: Date.now() / 1000,
-    storedSpec: () => undefined,
-    bufferCapacity: 1000,
-    uniqPrefix: '7',
-  });
+const ingestOnce = (bytes: Buffer) => foldBenchBatch(bytes, '7');
 
 const ROUNDS = 2000;
 for (let i = 0; i < 300; i += 1) ingestOnce(batches[i % batches.length] as Buffer);

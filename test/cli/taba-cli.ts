@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { captureOutput } from '../support/child-output.js';
 import { REPO_ROOT } from '../support/service-process.js';
 
 /** The launcher the root package.json's `bin` points at. */
@@ -96,23 +97,16 @@ export function spawnTaba(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
+  const { stdout, stderr } = captureOutput(child);
   const exited = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       live.delete(child);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout: stdout(), stderr: stderr() });
     });
   });
   exited.catch(() => {});
-  const output = () => `--- stdout ---\n${stdout}--- stderr ---\n${stderr}`;
+  const output = () => `--- stdout ---\n${stdout()}--- stderr ---\n${stderr()}`;
 
   const waitForExit = async (timeoutMs: number): Promise<CliResult> => {
     let timer: NodeJS.Timeout | undefined;
@@ -135,13 +129,13 @@ export function spawnTaba(
     child,
     pid: child.pid ?? -1,
     exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout,
+    stderr,
     waitForExit,
     async waitForStdout(pattern, timeoutMs) {
       const giveUpAt = Date.now() + timeoutMs;
       for (;;) {
-        const match = stdout.match(pattern);
+        const match = stdout().match(pattern);
         if (match) return match;
         if (child.exitCode !== null || child.signalCode !== null) {
           throw new Error(`taba exited before printing ${pattern}\n${output()}`);

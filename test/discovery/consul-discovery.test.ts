@@ -9,6 +9,7 @@ import type { ServiceInstance, ServiceName } from '@taba/common';
 import { CONSUL_DISCOVERY_DEFAULTS, ConsulDiscovery } from '@taba/common';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/child-output.js';
 import type { ConsulStandIn } from '../support/consul-stand-in.js';
 import { startConsulStandIn } from '../support/consul-stand-in.js';
 import { LOOPBACK } from '../support/free-port.js';
@@ -170,18 +171,11 @@ describe('ConsulDiscovery', () => {
       },
     );
     try {
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-      });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-      });
+      const output = captureOutput(child);
       await pollUntil(
-        () => (stdout.includes('"registered":"aggregator-killed"') ? true : undefined),
+        () => (output.stdout().includes('"registered":"aggregator-killed"') ? true : undefined),
         {
-          what: `the member to register (stderr: ${stderr})`,
+          what: `the member to register (stderr: ${output.stderr()})`,
           timeoutMs: 15_000,
           intervalMs: 20,
         },

@@ -115,61 +115,63 @@ function decodeError(value: unknown, path: string, goType: string): ConsulHttpEr
   );
 }
 
-export function optionalString(object: JsonObject, name: string, path: string): string | undefined {
-  const value = field(object, name);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw decodeError(value, `${path}.${name}`, 'string');
-  return value;
+/**
+ * A decoder of one optional field, as Consul's Go decoder reads it: absent or null leaves the
+ * zero value (`zero()`, fresh each time); a value `accept` turns down (answers undefined) fails
+ * with Go's unmarshal error for `goType`.
+ */
+function optionalField<T, Z>(
+  goType: string,
+  zero: () => Z,
+  accept: (value: unknown) => T | undefined,
+): (object: JsonObject, name: string, path: string) => T | Z {
+  return (object, name, path) => {
+    const value = field(object, name);
+    if (value === undefined || value === null) return zero();
+    const decoded = accept(value);
+    if (decoded === undefined) throw decodeError(value, `${path}.${name}`, goType);
+    return decoded;
+  };
 }
 
-export function optionalInteger(
-  object: JsonObject,
-  name: string,
-  path: string,
-): number | undefined {
-  const value = field(object, name);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw decodeError(value, `${path}.${name}`, 'int');
-  }
-  return value;
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
-export function optionalStringList(object: JsonObject, name: string, path: string): string[] {
-  const value = field(object, name);
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every(item => typeof item === 'string')) {
-    throw decodeError(value, `${path}.${name}`, '[]string');
-  }
-  return [...value];
+function none(): undefined {
+  return undefined;
 }
 
-export function optionalStringMap(
-  object: JsonObject,
-  name: string,
-  path: string,
-): Record<string, string> {
-  const value = field(object, name);
-  if (value === undefined || value === null) return {};
-  if (!isJsonObject(value) || !Object.values(value).every(item => typeof item === 'string')) {
-    throw decodeError(value, `${path}.${name}`, 'map[string]string');
-  }
-  return { ...(value as Readonly<Record<string, string>>) };
-}
+export const optionalString = optionalField('string', none, value =>
+  isString(value) ? value : undefined,
+);
+
+export const optionalInteger = optionalField('int', none, value =>
+  typeof value === 'number' && Number.isInteger(value) ? value : undefined,
+);
+
+export const optionalStringList = optionalField(
+  '[]string',
+  (): string[] => [],
+  value => (Array.isArray(value) && value.every(isString) ? [...value] : undefined),
+);
+
+export const optionalStringMap = optionalField(
+  'map[string]string',
+  (): Record<string, string> => ({}),
+  value =>
+    isJsonObject(value) && Object.values(value).every(isString)
+      ? { ...(value as Readonly<Record<string, string>>) }
+      : undefined,
+);
 
 /** A duration field: Go text (`"10s"`) or integer nanoseconds, as Consul's decoder accepts. */
-export function optionalDuration(
-  object: JsonObject,
-  name: string,
-  path: string,
-): number | undefined {
-  const value = field(object, name);
-  if (value === undefined || value === null) return undefined;
+export const optionalDuration = optionalField('time.Duration', none, value => {
   if (typeof value === 'number' && Number.isFinite(value)) return value / 1e6;
-  if (typeof value !== 'string') throw decodeError(value, `${path}.${name}`, 'time.Duration');
+  if (!isString(value)) return undefined;
   const ms = goDurationMs(value);
   if (ms === undefined) {
     throw new ConsulHttpError(400, `Request decode failed: time: invalid duration "${value}"`);
   }
   return ms;
-}
+});

@@ -154,6 +154,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A JSON request body; a body that does not parse is Consul's 400 "Request decode failed". */
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, BODY_LIMIT_BYTES);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConsulHttpError(400, `Request decode failed: ${reason}`);
+  }
+}
+
 function sendText(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
@@ -353,28 +364,14 @@ class ConsulStandInServer implements ConsulStandIn {
   // --- agent --------------------------------------------------------------------------------
 
   private async register({ req, res, query }: ParsedRequest): Promise<void> {
-    const body = await readBody(req, BODY_LIMIT_BYTES);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConsulHttpError(400, `Request decode failed: ${reason}`);
-    }
+    const parsed = await readJsonBody(req);
     const replace = query.get('replace-existing-checks');
     this.agent.register(parsed, replace === '' || replace === 'true');
     sendEmpty(res);
   }
 
   private async checkUpdateJson({ req, res, rest }: ParsedRequest): Promise<void> {
-    const body = await readBody(req, BODY_LIMIT_BYTES);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConsulHttpError(400, `Request decode failed: ${reason}`);
-    }
+    const parsed = await readJsonBody(req);
     const status = isJsonObject(parsed) ? parsed.Status : undefined;
     if (status !== 'passing' && status !== 'warning' && status !== 'critical') {
       throw new ConsulHttpError(400, `Invalid check status: '${String(status ?? '')}'`);

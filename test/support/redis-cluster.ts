@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { freePort, LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
+import { infoFields, withProbeConnection } from './redis-probe.js';
 import type { RedisServer } from './redis-server.js';
 import { findRedisServer, startRedisServer } from './redis-server.js';
 
@@ -78,34 +78,17 @@ async function startClusterNode(): Promise<RedisServer> {
 
 /** What one node says about the cluster: CLUSTER INFO and INFO replication fields, CLUSTER NODES. */
 async function nodeView(port: number): Promise<{ fields: Map<string, string>; flags: string[][] }> {
-  const client = new Redis({
-    host: LOOPBACK,
-    port,
-    lazyConnect: true,
-    connectTimeout: 1000,
-    commandTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    const text = `${String(await client.call('CLUSTER', 'INFO'))}\n${await client.info('replication')}`;
-    const fields = new Map<string, string>();
-    for (const line of text.split(/\r?\n/)) {
-      const colon = line.indexOf(':');
-      if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
-    }
+  return withProbeConnection(port, async client => {
+    const fields = infoFields(
+      `${String(await client.call('CLUSTER', 'INFO'))}\n${await client.info('replication')}`,
+    );
     // CLUSTER NODES: one line per node, its third field the flags (`myself,master`, `slave`, …).
     const flags = String(await client.call('CLUSTER', 'NODES'))
       .trim()
       .split('\n')
       .map(line => (line.split(' ')[2] ?? '').split(','));
     return { fields, flags };
-  } finally {
-    client.disconnect();
-  }
+  });
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort, LOOPBACK } from './free-port.js';
+import { LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
+import { infoFields, withProbeConnection } from './redis-probe.js';
+import type { RedisProcess } from './redis-process.js';
+import { loopbackDataNodeArgs, spawnRedisProcess, startOnFreePort } from './redis-process.js';
 import { findRedisServer } from './redis-server.js';
 
 /** A host and port, as ioredis takes them. */
@@ -62,72 +62,10 @@ const FAILOVER_TIMEOUT_MS = 10_000;
  * a demoted master into a replica, in a couple of seconds instead of 10–20.
  */
 const SENTINEL_DEBUG_TIMING = ['info-period', '1000', 'publish-period', '500'];
-const START_ATTEMPTS = 3;
-const OUTPUT_LIMIT = 16_384;
-/** Bound on each question to a node or a Sentinel, ms. */
-const PROBE_TIMEOUT_MS = 1000;
-
-/** Running children, killed if the test worker exits without stopping them. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-/** One redis-server (data node or Sentinel) child process. */
-interface RedisProcess {
-  readonly port: number;
-  /** Sends `signal` and waits (bounded) for the exit; SIGKILL if SIGTERM was not enough. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (hasExited(child)) return true;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<boolean>(resolve => {
-      child.once('exit', () => resolve(true));
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A short-lived, non-retrying connection for one probe; always closed. */
-async function withConnection<T>(port: number, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({
-    host: LOOPBACK,
-    port,
-    lazyConnect: true,
-    connectTimeout: PROBE_TIMEOUT_MS,
-    commandTimeout: PROBE_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  // Connection errors also reject connect(); this keeps them from being reported as unhandled.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** `INFO <section>` as a map of its `key:value` lines. */
 async function info(port: number, section: string): Promise<Map<string, string>> {
-  const text = await withConnection(port, client => client.info(section));
-  const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return fields;
+  return infoFields(await withProbeConnection(port, client => client.info(section)));
 }
 
 /** A flat `[key, value, key, value…]` reply (RESP2, or a RESP3 map in legacy mode) as a map. */
@@ -141,61 +79,6 @@ function pairs(reply: unknown): Map<string, string> {
 }
 
 /**
- * Spawns redis-server with `args` and resolves once it answers PING on `port`; undefined
- * when the port was taken (the caller picks another), an error for any other failure.
- */
-async function spawnOnce(
-  binary: string,
-  args: readonly string[],
-  port: number,
-  what: string,
-): Promise<RedisProcess | undefined> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new AbortController();
-  child.once('exit', (code, signal) => {
-    live.delete(child);
-    exited.abort(new Error(`${what} exited (code ${code}, signal ${signal}):\n${output}`));
-  });
-  child.once('error', error => exited.abort(error));
-
-  const handle: RedisProcess = {
-    port,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (hasExited(child)) return;
-      child.kill(signal);
-      if (!(await waitForExit(child, 3000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 2000);
-      }
-    },
-  };
-  try {
-    await pollUntil(
-      async () =>
-        (await withConnection(port, client => client.ping())) === 'PONG' ? true : undefined,
-      {
-        what: `${what} PING on ${LOOPBACK}:${port}`,
-        timeoutMs: 10_000,
-        intervalMs: 25,
-        signal: exited.signal,
-      },
-    );
-  } catch (error) {
-    await handle.stop('SIGKILL');
-    if (/address already in use/i.test(output)) return undefined;
-    throw error;
-  }
-  return handle;
-}
-
-/**
  * Starts redis-server with the arguments `argsFor(port)` on a free port (a new one when the
  * port was taken before the bind) and resolves once it answers PING.
  */
@@ -204,12 +87,9 @@ async function startProcess(
   what: string,
 ): Promise<RedisProcess> {
   const binary = findRedisServer();
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
-    const port = await freePort();
-    const started = await spawnOnce(binary, await argsFor(port), port, what);
-    if (started) return started;
-  }
-  throw new Error(`${what}: every free port was taken before it bound (${START_ATTEMPTS} tries)`);
+  return startOnFreePort(what, async port =>
+    spawnRedisProcess(binary, await argsFor(port), port, what),
+  );
 }
 
 /** A data node: its arguments are kept so that a killed node can start again as it was. */
@@ -226,16 +106,7 @@ function dataNodeArgs(
   masterPort: number | undefined,
 ): string[] {
   return [
-    '--port',
-    String(port),
-    '--bind',
-    LOOPBACK,
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    appendOnly ? 'yes' : 'no',
+    ...loopbackDataNodeArgs(port, dir, appendOnly),
     '--appendfsync',
     'everysec',
     // Full syncs start at once instead of after 5 s (tests only; production keeps a delay).
@@ -292,7 +163,7 @@ async function startSentinel(
     await writeFile(file, sentinelConfig(port, dir, name, masterPort));
     return [file, '--sentinel'];
   }, 'redis-sentinel');
-  await withConnection(sentinel.port, client =>
+  await withProbeConnection(sentinel.port, client =>
     client.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_TIMING),
   );
   return sentinel;
@@ -300,7 +171,7 @@ async function startSentinel(
 
 /** The master address a Sentinel reports. */
 async function masterOf(sentinelPort: number, name: string): Promise<RedisAddress> {
-  const reply = await withConnection(sentinelPort, client =>
+  const reply = await withProbeConnection(sentinelPort, client =>
     client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
   );
   if (!Array.isArray(reply) || reply.length !== 2) {
@@ -336,7 +207,7 @@ async function sentinelSeesHealthy(
   name: string,
   replicaPorts: readonly number[],
 ): Promise<boolean> {
-  return withConnection(sentinelPort, async client => {
+  return withProbeConnection(sentinelPort, async client => {
     const quorum = String(await client.call('SENTINEL', 'CKQUORUM', name));
     if (!quorum.startsWith('OK')) return false;
     const master = pairs(await client.call('SENTINEL', 'MASTER', name));
@@ -432,7 +303,7 @@ export async function startSentinelShard(
     const old = await currentMaster();
     const [first] = sentinelPorts();
     if (first === undefined) throw new Error('the shard has no Sentinels');
-    await withConnection(first, client => client.call('SENTINEL', 'FAILOVER', name));
+    await withProbeConnection(first, client => client.call('SENTINEL', 'FAILOVER', name));
     return waitForNewMaster(old, `Sentinel shard ${name}: a new master after SENTINEL FAILOVER`);
   };
 
@@ -453,7 +324,12 @@ export async function startSentinelShard(
     const binary = findRedisServer();
     for (const node of nodes) {
       if (node.process) continue;
-      const restarted = await spawnOnce(binary, node.args, node.port, 'restarted redis node');
+      const restarted = await spawnRedisProcess(
+        binary,
+        node.args,
+        node.port,
+        'restarted redis node',
+      );
       if (!restarted) {
         throw new Error(`port ${node.port} was taken before the killed node restarted`);
       }

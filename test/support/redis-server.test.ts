@@ -1,22 +1,8 @@
 import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { isAcceptingConnections } from './free-port.js';
+import { nonRetryingClient } from './redis-probe.js';
 import { findRedisServer, startRedisServer, useRedisServer } from './redis-server.js';
-
-/** A client that fails instead of retrying, so a dead server shows as an error at once. */
-function connectOnce(url: string): Redis {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    commandTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  return client;
-}
 
 describe('useRedisServer', () => {
   const redis = useRedisServer();
@@ -24,7 +10,7 @@ describe('useRedisServer', () => {
   it('answers PING and SET/GET on its loopback port', async () => {
     const { url, port } = redis();
     expect(url).toBe(`redis://127.0.0.1:${port}`);
-    const client = connectOnce(url);
+    const client = nonRetryingClient(url);
     try {
       await client.connect();
       expect(await client.ping()).toBe('PONG');
@@ -43,7 +29,7 @@ describe('startRedisServer', () => {
   it('passes extra arguments and is gone (connection refused) after stop', async () => {
     const server = await startRedisServer({ extraArgs: ['--maxmemory', '10mb'] });
     let tempDir = '';
-    const client = connectOnce(server.url);
+    const client = nonRetryingClient(server.url);
     try {
       await client.connect();
       expect(await client.config('GET', 'maxmemory')).toEqual([
@@ -62,7 +48,7 @@ describe('startRedisServer', () => {
     expect(await isAcceptingConnections(server.port)).toBe(false);
     expect(tempDir).toMatch(/taba-redis-/);
     expect(existsSync(tempDir)).toBe(false);
-    const after = connectOnce(server.url);
+    const after = nonRetryingClient(server.url);
     const connectionError = new Promise<unknown>(resolve => after.once('error', resolve));
     await expect(after.connect()).rejects.toThrow();
     expect(await connectionError).toMatchObject({ code: 'ECONNREFUSED' });

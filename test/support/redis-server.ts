@@ -1,5 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,8 +5,9 @@ import { delimiter, join } from 'node:path';
 import { REDIS_SERVER_TUNING } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { freePort, LOOPBACK } from './free-port.js';
-import { pollUntil } from './poll.js';
+import { LOOPBACK } from './free-port.js';
+import type { RedisProcessOptions } from './redis-process.js';
+import { loopbackDataNodeArgs, spawnRedisProcess, startOnFreePort } from './redis-process.js';
 
 /** A redis-server child process of the tests. */
 export interface RedisServer {
@@ -19,28 +18,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export interface RedisServerOptions {
+/** How a server starts; the start-up and SIGTERM bounds are those of every redis process. */
+export interface RedisServerOptions extends RedisProcessOptions {
   /** Extra `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   readonly extraArgs?: readonly string[];
-  /** Bound on start-up until PING answers, ms. @default 10000 */
-  readonly readyTimeoutMs?: number;
-  /** Bound on SIGTERM before SIGKILL, ms. @default 3000 */
-  readonly stopTimeoutMs?: number;
   /** Where to look for `redis-server`. @default process.env.PATH */
   readonly searchPath?: string;
 }
 
 const REDIS_BINARY = 'redis-server';
-/** Ports taken between `freePort` and the bind are retried this many times. */
-const START_ATTEMPTS = 3;
-/** Output kept per process, characters: enough for the error messages. */
-const OUTPUT_LIMIT = 16_384;
-
-/** Running children, killed if the test worker exits without stopping them. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** The absolute path of `redis-server` on `searchPath`, or a clear error. */
 export function findRedisServer(searchPath: string = process.env.PATH ?? ''): string {
@@ -57,110 +43,35 @@ export function findRedisServer(searchPath: string = process.env.PATH ?? ''): st
   throw new Error(`${REDIS_BINARY} not found on PATH: apt-get install redis-server`);
 }
 
-function exitOf(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise(resolve => child.once('exit', () => resolve()));
-}
-
-async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>(resolve => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([exitOf(child).then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One PING over a fresh, non-retrying connection; resolves 'PONG' or rejects. */
-async function ping(port: number): Promise<string> {
-  const client = new Redis({
-    host: LOOPBACK,
-    port,
-    lazyConnect: true,
-    connectTimeout: 500,
-    commandTimeout: 500,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  // Connection errors also reject connect(); this keeps them from being reported as unhandled.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await client.ping();
-  } finally {
-    client.disconnect();
-  }
-}
-
+/** One start on `port` in a fresh temp dir; undefined when the port was taken before the bind. */
 async function startOnce(
   binary: string,
+  port: number,
   options: RedisServerOptions,
-): Promise<RedisServer | { readonly portTaken: true }> {
-  const port = await freePort();
+): Promise<RedisServer | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'taba-redis-'));
+  const removeDir = () => rm(dir, { recursive: true, force: true });
   const args = [
-    '--port',
-    String(port),
-    '--bind',
-    LOOPBACK,
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
+    ...loopbackDataNodeArgs(port, dir, false),
     ...REDIS_SERVER_TUNING,
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-
-  const exited = new AbortController();
-  child.once('exit', (code, signal) => {
-    live.delete(child);
-    exited.abort(
-      new Error(`redis-server exited (code ${code}, signal ${signal}) before PING:\n${output}`),
-    );
-  });
-  child.once('error', error => exited.abort(error));
+  const started = await spawnRedisProcess(binary, args, port, REDIS_BINARY, options).catch(
+    async (error: unknown) => {
+      await removeDir();
+      throw error;
+    },
+  );
+  if (!started) {
+    await removeDir();
+    return undefined;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        if (!(await waitForExit(child, options.stopTimeoutMs ?? 3000))) {
-          child.kill('SIGKILL');
-          await waitForExit(child, 2000);
-        }
-      }
-      await rm(dir, { recursive: true, force: true });
-    })();
+    stopping ??= started.stop().then(removeDir);
     return stopping;
   };
-
-  try {
-    await pollUntil(async () => ((await ping(port)) === 'PONG' ? true : undefined), {
-      what: `redis-server PING on ${LOOPBACK}:${port}`,
-      timeoutMs: options.readyTimeoutMs ?? 10_000,
-      intervalMs: 25,
-      signal: exited.signal,
-    });
-  } catch (error) {
-    await stop();
-    if (/address already in use/i.test(output)) return { portTaken: true };
-    throw error;
-  }
   return { port, url: `redis://${LOOPBACK}:${port}`, stop };
 }
 
@@ -170,13 +81,7 @@ async function startOnce(
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const binary = findRedisServer(options.searchPath);
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
-    const started = await startOnce(binary, options);
-    if ('url' in started) return started;
-  }
-  throw new Error(
-    `redis-server: every free port was taken before it bound (${START_ATTEMPTS} tries)`,
-  );
+  return startOnFreePort(REDIS_BINARY, port => startOnce(binary, port, options));
 }
 
 /**

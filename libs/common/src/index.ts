@@ -196,6 +196,8 @@ export {
   loadServiceBaseConfig,
 } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
+export type { ClusterStatusSource } from './service/cluster-status.js';
+export { clusterInstanceStatus, statusHandler } from './service/cluster-status.js';
 export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
 export {
   discoveryDetails,

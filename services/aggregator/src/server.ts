@@ -6,13 +6,12 @@ import type {
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
-  describeInstance,
-  discoveryDetails,
   loadTabaProtos,
   type RedisShards,
-  shardHealthDetails,
+  statusHandler,
   systemClock,
 } from '@taba/common';
 import { commitHandler, pendingBudget } from './commit-handler.js';
@@ -91,6 +90,15 @@ export function createAggregatorService(
     { windowMs: config.groupCommitMs, maxParts: config.groupCommitMaxParts },
   );
 
+  const statusSource = {
+    config: config.base,
+    context,
+    startedAtSeconds,
+    discovery,
+    peers: ['aggregator'] as const,
+    shards,
+    partitionCount: config.cluster.partitionCount,
+  };
   const handlers: Pick<AggregatorHandlers, 'Commit' | 'GetStatus'> = {
     Commit: commitHandler({
       partitionCount: config.cluster.partitionCount,
@@ -99,35 +107,20 @@ export function createAggregatorService(
       budget,
       logger: context.logger,
     }),
-    GetStatus: (_call, callback) => {
-      void shards.health().then(health =>
-        callback(
-          null,
-          describeInstance(
-            config.base,
-            context.address(),
-            startedAtSeconds,
-            {
-              ...stats.metrics(),
-              ...budget.metrics('commit.pending_bytes'),
-              'prune.runs': pruner.runs,
-              'prune.failures': pruner.failures,
-              'prune.deleted': pruner.totals.deleted,
-              'prune.marks_forgotten': pruner.totals.forgottenMarks,
-            },
-            {
-              ...discoveryDetails(discovery, ['aggregator'], {
-                id: context.selfId(),
-                address: context.advertisedAddress(),
-              }),
-              ...ownership.describe(context.selfId()),
-              ...shardHealthDetails(health),
-              partitions: String(config.cluster.partitionCount),
-            },
-          ),
-        ),
-      );
-    },
+    GetStatus: statusHandler(() =>
+      clusterInstanceStatus(
+        statusSource,
+        {
+          ...stats.metrics(),
+          ...budget.metrics('commit.pending_bytes'),
+          'prune.runs': pruner.runs,
+          'prune.failures': pruner.failures,
+          'prune.deleted': pruner.totals.deleted,
+          'prune.marks_forgotten': pruner.totals.forgottenMarks,
+        },
+        ownership.describe(context.selfId()),
+      ),
+    ),
   };
   context.server.addService(loadTabaProtos().taba.internal.v1.Aggregator.service, handlers);
   return {

@@ -6,16 +6,15 @@ import type {
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
   createHandlerRegistry,
-  describeInstance,
-  discoveryDetails,
   grpcChannelOptions,
   loadTabaProtos,
   REASON_METADATA_KEY,
   type RedisShards,
-  shardHealthDetails,
+  statusHandler,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -121,33 +120,26 @@ export function createIngestService(
         ended = true;
       });
     },
-    GetStatus: (_call, callback) => {
-      void shards.health().then(health =>
-        callback(
-          null,
-          describeInstance(
-            config.base,
-            context.address(),
-            startedAtSeconds,
-            stats.metrics({
-              'ingest.commit_retries': router.retries,
-              'ingest.type_cache_hits': types.hits,
-              'ingest.type_cache_misses': types.misses,
-              ...pipeline.budget.metrics('ingest.inflight_bytes'),
-            }),
-            {
-              ...discoveryDetails(discovery, ['aggregator'], {
-                id: context.selfId(),
-                address: context.advertisedAddress(),
-              }),
-              ...router.describe(),
-              ...shardHealthDetails(health),
-              partitions: String(config.cluster.partitionCount),
-            },
-          ),
-        ),
-      );
-    },
+    GetStatus: statusHandler(() =>
+      clusterInstanceStatus(
+        {
+          config: config.base,
+          context,
+          startedAtSeconds,
+          discovery,
+          peers: ['aggregator'],
+          shards,
+          partitionCount: config.cluster.partitionCount,
+        },
+        stats.metrics({
+          'ingest.commit_retries': router.retries,
+          'ingest.type_cache_hits': types.hits,
+          'ingest.type_cache_misses': types.misses,
+          ...pipeline.budget.metrics('ingest.inflight_bytes'),
+        }),
+        router.describe(),
+      ),
+    ),
   };
   const definition = loadTabaProtos().taba.internal.v1.Ingest.service;
   const passThrough = {

@@ -7,14 +7,12 @@ import type {
   ServiceBuildContext,
 } from '@taba/common';
 import {
+  clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
   createHandlerRegistry,
-  describeInstance,
-  discoveryDetails,
   isTabaError,
   loadTabaProtos,
-  shardHealthDetails,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -160,19 +158,25 @@ export function createQueryService(
     DeleteTabs: unary('DeleteTabs', async request => ({
       deleted: await engine.deleteTabs(request.filter),
     })),
-    GetStatus: unary('GetStatus', async () =>
-      describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
-        ...discoveryDetails(discovery, [], {
-          id: context.selfId(),
-          address: context.advertisedAddress(),
-        }),
-        ...shardHealthDetails(await shards.health()),
-        partitions: String(config.cluster.partitionCount),
-        'cache.capacity': String(config.cacheEntries),
-        'regex.timeout_ms': String(config.regexTimeoutMs),
-        'regex.max_length': String(config.regexMaxLength),
-        'tabs.max_per_query': String(config.maxTabsPerQuery),
-      }),
+    GetStatus: unary('GetStatus', () =>
+      clusterInstanceStatus(
+        {
+          config: config.base,
+          context,
+          startedAtSeconds,
+          discovery,
+          peers: [],
+          shards,
+          partitionCount: config.cluster.partitionCount,
+        },
+        metrics(),
+        {
+          'cache.capacity': String(config.cacheEntries),
+          'regex.timeout_ms': String(config.regexTimeoutMs),
+          'regex.max_length': String(config.regexMaxLength),
+          'tabs.max_per_query': String(config.maxTabsPerQuery),
+        },
+      ),
     ),
   };
   context.server.addService(loadTabaProtos().taba.internal.v1.Query.service, handlers);

@@ -176,22 +176,17 @@ local function combined(op, value, stored)
   return value
 end
 
--- Reads the fields of `key` once (HMGET), combines each with its op, writes the changed ones
--- once (HSET). ops(i) gives field i's op and value.
-local function writeRaw(key, ops)
-  local count = #ops / 3
-  for from = 1, count, CHUNK do
-    local last = math.min(from + CHUNK - 1, count)
-    local fields = {}
-    for i = from, last do fields[i - from + 1] = ops[3 * i - 1] end
-    local stored = redis.call('HMGET', key, unpack(fields))
+-- Reads `fields` of `key` once (HMGET), combines each with its op and value, and writes the
+-- changed ones once (HSET), CHUNK fields at a time.
+local function writeFields(key, fields, ops, values)
+  for from = 1, #fields, CHUNK do
+    local last = math.min(from + CHUNK - 1, #fields)
+    local stored = redis.call('HMGET', key, unpack(fields, from, last))
     local writes = {}
     for i = from, last do
-      local op, value = ops[3 * i - 2], ops[3 * i]
-      if op ~= 'g' then value = tonumber(value) end
-      value = combined(op, value, stored[i - from + 1])
+      local value = combined(ops[i], values[i], stored[i - from + 1])
       if value then
-        writes[#writes + 1] = fields[i - from + 1]
+        writes[#writes + 1] = fields[i]
         writes[#writes + 1] = value
       end
     end
@@ -199,28 +194,34 @@ local function writeRaw(key, ops)
   end
 end
 
-local function writeAccumulated(key, acc)
-  local order = acc.order
-  for from = 1, #order, CHUNK do
-    local last = math.min(from + CHUNK - 1, #order)
-    local stored = redis.call('HMGET', key, unpack(order, from, last))
-    local writes = {}
-    for i = from, last do
-      local field = order[i]
-      local value = combined(acc.op[field], acc.value[field], stored[i - from + 1])
-      if value then
-        writes[#writes + 1] = field
-        writes[#writes + 1] = value
-      end
-    end
-    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
+-- A key's ops as they came, [op, field, value, ...], as three parallel lists.
+local function splitRaw(raw)
+  local fields, ops, values = {}, {}, {}
+  for i = 1, #raw, 3 do
+    local n = #fields + 1
+    ops[n], fields[n] = raw[i], raw[i + 1]
+    if raw[i] == 'g' then values[n] = raw[i + 2] else values[n] = tonumber(raw[i + 2]) end
   end
+  return fields, ops, values
+end
+
+-- An accumulator's fields, in first-seen order, as three parallel lists.
+local function splitAccumulated(acc)
+  local ops, values = {}, {}
+  for i, field in ipairs(acc.order) do
+    ops[i], values[i] = acc.op[field], acc.value[field]
+  end
+  return acc.order, ops, values
 end
 
 local function flushGathered()
   for _, key in ipairs(gatheredKeys) do
     local entry = gathered[key]
-    if entry.raw then writeRaw(key, entry.raw) else writeAccumulated(key, entry.acc) end
+    if entry.raw then
+      writeFields(key, splitRaw(entry.raw))
+    else
+      writeFields(key, splitAccumulated(entry.acc))
+    end
   end
 end
 
