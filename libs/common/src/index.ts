@@ -240,6 +240,7 @@ export {
 } from './storage/redis-keys.js';
 export type { RedisShardOptions, ShardHealth } from './storage/redis-shards.js';
 export { RedisShards, shardHealthDetails } from './storage/redis-shards.js';
+export { ScriptKeys } from './storage/script-keys.js';
 export { REDIS_SERVER_TUNING } from './storage/redis-tuning.js';
 export type {
   ClusterRedisTarget,

@@ -1,5 +1,5 @@
 import type { WindowSpec } from './windows.js';
-import { firstLiveBucket } from './windows.js';
+import { bucketIndex, firstLiveBucket, SKETCH_WINDOWS } from './windows.js';
 
 /** One window's buckets: bucket index → what the bucket holds. */
 export type Buckets<T> = Map<number, T>;
@@ -67,3 +67,31 @@ export function averageOf(cell: CountTotal): number {
 export function emptyWindows<T>(specs: readonly WindowSpec[]): Buckets<T>[] {
   return specs.map(() => new Map<number, T>());
 }
+
+/**
+ * The sketch of every SKETCH_WINDOWS bucket holding `timestamp`, made with `create` when
+ * missing, in window order. Sketch buckets nest (10 s | 60 s | 5 min | 1 h), so events in one
+ * finest bucket share all of these: folds look them up once per run of such events.
+ */
+export function sketchesAt<T>(
+  windows: readonly Buckets<T>[],
+  timestamp: number,
+  create: () => T,
+): T[] {
+  const sketches: T[] = [];
+  SKETCH_WINDOWS.forEach((spec, w) => {
+    const buckets = windows[w];
+    if (!buckets) return;
+    const index = bucketIndex(timestamp, spec);
+    let sketch = buckets.get(index);
+    if (sketch === undefined) {
+      sketch = create();
+      buckets.set(index, sketch);
+    }
+    sketches.push(sketch);
+  });
+  return sketches;
+}
+
+/** The width of the finest sketch bucket, s: a run of events in one shares every sketch bucket. */
+export const FINEST_SKETCH_SECONDS = SKETCH_WINDOWS[0]?.bucketSeconds ?? 10;

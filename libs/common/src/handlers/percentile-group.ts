@@ -1,29 +1,23 @@
 import { sharedBins } from './bin-accumulator.js';
 import type { Buckets, CountTotal } from './buckets.js';
-import { averageOf, emptyWindows, liveBuckets, pruneBuckets, sumLive } from './buckets.js';
+import {
+  averageOf,
+  emptyWindows,
+  FINEST_SKETCH_SECONDS,
+  liveBuckets,
+  pruneBuckets,
+  sketchesAt,
+  sumLive,
+} from './buckets.js';
 import type { EventColumns } from './columns.js';
 import { countTotalSeries, mergeWindows, pruneWindows, WindowCursor } from './counter-group.js';
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { SparseSketch } from './sparse-sketch.js';
-import { bucketIndex, FINE_WINDOWS, SKETCH_WINDOWS } from './windows.js';
-
-const FINEST_SKETCH_SECONDS = SKETCH_WINDOWS[0]?.bucketSeconds ?? 10;
+import { FINE_WINDOWS, SKETCH_WINDOWS } from './windows.js';
 
 /** The sketch of every window's bucket holding `timestamp`, made when missing. */
 function runSketches(state: PercentileGroupState, timestamp: number): SparseSketch[] {
-  const sketches: SparseSketch[] = [];
-  SKETCH_WINDOWS.forEach((spec, w) => {
-    const buckets = state.sketches[w];
-    if (!buckets) return;
-    const index = bucketIndex(timestamp, spec);
-    let sketch = buckets.get(index);
-    if (!sketch) {
-      sketch = new SparseSketch();
-      buckets.set(index, sketch);
-    }
-    sketches.push(sketch);
-  });
-  return sketches;
+  return sketchesAt(state.sketches, timestamp, () => new SparseSketch());
 }
 
 export interface PercentileGroupState {

@@ -1,10 +1,16 @@
 import type { Buckets } from './buckets.js';
-import { emptyWindows, liveBuckets, pruneBuckets } from './buckets.js';
+import {
+  emptyWindows,
+  FINEST_SKETCH_SECONDS,
+  liveBuckets,
+  pruneBuckets,
+  sketchesAt,
+} from './buckets.js';
 import type { EventColumns } from './columns.js';
 import { valueAt } from './columns.js';
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { bucketIndex, SKETCH_WINDOWS } from './windows.js';
+import { SKETCH_WINDOWS } from './windows.js';
 
 export interface UniqueState {
   /** One HyperLogLog per bucket of each SKETCH_WINDOWS entry. */
@@ -33,22 +39,18 @@ export class UniqueHandler implements TabHandler<UniqueState> {
   }
 
   fold(state: UniqueState, columns: EventColumns): UniqueState {
+    let runBucket = Number.NaN;
+    let sketches: HyperLogLog[] = [];
     for (let s = 0; s < columns.selection.length; s += 1) {
       const i = columns.selection[s] ?? 0;
       const hashed = HyperLogLog.hash(keyOf(valueAt(columns, i)));
       const timestamp = columns.timestamps[i] ?? 0;
-      for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
-        const spec = SKETCH_WINDOWS[w];
-        const buckets = state.windows[w];
-        if (!spec || !buckets) continue;
-        const index = bucketIndex(timestamp, spec);
-        let sketch = buckets.get(index);
-        if (!sketch) {
-          sketch = new HyperLogLog();
-          buckets.set(index, sketch);
-        }
-        sketch.addHashed(hashed);
+      const bucket = Math.floor(timestamp / FINEST_SKETCH_SECONDS);
+      if (bucket !== runBucket) {
+        runBucket = bucket;
+        sketches = sketchesAt(state.windows, timestamp, () => new HyperLogLog());
       }
+      for (const sketch of sketches) sketch.addHashed(hashed);
       state.lifetime.addHashed(hashed);
     }
     return state;

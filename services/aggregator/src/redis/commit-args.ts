@@ -1,5 +1,5 @@
 import type { TabOps } from '@taba/common';
-import { ALL_CLIENTS, redisKeys } from '@taba/common';
+import { ALL_CLIENTS, redisKeys, ScriptKeys } from '@taba/common';
 
 /** One Tab's ops inside a part, with the type spec the Tab must have. */
 export interface CommitTab {
@@ -24,36 +24,20 @@ export interface CommitArgs {
   readonly argv: (string | Buffer)[];
 }
 
-/** Collects keys once each and hands out their 1-based index. */
-class KeyList {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  of(key: string): number {
-    let at = this.index.get(key);
-    if (at === undefined) {
-      this.keys.push(key);
-      at = this.keys.length;
-      this.index.set(key, at);
-    }
-    return at;
-  }
-}
-
 /**
  * KEYS and ARGV of commit.lua for a list of parts (see the script's header for the
  * layout). Pure: unit-tested without Redis.
  */
 export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): CommitArgs {
-  const keys = new KeyList();
+  const keys = new ScriptKeys();
   const argv: (string | Buffer)[] = [String(nowMs), String(parts.length)];
   for (const part of parts) {
     const p = part.partition;
     argv.push(
-      String(keys.of(redisKeys.highWaterMarks(p))),
-      String(keys.of(redisKeys.highWaterTimes(p))),
-      String(keys.of(redisKeys.version(p))),
-      String(keys.of(redisKeys.types(p))),
+      keys.of(redisKeys.highWaterMarks(p)),
+      keys.of(redisKeys.highWaterTimes(p)),
+      keys.of(redisKeys.version(p)),
+      keys.of(redisKeys.types(p)),
       part.client,
       String(part.seq),
       String(part.tabs.length),
@@ -63,16 +47,16 @@ export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): Co
       argv.push(
         tab.name,
         tab.spec,
-        String(keys.of(redisKeys.clients(p, tab.name))),
-        String(keys.of(redisKeys.tabsOfClient(p, part.client))),
-        String(keys.of(redisKeys.state(p, tab.name, part.client))),
-        String(keys.of(redisKeys.state(p, tab.name, ALL_CLIENTS))),
+        keys.of(redisKeys.clients(p, tab.name)),
+        keys.of(redisKeys.tabsOfClient(p, part.client)),
+        keys.of(redisKeys.state(p, tab.name, part.client)),
+        keys.of(redisKeys.state(p, tab.name, ALL_CLIENTS)),
         tab.opsJson,
       );
       if (ops.buffer && ops.buffer.entries.length > 0) {
         argv.push(
-          String(keys.of(redisKeys.buffer(p, tab.name, part.client))),
-          String(keys.of(redisKeys.buffer(p, tab.name, ALL_CLIENTS))),
+          keys.of(redisKeys.buffer(p, tab.name, part.client)),
+          keys.of(redisKeys.buffer(p, tab.name, ALL_CLIENTS)),
         );
       } else {
         argv.push('0', '0');
@@ -81,8 +65,8 @@ export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): Co
       argv.push(String(groups.length));
       for (const group of groups) {
         argv.push(
-          String(keys.of(redisKeys.registers(p, tab.name, part.client, group.bucket))),
-          String(keys.of(redisKeys.registers(p, tab.name, ALL_CLIENTS, group.bucket))),
+          keys.of(redisKeys.registers(p, tab.name, part.client, group.bucket)),
+          keys.of(redisKeys.registers(p, tab.name, ALL_CLIENTS, group.bucket)),
         );
       }
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from '@taba/common';
-import { ALL_CLIENTS, existingRegisterBuckets, redisKeys } from '@taba/common';
+import { ALL_CLIENTS, existingRegisterBuckets, redisKeys, ScriptKeys } from '@taba/common';
 import type { Result } from 'ioredis';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
@@ -28,22 +28,6 @@ export interface TabToDelete {
   readonly clients: readonly string[];
 }
 
-/** Collects keys once each and hands out their 1-based index. */
-class KeyList {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  of(key: string): string {
-    let at = this.index.get(key);
-    if (at === undefined) {
-      this.keys.push(key);
-      at = this.keys.length;
-      this.index.set(key, at);
-    }
-    return String(at);
-  }
-}
-
 /**
  * KEYS and ARGV of delete-tabs.lua: every key a Tab can have (State and Buffer per client and
  * for all clients, and for a Unique every register bucket whose key may not have expired yet,
@@ -54,7 +38,7 @@ export function buildDeleteArgs(
   tabs: readonly TabToDelete[],
   now: number,
 ): { keys: string[]; argv: string[] } {
-  const keys = new KeyList();
+  const keys = new ScriptKeys();
   const argv = [
     keys.of(redisKeys.version(partition)),
     keys.of(redisKeys.types(partition)),
