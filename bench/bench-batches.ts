@@ -9,6 +9,11 @@ export interface BenchShape {
   readonly eventsPerBatch: number;
   /** Events of one Tab in a batch. */
   readonly eventsPerTab: number;
+  /**
+   * Give every event its own timestamp (spread over the last second), as the TypeScript client
+   * sends them, instead of letting all take the batch's time: 16 bytes an event instead of 8.
+   */
+  readonly timestamps?: boolean;
 }
 
 export const DEFAULT_BENCH_SHAPE: BenchShape = {
@@ -43,7 +48,11 @@ export function benchTabs(
     const type = benchTabType(tab);
     const numeric = type === 'COUNTER_GROUP' || type === 'PERCENTILE_GROUP';
     if (numeric) countable += perTab;
+    const now = Date.now() / 1000;
     tabs.push({
+      ...(shape.timestamps
+        ? { timestamps: Array.from({ length: perTab }, (_, i) => now - (i % 1000) / 1000) }
+        : {}),
       name: `bench.tab.${tab}`,
       type,
       values: numeric ? Array.from({ length: perTab }, (_, i) => ((i * 7 + client) % 100) / 4) : [],

@@ -21,6 +21,8 @@ interface WorkerTask {
   readonly stream: boolean;
   /** Send at most this many batches per second per client ID (0: as fast as acknowledged). */
   readonly ratePerClient: number;
+  /** Per-event timestamps (see BenchShape.timestamps). */
+  readonly timestamps: boolean;
 }
 
 interface WorkerReport {

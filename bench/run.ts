@@ -20,6 +20,8 @@ const TABS = 1000;
 const EVENTS_PER_BATCH = Number(process.env.BENCH_BATCH ?? 20_000);
 const EVENTS_PER_TAB = Number(process.env.BENCH_PER_TAB ?? 2000);
 const RATE_PER_CLIENT = Number(process.env.BENCH_RATE ?? 0);
+// BENCH_TIMESTAMPS=1: every event carries its own timestamp, as the TypeScript client sends them.
+const TIMESTAMPS = process.env.BENCH_TIMESTAMPS === '1';
 // BENCH_TARGET=ingest sends straight to ingest, to see what the gateway hop costs.
 const DIRECT_TO_INGEST = process.env.BENCH_TARGET === 'ingest';
 
@@ -105,6 +107,7 @@ try {
           durationMs: DURATION_MS,
           warmupMs: WARMUP_MS,
           ratePerClient: RATE_PER_CLIENT,
+          timestamps: TIMESTAMPS,
         });
       }),
   );
@@ -153,6 +156,7 @@ try {
       tabCount: TABS,
       eventsPerBatch: EVENTS_PER_BATCH,
       eventsPerTab: EVENTS_PER_TAB,
+      timestamps: TIMESTAMPS,
     }),
   }).length;
   const bare = (await bareStreamBatchesPerSecond(batchBytes, 5000)) * EVENTS_PER_BATCH;
