@@ -550,8 +550,8 @@ describe('deploy/helm/taba chart', () => {
       sentinels: 3,
       quorum: 2,
     });
-    // The Redis settings and scripts are the same files as deploy/k8s/redis.
-    for (const file of ['redis.conf', 'init-redis.sh', 'init-sentinel.sh']) {
+    // The Redis settings and scripts are deploy/k8s/redis's (the chart's files/ links there).
+    for (const file of ['redis.conf', 'init-redis.sh', 'init-sentinel.sh', 'redis-lookup.sh']) {
       expect(readText(join(CHART_DIR, 'files', file)), file).toBe(
         readText(join(K8S_DIR, 'redis', file)),
       );

@@ -24,6 +24,7 @@ REDIS_PORT=${REDIS_PORT:-6379}
 SENTINEL_PORT=${SENTINEL_PORT:-26379}
 TEMPLATE=${TEMPLATE:-/scripts/redis.conf}
 CONFIG_DIR=${CONFIG_DIR:-/config}
+. "$(dirname "$0")/redis-lookup.sh"
 
 # This pod's stable name: <pod>.<service>.<namespace>.svc.<cluster domain>.
 self=$(hostname -f)
@@ -36,45 +37,18 @@ self=$pod$domain
 set_name=${pod%-*}
 ordinal=${pod##*-}
 
-# True when a reply is a host name or address (not empty, not an error text).
-is_host() {
-  printf '%s' "$1" | grep -Eq '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$'
-}
-
-# Prints the master that the first Sentinel to answer names.
-sentinel_master() {
-  for sentinel in $SENTINEL_HOSTS; do
-    reply=$(timeout 3 redis-cli -h "$sentinel" -p "$SENTINEL_PORT" --raw \
-      SENTINEL get-master-addr-by-name "$MASTER_SET" 2>/dev/null | head -n 1) || reply=''
-    if is_host "$reply"; then
-      printf '%s\n' "$reply"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# Prints the other pod of the StatefulSet that says it is a master.
-peer_master() {
+# The other pods of the StatefulSet.
+peers() {
   i=0
   while [ "$i" -lt "$NODES" ]; do
-    if [ "$i" != "$ordinal" ]; then
-      peer=$set_name-$i$domain
-      role=$(timeout 3 redis-cli -h "$peer" -p "$REDIS_PORT" --raw ROLE 2>/dev/null |
-        head -n 1) || role=''
-      if [ "$role" = master ]; then
-        printf '%s\n' "$peer"
-        return 0
-      fi
-    fi
+    if [ "$i" != "$ordinal" ]; then printf '%s\n' "$set_name-$i$domain"; fi
     i=$((i + 1))
   done
-  return 1
 }
 
-if master=$(sentinel_master); then
+if master=$(sentinel_master "$MASTER_SET"); then
   source="named by the Sentinels"
-elif master=$(peer_master); then
+elif master=$(master_among $(peers)); then
   source="the only node answering ROLE master"
 elif [ "$ordinal" = 0 ]; then
   master=$self

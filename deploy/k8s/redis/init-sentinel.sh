@@ -25,6 +25,7 @@ REDIS_PORT=${REDIS_PORT:-6379}
 SENTINEL_PORT=${SENTINEL_PORT:-26379}
 CONFIG_DIR=${CONFIG_DIR:-/config}
 RESOLVE_ATTEMPTS=${RESOLVE_ATTEMPTS:-60}
+. "$(dirname "$0")/redis-lookup.sh"
 
 # This pod's stable name: <pod>.<service>.<namespace>.svc.<cluster domain>; the data nodes'
 # names end the same way after their own service.
@@ -39,40 +40,13 @@ case $self in
 esac
 self=$pod.$SERVICE$zone
 
-is_host() {
-  printf '%s' "$1" | grep -Eq '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$'
-}
-
-# Prints the master of set $1 as another Sentinel knows it.
-sentinel_master() {
-  for sentinel in $SENTINEL_HOSTS; do
-    if [ "${sentinel%%.*}" = "$pod" ]; then
-      continue
-    fi
-    reply=$(timeout 3 redis-cli -h "$sentinel" -p "$SENTINEL_PORT" --raw \
-      SENTINEL get-master-addr-by-name "$1" 2>/dev/null | head -n 1) || reply=''
-    if is_host "$reply"; then
-      printf '%s\n' "$reply"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# Prints the data node of service $1 that says it is a master.
-node_master() {
+# The data nodes of service $1.
+nodes_of() {
   i=0
   while [ "$i" -lt "$NODES" ]; do
-    node=$1-$i.$1$zone
-    role=$(timeout 3 redis-cli -h "$node" -p "$REDIS_PORT" --raw ROLE 2>/dev/null |
-      head -n 1) || role=''
-    if [ "$role" = master ]; then
-      printf '%s\n' "$node"
-      return 0
-    fi
+    printf '%s\n' "$1-$i.$1$zone"
     i=$((i + 1))
   done
-  return 1
 }
 
 mkdir -p "$CONFIG_DIR"
@@ -90,9 +64,9 @@ conf=$CONFIG_DIR/sentinel.conf
 for pair in $MASTER_SETS; do
   name=${pair%%=*}
   service=${pair#*=}
-  if master=$(sentinel_master "$name"); then
+  if master=$(sentinel_master "$name" "$pod"); then
     source="named by another Sentinel"
-  elif master=$(node_master "$service"); then
+  elif master=$(master_among $(nodes_of "$service")); then
     source="the node answering ROLE master"
   else
     master=$service-0.$service$zone
