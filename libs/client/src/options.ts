@@ -1,18 +1,15 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import { DEFAULT_EVENT_LIMITS, DEFAULT_GRPC_ADDRESSES, nameProblem } from '@taba/common';
+import type { BackoffOptions } from '@taba/common';
+import { backoffMs, DEFAULT_EVENT_LIMITS, DEFAULT_GRPC_ADDRESSES, nameProblem } from '@taba/common';
 import type { TabaClientError } from './errors.js';
 
-/** How a failed batch is retried: exponential backoff with jitter. */
-export interface RetryOptions {
-  /** Wait before the first retry, ms. @default 100 */
-  readonly initialMs: number;
-  /** Longest wait between two attempts, ms. @default 10000 */
-  readonly maxMs: number;
-  /** Each wait is the previous one times this. @default 2 */
-  readonly multiplier: number;
-  /** Each wait is moved randomly by up to this fraction, either way (0 to 1). @default 0.2 */
-  readonly jitter: number;
-}
+/**
+ * How a failed batch is retried: exponential backoff with jitter (`backoffMs` of @taba/common).
+ * @default { initialMs: 100, maxMs: 10000, multiplier: 2, jitter: 0.2 }
+ */
+export type RetryOptions = BackoffOptions;
+
+export { backoffMs };
 
 /** Why events were dropped. */
 export type DropReason = 'bufferFull' | 'rejectedBatch' | 'closed';
@@ -113,14 +110,4 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
     );
   }
   return resolved;
-}
-
-/** The wait before retry number `attempt` (1 for the first retry), ms. */
-export function backoffMs(
-  retry: RetryOptions,
-  attempt: number,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(retry.maxMs, retry.initialMs * retry.multiplier ** (attempt - 1));
-  return Math.max(0, base * (1 + retry.jitter * (2 * random() - 1)));
 }

@@ -188,6 +188,8 @@ export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export type { BackoffOptions } from './service/backoff.js';
+export { backoffMs } from './service/backoff.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
 export {
   advertisedAddress,
@@ -196,9 +198,9 @@ export {
   loadServiceBaseConfig,
 } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
+export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
 export type { ClusterStatusSource } from './service/cluster-status.js';
 export { clusterInstanceStatus, statusHandler } from './service/cluster-status.js';
-export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
 export {
   discoveryDetails,
   formatMembers,
@@ -240,7 +242,6 @@ export {
 } from './storage/redis-keys.js';
 export type { RedisShardOptions, ShardHealth } from './storage/redis-shards.js';
 export { RedisShards, shardHealthDetails } from './storage/redis-shards.js';
-export { ScriptKeys } from './storage/script-keys.js';
 export { REDIS_SERVER_TUNING } from './storage/redis-tuning.js';
 export type {
   ClusterRedisTarget,
@@ -258,6 +259,7 @@ export {
   shardIdentity,
   splitShardList,
 } from './storage/redis-url.js';
+export { ScriptKeys } from './storage/script-keys.js';
 export type { OpsContext } from './storage/state-codec.js';
 export { stateFromStored, stateToOps } from './storage/state-codec.js';
 export {

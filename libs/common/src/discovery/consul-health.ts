@@ -1,3 +1,4 @@
+import { backoffMs } from '../service/backoff.js';
 import type { ServiceInstance } from './discovery.js';
 
 /**
@@ -69,16 +70,15 @@ export function sameInstances(
   );
 }
 
-/**
- * Delay before retry number `attempt` (1, 2, …): doubling from `initialMs`, capped at `maxMs`,
- * spread by ±20 % so that many instances do not retry in step after a shared outage.
- */
+/** Consul's retries: doubling, spread by ±20 % so that many instances do not retry in step. */
+const CONSUL_RETRY = { multiplier: 2, jitter: 0.2 } as const;
+
+/** Delay before retry number `attempt` (1, 2, …): doubling from `initialMs`, capped at `maxMs`, ±20 %. */
 export function retryDelayMs(
   attempt: number,
   initialMs: number,
   maxMs: number,
   random: () => number = Math.random,
 ): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return Math.round(backoffMs({ initialMs, maxMs, ...CONSUL_RETRY }, Math.max(1, attempt), random));
 }

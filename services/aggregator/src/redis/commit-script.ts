@@ -32,8 +32,31 @@ export async function runCommit(
   parts: readonly CommitPart[],
   nowMs: number,
 ): Promise<PartOutcome[]> {
-  if (parts.length === 0) return [];
+  return (await runCommitThenWait(redis, parts, nowMs, 0, 0)).outcomes;
+}
+
+/**
+ * The commit script and, when `replicas` > 0, `WAIT replicas timeoutMs` in one pipeline on the
+ * same connection: the count is about the server that took the commit. `confirmed` is WAIT's
+ * answer (undefined without WAIT). A failed command rejects.
+ */
+export async function runCommitThenWait(
+  redis: RedisConnection,
+  parts: readonly CommitPart[],
+  nowMs: number,
+  replicas: number,
+  timeoutMs: number,
+): Promise<{ outcomes: PartOutcome[]; confirmed?: number }> {
+  if (parts.length === 0) return { outcomes: [] };
   const { keys, argv } = buildCommitArgs(parts, nowMs);
-  const reply = await redis.tabaCommitV1(keys.length, ...keys, ...argv);
-  return parseCommitReply(reply, parts.length);
+  const pipeline = redis.pipeline().tabaCommitV1(keys.length, ...keys, ...argv);
+  if (replicas > 0) pipeline.wait(replicas, timeoutMs);
+  const replies = (await pipeline.exec()) ?? [];
+  const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];
+  if (commitError) throw commitError;
+  const outcomes = parseCommitReply(commitReply, parts.length);
+  if (replicas === 0) return { outcomes };
+  const [waitError, confirmed] = replies[1] ?? [new Error('no reply to WAIT'), null];
+  if (waitError) throw waitError;
+  return { outcomes, confirmed: Number(confirmed) };
 }
