@@ -30,7 +30,6 @@ function partsOf(client: number): CommitPart[] {
       name: delta.name ?? '',
       spec: String(delta.type),
       ops: decodeTabOps(delta.delta as Uint8Array),
-      opsJson: Buffer.from(delta.delta as Uint8Array),
     })),
   }));
 }

@@ -379,17 +379,20 @@ describe('TabaClient against a real gRPC server', () => {
     ]);
   });
 
-  it('drops a batch the server will never take (RESOURCE_EXHAUSTED, BATCH_TOO_LARGE)', async () => {
-    const fake = await gateway(() => ({
-      error: { code: status.RESOURCE_EXHAUSTED, details: 'too big', reason: 'BATCH_TOO_LARGE' },
-    }));
-    const { client: taba, errors } = client(fake.address);
-    taba.counter('huge', 1);
-    await within(taba.flush());
-    expect(fake.calls).toHaveLength(1);
-    expect(taba.stats()).toMatchObject({ sent: 0, retries: 0, dropped: { rejectedBatch: 1 } });
-    expect(errors[0]).toMatchObject({ code: 'RESOURCE_EXHAUSTED', retrying: false });
-  });
+  it.each(['BATCH_TOO_LARGE', 'TOO_MANY_TABS'])(
+    'drops a batch the server will never take (RESOURCE_EXHAUSTED, %s)',
+    async reason => {
+      const fake = await gateway(() => ({
+        error: { code: status.RESOURCE_EXHAUSTED, details: 'too big', reason },
+      }));
+      const { client: taba, errors } = client(fake.address);
+      taba.counter('huge', 1);
+      await within(taba.flush());
+      expect(fake.calls).toHaveLength(1);
+      expect(taba.stats()).toMatchObject({ sent: 0, retries: 0, dropped: { rejectedBatch: 1 } });
+      expect(errors[0]).toMatchObject({ code: 'RESOURCE_EXHAUSTED', retrying: false });
+    },
+  );
 
   it('drops and counts exactly what does not fit the buffer', async () => {
     let release: () => void = () => {};

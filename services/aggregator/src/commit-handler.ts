@@ -1,4 +1,4 @@
-import type { AggregatorHandlers, Logger } from '@taba/common';
+import type { AggregatorHandlers, CommitRequest__Output, Logger } from '@taba/common';
 import { InflightBudget, toGrpcStatus } from '@taba/common';
 import { toCommitParts, toCommitResponse } from './commit-request.js';
 import type { CommitStats } from './commit-stats.js';
@@ -29,7 +29,7 @@ export function commitHandler(options: CommitHandlerOptions): AggregatorHandlers
     let release: () => void;
     try {
       parts = toCommitParts(call.request, options.partitionCount);
-      release = budget.acquire(parts.reduce((bytes, part) => bytes + partBytes(part), 0));
+      release = budget.acquire(deltaBytes(call.request));
     } catch (error) {
       stats.failedRequests += 1;
       callback(toGrpcStatus(error));
@@ -54,8 +54,9 @@ export function commitHandler(options: CommitHandlerOptions): AggregatorHandlers
   };
 }
 
-function partBytes(part: ReturnType<typeof toCommitParts>[number]): number {
+/** The Delta bytes of a request, as they came (the budget's unit). */
+function deltaBytes(request: CommitRequest__Output): number {
   let bytes = 0;
-  for (const tab of part.tabs) bytes += tab.opsJson.length;
+  for (const part of request.parts) for (const tab of part.tabs) bytes += tab.delta.length;
   return bytes;
 }

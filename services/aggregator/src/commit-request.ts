@@ -46,7 +46,6 @@ export function toCommitParts(
           name: tab.name,
           spec: typeSpec(tab.type as TabTypeName, tab.bounds),
           ops: decodeTabOps(tab.delta),
-          opsJson: Buffer.from(tab.delta),
         };
       }),
     };

@@ -13,8 +13,27 @@ export interface AggregatorConfig {
   readonly cluster: ClusterConfig;
   /** TABA_GROUP_COMMIT_MS: how long parts gather before one commit per shard. @default 2 */
   readonly groupCommitMs: number;
-  /** TABA_GROUP_COMMIT_MAX_PARTS: a commit starts at once when this many parts wait. @default 1000 */
-  readonly groupCommitMaxParts: number;
+  /**
+   * TABA_COMMIT_MAX_TABS: most State cells (a Tab of a client, or its all-clients State) one
+   * commit call writes; beyond it the group commit is split. A single part (one batch's share of
+   * one partition) larger than this goes alone. @default 4000
+   */
+  readonly commitMaxTabs: number;
+  /** TABA_COMMIT_MAX_ARGS: most script arguments in one commit call. @default 200000 */
+  readonly commitMaxArgs: number;
+  /** TABA_COMMIT_MAX_BYTES: most argument bytes in one commit call. @default 4194304 (4 MiB) */
+  readonly commitMaxBytes: number;
+  /**
+   * TABA_COMMIT_INFLIGHT_PER_SHARD: commit calls in flight per Redis shard; more wait in the
+   * aggregator (not inside Redis, where they would run into TABA_REDIS_COMMAND_TIMEOUT_MS).
+   * @default 2
+   */
+  readonly commitInflightPerShard: number;
+  /**
+   * TABA_COMMIT_MAX_QUEUE_MS: a Commit is refused at once with RESOURCE_EXHAUSTED (OVERLOADED)
+   * while a shard it writes has more waiting than it commits in this time (measured). @default 1000
+   */
+  readonly commitMaxQueueMs: number;
   /**
    * TABA_AGGREGATOR_MAX_PENDING_BYTES: Delta bytes waiting for or in a commit at once; beyond it
    * a Commit is refused at once with RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded
@@ -43,9 +62,22 @@ export function loadConfig(env: Env): AggregatorConfig {
     base: loadServiceBaseConfig(env, 'aggregator'),
     cluster: loadClusterConfig(env),
     groupCommitMs: readInteger(env, 'TABA_GROUP_COMMIT_MS', 2, { min: 0, max: 1000 }),
-    groupCommitMaxParts: readInteger(env, 'TABA_GROUP_COMMIT_MAX_PARTS', 1000, {
+    commitMaxTabs: readInteger(env, 'TABA_COMMIT_MAX_TABS', 4000, { min: 1, max: 1_000_000 }),
+    commitMaxArgs: readInteger(env, 'TABA_COMMIT_MAX_ARGS', 200_000, {
+      min: 100,
+      max: 10_000_000,
+    }),
+    commitMaxBytes: readInteger(env, 'TABA_COMMIT_MAX_BYTES', 4 * 1024 * 1024, {
+      min: 1024,
+      max: 512 * 1024 * 1024,
+    }),
+    commitInflightPerShard: readInteger(env, 'TABA_COMMIT_INFLIGHT_PER_SHARD', 2, {
       min: 1,
-      max: 100_000,
+      max: 64,
+    }),
+    commitMaxQueueMs: readInteger(env, 'TABA_COMMIT_MAX_QUEUE_MS', 1000, {
+      min: 1,
+      max: 600_000,
     }),
     maxPendingBytes: readInteger(env, 'TABA_AGGREGATOR_MAX_PENDING_BYTES', 64 * 1024 * 1024, {
       min: 1024,

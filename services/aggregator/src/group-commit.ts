@@ -1,30 +1,174 @@
+import { ResourceExhaustedError } from '@taba/common';
 import type { CommitPart, PartOutcome } from './redis/commit-args.js';
 
 /** Applies parts that live on one shard in one atomic call. */
 export type ShardCommit = (shard: string, parts: readonly CommitPart[]) => Promise<PartOutcome[]>;
 
-interface Waiting {
-  readonly parts: readonly CommitPart[];
-  readonly resolve: (outcomes: PartOutcome[]) => void;
-  readonly reject: (error: unknown) => void;
+export interface GroupCommitOptions {
+  /** How long parts gather on an idle shard before its commit starts. */
+  readonly windowMs: number;
+  /** Most Tabs (State cells) in one call; a single larger part goes alone. */
+  readonly maxTabs: number;
+  /** Most script arguments in one call (ops values, Buffer entries, register pairs). */
+  readonly maxArgs: number;
+  /** Most argument bytes in one call. */
+  readonly maxBytes: number;
+  /** Calls in flight per shard: more wait here, not inside Redis where they would time out. */
+  readonly inflightPerShard: number;
+  /** A submission is refused (OVERLOADED) when its shard's queue would take longer than this. */
+  readonly maxQueueMs: number;
 }
 
-export interface GroupCommitOptions {
-  /** How long parts gather before a commit. */
-  readonly windowMs: number;
-  /** A commit starts at once when this many parts wait. */
-  readonly maxParts: number;
+/** A part's size, as the caps count it. */
+export interface PartWeight {
+  readonly tabs: number;
+  readonly args: number;
+  readonly bytes: number;
+}
+
+/** Per Tab: the fixed arguments of commit.lua besides its values (name, spec, keys, counts). */
+const ARGS_PER_TAB = 10;
+
+export function partWeight(part: CommitPart): PartWeight {
+  let args = 7;
+  let bytes = part.client.length;
+  for (const tab of part.tabs) {
+    args += ARGS_PER_TAB;
+    bytes += tab.name.length * 4 + tab.spec.length;
+    const { hash, buffer, registers } = tab.ops;
+    args += hash.length;
+    for (const value of hash) bytes += value.length;
+    if (buffer) {
+      args += buffer.entries.length;
+      for (const value of buffer.entries) bytes += value.length;
+    }
+    for (const group of registers ?? []) {
+      args += 3 + group.pairs.length;
+      bytes += group.bucket.length + group.pairs.length * 3;
+    }
+  }
+  // The all-clients group of each Tab may repeat its values once more.
+  return { tabs: part.tabs.length * 2, args: args * 2, bytes: bytes * 2 };
+}
+
+interface Queued {
+  readonly part: CommitPart;
+  readonly weight: PartWeight;
+  readonly done: (outcome: PartOutcome | Error) => void;
+}
+
+/** Smoothing of the measured milliseconds per Tab of a call (for the queue's wait estimate). */
+const COST_SMOOTHING = 0.2;
+/** Assumed until a call was measured: 50 µs per Tab (a conservative commit script figure). */
+const INITIAL_MS_PER_TAB = 0.05;
+
+/** One shard's queue: calls of bounded size, at most `inflightPerShard` at once. */
+class ShardQueue {
+  private readonly queue: Queued[] = [];
+  /** Sums of the queued parts' weights. */
+  private queuedTabs = 0;
+  private queuedArgs = 0;
+  private queuedBytes = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private msPerTab = INITIAL_MS_PER_TAB;
+
+  constructor(
+    private readonly shard: string,
+    private readonly commit: ShardCommit,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** How long what waits now would take, from the measured cost per Tab. */
+  estimatedWaitMs(): number {
+    return (this.queuedTabs * this.msPerTab) / this.options.inflightPerShard;
+  }
+
+  push(entry: Queued): void {
+    this.queue.push(entry);
+    this.queuedTabs += entry.weight.tabs;
+    this.queuedArgs += entry.weight.args;
+    this.queuedBytes += entry.weight.bytes;
+    if (this.inFlight >= this.options.inflightPerShard) return;
+    if (this.full()) this.start();
+    else this.timer ??= setTimeout(() => this.start(), this.options.windowMs);
+  }
+
+  /** Commits what waits now, up to the caps per call and calls in flight (also on shutdown). */
+  start(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0 && this.inFlight < this.options.inflightPerShard) {
+      void this.run(this.take());
+    }
+  }
+
+  private full(): boolean {
+    return (
+      this.queuedTabs >= this.options.maxTabs ||
+      this.queuedArgs >= this.options.maxArgs ||
+      this.queuedBytes >= this.options.maxBytes
+    );
+  }
+
+  /** The longest prefix of the queue within every cap (at least one part). */
+  private take(): Queued[] {
+    let tabs = 0;
+    let args = 0;
+    let bytes = 0;
+    let count = 0;
+    for (const { weight } of this.queue) {
+      const over =
+        tabs + weight.tabs > this.options.maxTabs ||
+        args + weight.args > this.options.maxArgs ||
+        bytes + weight.bytes > this.options.maxBytes;
+      if (over && count > 0) break;
+      tabs += weight.tabs;
+      args += weight.args;
+      bytes += weight.bytes;
+      count += 1;
+    }
+    this.queuedTabs -= tabs;
+    this.queuedArgs -= args;
+    this.queuedBytes -= bytes;
+    return this.queue.splice(0, count);
+  }
+
+  private async run(chunk: Queued[]): Promise<void> {
+    this.inFlight += 1;
+    const started = performance.now();
+    const tabs = chunk.reduce((sum, { weight }) => sum + weight.tabs, 0);
+    try {
+      const outcomes = await this.commit(
+        this.shard,
+        chunk.map(({ part }) => part),
+      );
+      chunk.forEach(({ done }, i) => {
+        done(outcomes[i] ?? new Error('commit lost a part'));
+      });
+      const measured = (performance.now() - started) / Math.max(1, tabs);
+      this.msPerTab += COST_SMOOTHING * (measured - this.msPerTab);
+    } catch (error) {
+      for (const { done } of chunk) done(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      this.inFlight -= 1;
+      // What gathered during the call goes next, without waiting for a window.
+      if (this.queue.length > 0) this.start();
+    }
+  }
 }
 
 /**
- * Group commit: parts submitted within a short window are written together, one call
- * per Redis shard. Each submission resolves with its own parts' outcomes once every
- * shard holding one of them has committed, or rejects if any of those shards failed.
+ * Group commit: parts submitted close together are written together, per Redis shard, in calls
+ * bounded in Tabs, arguments and bytes, with a bounded number in flight per shard. A shard that
+ * falls behind queues its own writers here (and refuses new ones with OVERLOADED once its queue
+ * would take longer than `maxQueueMs`); other shards go on. Each submission resolves with its
+ * parts' outcomes once every shard holding one of them has committed, or rejects if any failed.
  */
 export class GroupCommitter {
-  private waiting: Waiting[] = [];
-  private waitingParts = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly shards = new Map<string, ShardQueue>();
+  /** Submissions refused because a shard's queue was too long. */
+  refused = 0;
 
   constructor(
     private readonly commit: ShardCommit,
@@ -32,62 +176,56 @@ export class GroupCommitter {
     private readonly options: GroupCommitOptions,
   ) {}
 
+  private queueOf(shard: string): ShardQueue {
+    let queue = this.shards.get(shard);
+    if (!queue) {
+      queue = new ShardQueue(shard, this.commit, this.options);
+      this.shards.set(shard, queue);
+    }
+    return queue;
+  }
+
   submit(parts: readonly CommitPart[]): Promise<PartOutcome[]> {
     if (parts.length === 0) return Promise.resolve([]);
+    const queues = parts.map(part => this.queueOf(this.shardOf(part.partition)));
+    for (const queue of new Set(queues)) {
+      const waitMs = queue.estimatedWaitMs();
+      if (waitMs > this.options.maxQueueMs) {
+        this.refused += 1;
+        return Promise.reject(
+          new ResourceExhaustedError(
+            'OVERLOADED',
+            `overloaded: a Redis shard's commit queue would take ${Math.round(waitMs)} ms, over the limit of ${this.options.maxQueueMs} ms (TABA_COMMIT_MAX_QUEUE_MS); retry with backoff`,
+          ),
+        );
+      }
+    }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ parts, resolve, reject });
-      this.waitingParts += parts.length;
-      if (this.waitingParts >= this.options.maxParts) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
-    });
-  }
-
-  /** Commits what waits now (also called on shutdown). */
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting;
-    this.waiting = [];
-    this.waitingParts = 0;
-    if (batch.length > 0) void this.commitBatch(batch);
-  }
-
-  private async commitBatch(batch: readonly Waiting[]): Promise<void> {
-    // Per shard, the parts in submission order, remembering where each came from.
-    const byShard = new Map<string, { parts: CommitPart[]; origin: [number, number][] }>();
-    batch.forEach((waiting, w) => {
-      waiting.parts.forEach((part, p) => {
-        const shard = this.shardOf(part.partition);
-        const group = byShard.get(shard) ?? { parts: [], origin: [] };
-        group.parts.push(part);
-        group.origin.push([w, p]);
-        byShard.set(shard, group);
+      const outcomes = new Array<PartOutcome>(parts.length);
+      let pending = parts.length;
+      let failed = false;
+      parts.forEach((part, i) => {
+        queues[i]?.push({
+          part,
+          weight: partWeight(part),
+          done: outcome => {
+            if (failed) return;
+            if (outcome instanceof Error) {
+              failed = true;
+              reject(outcome);
+              return;
+            }
+            outcomes[i] = outcome;
+            pending -= 1;
+            if (pending === 0) resolve(outcomes);
+          },
+        });
       });
     });
-    const outcomes = batch.map(waiting => new Array<PartOutcome | undefined>(waiting.parts.length));
-    const failures = new Map<number, unknown>();
-    await Promise.all(
-      [...byShard].map(async ([shard, group]) => {
-        try {
-          const results = await this.commit(shard, group.parts);
-          group.origin.forEach(([w, p], i) => {
-            const slot = outcomes[w];
-            if (slot) slot[p] = results[i];
-          });
-        } catch (error) {
-          for (const [w] of group.origin) failures.set(w, error);
-        }
-      }),
-    );
-    batch.forEach((waiting, w) => {
-      if (failures.has(w)) {
-        waiting.reject(failures.get(w));
-        return;
-      }
-      const mine = outcomes[w] ?? [];
-      if (mine.some(outcome => outcome === undefined))
-        waiting.reject(new Error('commit lost a part'));
-      else waiting.resolve(mine as PartOutcome[]);
-    });
+  }
+
+  /** Commits what waits now on every shard (called on shutdown). */
+  flush(): void {
+    for (const queue of this.shards.values()) queue.start();
   }
 }

@@ -57,7 +57,7 @@ async function write(
         partition: partitionOf(name, 1024),
         client,
         seq,
-        tabs: [{ name, spec: type, ops, opsJson: JSON.stringify(ops) }],
+        tabs: [{ name, spec: type, ops }],
       },
     ],
     Date.now(),

@@ -87,7 +87,14 @@ export function createAggregatorService(
       }
     },
     partition => shards.shardOf(partition),
-    { windowMs: config.groupCommitMs, maxParts: config.groupCommitMaxParts },
+    {
+      windowMs: config.groupCommitMs,
+      maxTabs: config.commitMaxTabs,
+      maxArgs: config.commitMaxArgs,
+      maxBytes: config.commitMaxBytes,
+      inflightPerShard: config.commitInflightPerShard,
+      maxQueueMs: config.commitMaxQueueMs,
+    },
   );
 
   const statusSource = {
@@ -113,6 +120,7 @@ export function createAggregatorService(
         {
           ...stats.metrics(),
           ...budget.metrics('commit.pending_bytes'),
+          'commit.refused_queue_full': committer.refused,
           'prune.runs': pruner.runs,
           'prune.failures': pruner.failures,
           'prune.deleted': pruner.totals.deleted,

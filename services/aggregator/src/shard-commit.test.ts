@@ -13,7 +13,7 @@ const part = (seq: number): CommitPart => ({
   partition: 4,
   client: 'c1',
   seq,
-  tabs: [{ name: 't', spec: 'TOTALS_COUNTER', ops, opsJson: JSON.stringify(ops) }],
+  tabs: [{ name: 't', spec: 'TOTALS_COUNTER', ops }],
 });
 const count = (redis: Redis, client: string) =>
   redis.hget(redisKeys.state(4, 't', client), 'lc').then(Number);

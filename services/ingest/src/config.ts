@@ -28,6 +28,12 @@ export interface IngestConfig {
   readonly aggregatorAddresses: readonly string[];
   /** TABA_MAX_BATCH_EVENTS: a larger batch is refused (RESOURCE_EXHAUSTED). @default 100000 */
   readonly maxBatchEvents: number;
+  /**
+   * TABA_MAX_BATCH_TABS: a batch with more distinct Tabs is refused (RESOURCE_EXHAUSTED,
+   * TOO_MANY_TABS; clients do not retry it). At least the client library's maxBatch, so what it
+   * sends always fits. @default 10000
+   */
+  readonly maxBatchTabs: number;
   /** TABA_MAX_LISTED_REJECTIONS: rejections listed in an answer (all are counted). @default 1000 */
   readonly maxListedRejections: number;
   /** TABA_COMMIT_DEADLINE_MS: deadline of each Commit call to an aggregator. @default 10000 */
@@ -61,6 +67,7 @@ export function loadConfig(env: Env): IngestConfig {
     cluster: loadClusterConfig(env),
     aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES', ['127.0.0.1:8320']),
     maxBatchEvents: readInteger(env, 'TABA_MAX_BATCH_EVENTS', 100_000, { min: 1, max: 10_000_000 }),
+    maxBatchTabs: readInteger(env, 'TABA_MAX_BATCH_TABS', 10_000, { min: 1, max: 1_000_000 }),
     maxListedRejections: readInteger(env, 'TABA_MAX_LISTED_REJECTIONS', 1000, {
       min: 0,
       max: 1_000_000,

@@ -15,7 +15,7 @@ import {
   ResourceExhaustedError,
 } from '@taba/common';
 import type { AggregatorRouter } from './aggregator-router.js';
-import type { BatchRejection } from './batch-folding.js';
+import type { BatchRejection, FoldedBatch } from './batch-folding.js';
 import { foldBatch } from './batch-folding.js';
 import { ClientTurns } from './client-turns.js';
 import type { IngestConfig } from './config.js';
@@ -69,6 +69,7 @@ export class IngestPipeline {
         `the batch has ${eventCount} events; the limit is ${this.config.maxBatchEvents} (TABA_MAX_BATCH_EVENTS)`,
       );
     }
+    checkDistinctTabs(batch.tabs, this.config.maxBatchTabs);
     this.stats.batches += 1;
     this.stats.eventsReceived += eventCount;
     return this.turns.run(batch.clientId, async () => {
@@ -82,12 +83,7 @@ export class IngestPipeline {
         bufferCapacity: this.config.handlerSettings.bufferCapacity,
         uniqPrefix: batch.seq > 0 ? String(batch.seq) : randomUUID().slice(0, 8),
       });
-      const parts: PartitionPart[] = [...folded.parts].map(([partition, tabs]) => ({
-        partition,
-        clientId: batch.clientId,
-        seq: batch.seq,
-        tabs: tabs.map(tab => tab.delta),
-      }));
+      const parts = commitParts(folded, batch.clientId, batch.seq);
       const results: Map<number, PartResult__Output> =
         parts.length > 0 ? await this.router.commit(parts) : new Map();
 
@@ -127,6 +123,30 @@ export class IngestPipeline {
       };
     });
   }
+}
+
+/** The Commit's parts of a folded batch: one per partition, its Tabs' Deltas in order. */
+export function commitParts(folded: FoldedBatch, clientId: string, seq: number): PartitionPart[] {
+  return [...folded.parts].map(([partition, tabs]) => ({
+    partition,
+    clientId,
+    seq,
+    tabs: tabs.map(tab => tab.delta),
+  }));
+}
+
+/**
+ * Refuses a batch with more distinct Tabs than `limit`: every Tab of a batch is a State cell
+ * committed atomically with it, so the commit's size must stay bounded (TABA_MAX_BATCH_TABS).
+ */
+function checkDistinctTabs(tabs: readonly { readonly name: string }[], limit: number): void {
+  if (tabs.length <= limit) return;
+  const distinct = new Set(tabs.map(tab => tab.name)).size;
+  if (distinct <= limit) return;
+  throw new ResourceExhaustedError(
+    'TOO_MANY_TABS',
+    `the batch has ${distinct} distinct Tabs; the limit is ${limit} (TABA_MAX_BATCH_TABS): send it as smaller batches`,
+  );
 }
 
 /** The column and the event inside it of a batch position. */

@@ -76,7 +76,6 @@ async function commit(
           name: tab.name,
           spec: typeSpec(tab.type, tab.bounds),
           ops,
-          opsJson: JSON.stringify(ops),
         },
       ],
     };

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../errors/taba-error.js';
 
 /**
- * A Delta as Redis operations: what ingest sends the aggregator (TabDelta.delta, as JSON)
- * and what the commit script applies, to the client's State and to the all-clients State
- * alike. The aggregator needs no handler knowledge: it only places these in Redis.
+ * A Delta as Redis operations: what ingest sends the aggregator (TabDelta.delta, in the binary
+ * form below) and what the commit script applies, to the client's State and to the all-clients
+ * State alike. The aggregator needs no handler knowledge: it only places these in Redis.
  *
  * Hash cell ops, flattened as [op, field, value, …]:
  * - `i` HINCRBY (counts), `f` HINCRBYFLOAT (totals),
@@ -21,64 +21,235 @@ export interface TabOps {
   registers?: { bucket: string; expireAtMs: number; pairs: number[] }[];
 }
 
-export function encodeTabOps(ops: TabOps): Buffer {
-  return Buffer.from(JSON.stringify(ops));
-}
-
-const HASH_OPS = new Set(['i', 'f', 'n', 'x', 'g']);
+/*
+ * Binary form, version 1 (`uv` = unsigned LEB128 varint; `str` = uv byte length + UTF-8;
+ * `f64` = little-endian IEEE double):
+ *   u8 version (1)
+ *   uv hash op count, then per op: u8 op code, str field, then the value: for i f n x a uv when
+ *     the code has INTEGER_FLAG (a whole number in [0, 2^53)), else an f64; str for g (text)
+ *   u8 has buffer; if 1: uv cap, uv entry count, then per entry: f64 score, str member
+ *   uv register group count, then per group: str bucket, f64 expireAtMs, uv pair count, then
+ *     per pair: uv register, u8 rank
+ * Numbers travel exactly (as integers or doubles), so a value decodes to the same decimal text
+ * JavaScript wrote.
+ */
+const VERSION = 1;
+const OP_CODES: Readonly<Record<HashOp, number>> = { i: 1, f: 2, n: 3, x: 4, g: 5 };
+const OPS_BY_CODE: readonly (HashOp | undefined)[] = [undefined, 'i', 'f', 'n', 'x', 'g'];
+/** Set on an op code whose value is a varint (counts: most values are small whole numbers). */
+const INTEGER_FLAG = 0x80;
+/** HyperLogLog registers are numbered below 2^16. */
+const MAX_REGISTER = 65535;
 
 function malformed(detail: string): InvalidArgumentError {
   return new InvalidArgumentError('MALFORMED_DELTA', `delta is malformed: ${detail}`);
 }
 
+/** Appends to one growing buffer (doubling), so encoding allocates O(log size) times. */
+class ByteWriter {
+  private bytes = Buffer.allocUnsafe(256);
+  private at = 0;
+
+  private room(extra: number): void {
+    if (this.at + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.at + extra) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.bytes.copy(grown, 0, 0, this.at);
+    this.bytes = grown;
+  }
+
+  u8(value: number): void {
+    this.room(1);
+    this.bytes[this.at] = value;
+    this.at += 1;
+  }
+
+  /** Unsigned LEB128, for whole numbers below 2^53 (arithmetic, not 32-bit shifts). */
+  uv(value: number): void {
+    this.room(8);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.bytes[this.at] = (rest % 0x80) | 0x80;
+      this.at += 1;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.bytes[this.at] = rest;
+    this.at += 1;
+  }
+
+  f64(value: number): void {
+    this.room(8);
+    this.bytes.writeDoubleLE(value, this.at);
+    this.at += 8;
+  }
+
+  str(value: string): void {
+    const length = Buffer.byteLength(value);
+    this.uv(length);
+    this.room(length);
+    this.bytes.write(value, this.at, length, 'utf8');
+    this.at += length;
+  }
+
+  done(): Buffer {
+    return this.bytes.subarray(0, this.at);
+  }
+}
+
+/** Reads what ByteWriter wrote; any read past the end is MALFORMED_DELTA. */
+class ByteReader {
+  private at = 0;
+  private readonly bytes: Buffer;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private need(count: number, what: string): void {
+    if (this.at + count > this.bytes.length) throw malformed(`truncated in ${what}`);
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    const value = this.bytes[this.at] ?? 0;
+    this.at += 1;
+    return value;
+  }
+
+  uv(what: string): number {
+    let value = 0;
+    let scale = 1;
+    for (let length = 1; ; length += 1) {
+      const byte = this.u8(what);
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      // 8 groups of 7 bits cover 2^53; a longer varint is not one this codec wrote.
+      if (length === 8) throw malformed(`${what} is not a varint`);
+      scale *= 0x80;
+    }
+  }
+
+  f64(what: string): number {
+    this.need(8, what);
+    const value = this.bytes.readDoubleLE(this.at);
+    this.at += 8;
+    if (!Number.isFinite(value)) throw malformed(`${what} is not a finite number`);
+    return value;
+  }
+
+  str(what: string): string {
+    const length = this.uv(what);
+    this.need(length, what);
+    const value = this.bytes.toString('utf8', this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+
+  /** A count of items at least `minBytes` each: checked against what is left, so no huge loop. */
+  count(minBytes: number, what: string): number {
+    const value = this.uv(what);
+    if (value * minBytes > this.bytes.length - this.at) throw malformed(`${what} count ${value}`);
+    return value;
+  }
+
+  end(): void {
+    if (this.at !== this.bytes.length) throw malformed('trailing bytes');
+  }
+}
+
+export function encodeTabOps(ops: TabOps): Buffer {
+  const out = new ByteWriter();
+  out.u8(VERSION);
+  const { hash } = ops;
+  out.uv(hash.length / 3);
+  for (let i = 0; i < hash.length; i += 3) {
+    const op = hash[i] as HashOp;
+    const text = hash[i + 2] ?? '';
+    const value = op === 'g' ? 0 : Number(text);
+    const whole = op !== 'g' && Number.isSafeInteger(value) && value >= 0 && String(value) === text;
+    out.u8(whole ? OP_CODES[op] | INTEGER_FLAG : OP_CODES[op]);
+    out.str(hash[i + 1] ?? '');
+    if (op === 'g') out.str(text);
+    else if (whole) out.uv(value);
+    else out.f64(value);
+  }
+  const entries = ops.buffer?.entries ?? [];
+  if (ops.buffer) {
+    out.u8(1);
+    out.uv(ops.buffer.cap);
+    out.uv(entries.length / 2);
+    for (let i = 0; i < entries.length; i += 2) {
+      out.f64(Number(entries[i]));
+      out.str(entries[i + 1] ?? '');
+    }
+  } else {
+    out.u8(0);
+  }
+  const groups = ops.registers ?? [];
+  out.uv(groups.length);
+  for (const group of groups) {
+    out.str(group.bucket);
+    out.f64(group.expireAtMs);
+    out.uv(group.pairs.length / 2);
+    for (let i = 0; i < group.pairs.length; i += 2) {
+      out.uv(group.pairs[i] ?? 0);
+      out.u8(group.pairs[i + 1] ?? 0);
+    }
+  }
+  return out.done();
+}
+
 /** Parses and checks a TabDelta's bytes; anything off is INVALID_ARGUMENT, never a crash. */
 export function decodeTabOps(bytes: Uint8Array): TabOps {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-    );
-  } catch {
-    throw malformed('not JSON');
+  const input = new ByteReader(bytes);
+  const version = input.u8('version');
+  if (version !== VERSION) throw malformed(`unknown version ${version}`);
+  // Smallest encodings: an op is 1 + 1 + 1 bytes, an entry 8 + 1, a group 1 + 8 + 1, a pair 2.
+  const opCount = input.count(3, 'hash ops');
+  const hash = new Array<string>(opCount * 3);
+  for (let i = 0; i < opCount; i += 1) {
+    const code = input.u8('hash op');
+    const whole = (code & INTEGER_FLAG) !== 0;
+    const op = OPS_BY_CODE[code & ~INTEGER_FLAG];
+    if (op === undefined || (whole && op === 'g'))
+      throw malformed(`hash op ${i} has an unknown code`);
+    hash[i * 3] = op;
+    hash[i * 3 + 1] = input.str('hash field');
+    if (op === 'g') hash[i * 3 + 2] = input.str('gauge entry');
+    else hash[i * 3 + 2] = String(whole ? input.uv('hash value') : input.f64('hash value'));
   }
-  if (typeof parsed !== 'object' || parsed === null) throw malformed('not an object');
-  const { hash, buffer, registers } = parsed as Partial<TabOps>;
-  if (!Array.isArray(hash) || hash.length % 3 !== 0)
-    throw malformed('hash is not a list of triples');
-  for (let i = 0; i < hash.length; i += 3) {
-    if (
-      !HASH_OPS.has(String(hash[i])) ||
-      typeof hash[i + 1] !== 'string' ||
-      typeof hash[i + 2] !== 'string'
-    ) {
-      throw malformed(`hash op ${i / 3}`);
+  const ops: TabOps = { hash };
+  const hasBuffer = input.u8('buffer flag');
+  if (hasBuffer > 1) throw malformed('buffer flag');
+  if (hasBuffer === 1) {
+    const cap = input.uv('buffer cap');
+    if (cap < 1) throw malformed('buffer cap');
+    const entryCount = input.count(9, 'buffer entries');
+    const entries = new Array<string>(entryCount * 2);
+    for (let i = 0; i < entryCount; i += 1) {
+      entries[i * 2] = String(input.f64('buffer score'));
+      entries[i * 2 + 1] = input.str('buffer member');
     }
+    ops.buffer = { cap, entries };
   }
-  if (buffer !== undefined) {
-    if (
-      typeof buffer !== 'object' ||
-      !Number.isInteger(buffer.cap) ||
-      buffer.cap < 1 ||
-      !Array.isArray(buffer.entries) ||
-      buffer.entries.length % 2 !== 0 ||
-      buffer.entries.some(entry => typeof entry !== 'string')
-    ) {
-      throw malformed('buffer');
-    }
-  }
-  if (registers !== undefined) {
-    if (!Array.isArray(registers)) throw malformed('registers');
-    for (const group of registers) {
-      if (
-        typeof group?.bucket !== 'string' ||
-        !Number.isFinite(group.expireAtMs) ||
-        !Array.isArray(group.pairs) ||
-        group.pairs.length % 2 !== 0 ||
-        group.pairs.some(n => !Number.isInteger(n) || n < 0 || n > 65535)
-      ) {
-        throw malformed('registers');
+  const groupCount = input.count(10, 'register groups');
+  if (groupCount > 0) {
+    ops.registers = [];
+    for (let g = 0; g < groupCount; g += 1) {
+      const bucket = input.str('register bucket');
+      const expireAtMs = input.f64('register expiry');
+      const pairCount = input.count(2, 'register pairs');
+      const pairs = new Array<number>(pairCount * 2);
+      for (let i = 0; i < pairCount; i += 1) {
+        const register = input.uv('register');
+        if (register > MAX_REGISTER) throw malformed(`register ${register}`);
+        pairs[i * 2] = register;
+        pairs[i * 2 + 1] = input.u8('rank');
       }
+      ops.registers.push({ bucket, expireAtMs, pairs });
     }
   }
-  return parsed as TabOps;
+  input.end();
+  return ops;
 }

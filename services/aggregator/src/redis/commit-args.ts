@@ -1,13 +1,13 @@
 import type { TabOps } from '@taba/common';
 import { ALL_CLIENTS, redisKeys, ScriptKeys } from '@taba/common';
+import { Encoder } from '@msgpack/msgpack';
+import { groupAllClients } from '../all-clients-merge.js';
 
 /** One Tab's ops inside a part, with the type spec the Tab must have. */
 export interface CommitTab {
   readonly name: string;
   readonly spec: string;
   readonly ops: TabOps;
-  /** The ops as JSON, handed to the script as one argument (it decodes them with cjson). */
-  readonly opsJson: string | Buffer;
 }
 
 /** One client batch's share of one partition. */
@@ -24,54 +24,94 @@ export interface CommitArgs {
   readonly argv: (string | Buffer)[];
 }
 
-/**
- * KEYS and ARGV of commit.lua for a list of parts (see the script's header for the
- * layout). Pure: unit-tested without Redis.
- */
-export function buildCommitArgs(parts: readonly CommitPart[], nowMs: number): CommitArgs {
-  const keys = new ScriptKeys();
-  const argv: (string | Buffer)[] = [String(nowMs), String(parts.length)];
-  for (const part of parts) {
-    const p = part.partition;
+const PART_HEADER_ARGS = 7;
+
+// One encoder for every call: it reuses its buffer (commit args are built one call at a time).
+const msgpack = new Encoder();
+
+/** A MessagePack array as one script argument (a view, no copy). */
+function packed(values: readonly (string | number)[]): Buffer {
+  const bytes = msgpack.encode(values);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Appends a State's ops (commit.lua's `body`) for `client`'s State of `tab` in `partition`. */
+function pushBody(
+  argv: (string | Buffer)[],
+  keys: ScriptKeys,
+  partition: number,
+  tab: string,
+  client: string,
+  ops: TabOps,
+): void {
+  argv.push(keys.of(redisKeys.state(partition, tab, client)), packed(ops.hash));
+  const entries = ops.buffer?.entries ?? [];
+  if (ops.buffer && entries.length > 0) {
     argv.push(
+      keys.of(redisKeys.buffer(partition, tab, client)),
+      String(ops.buffer.cap),
+      packed(entries),
+    );
+  } else {
+    argv.push('0');
+  }
+  const groups = ops.registers ?? [];
+  argv.push(String(groups.length));
+  for (const group of groups) {
+    argv.push(
+      keys.of(redisKeys.registers(partition, tab, client, group.bucket)),
+      String(group.expireAtMs),
+      packed(group.pairs),
+    );
+  }
+}
+
+/**
+ * KEYS and ARGV of commit.lua for a chunk of parts (see the script's header for the layout).
+ * `duplicates`: indexes of the parts believed to be duplicates; the others' ops are merged
+ * into one all-clients group per (partition, Tab, type). Pure: unit-tested without Redis.
+ */
+export function buildCommitArgs(
+  parts: readonly CommitPart[],
+  nowMs: number,
+  duplicates: ReadonlySet<number> = new Set(),
+): CommitArgs {
+  const keys = new ScriptKeys();
+  const header: (string | Buffer)[] = [String(nowMs), String(parts.length), ''];
+  const tabsStart = 1 + header.length + parts.length * PART_HEADER_ARGS;
+  const body: (string | Buffer)[] = [];
+  parts.forEach((part, index) => {
+    const p = part.partition;
+    header.push(
       keys.of(redisKeys.highWaterMarks(p)),
       keys.of(redisKeys.highWaterTimes(p)),
       keys.of(redisKeys.version(p)),
-      keys.of(redisKeys.types(p)),
       part.client,
       String(part.seq),
-      String(part.tabs.length),
+      duplicates.has(index) ? '1' : '0',
+      String(tabsStart + body.length),
     );
+    body.push(keys.of(redisKeys.types(p)), String(part.tabs.length));
     for (const tab of part.tabs) {
-      const { ops } = tab;
-      argv.push(
+      body.push(
         tab.name,
         tab.spec,
         keys.of(redisKeys.clients(p, tab.name)),
         keys.of(redisKeys.tabsOfClient(p, part.client)),
-        keys.of(redisKeys.state(p, tab.name, part.client)),
-        keys.of(redisKeys.state(p, tab.name, ALL_CLIENTS)),
-        tab.opsJson,
       );
-      if (ops.buffer && ops.buffer.entries.length > 0) {
-        argv.push(
-          keys.of(redisKeys.buffer(p, tab.name, part.client)),
-          keys.of(redisKeys.buffer(p, tab.name, ALL_CLIENTS)),
-        );
-      } else {
-        argv.push('0', '0');
-      }
-      const groups = ops.registers ?? [];
-      argv.push(String(groups.length));
-      for (const group of groups) {
-        argv.push(
-          keys.of(redisKeys.registers(p, tab.name, part.client, group.bucket)),
-          keys.of(redisKeys.registers(p, tab.name, ALL_CLIENTS, group.bucket)),
-        );
-      }
+      pushBody(body, keys, p, tab.name, part.client, tab.ops);
     }
+  });
+  header[2] = String(tabsStart + body.length);
+  const groups = groupAllClients(parts, duplicates);
+  body.push(String(groups.length));
+  for (const group of groups) {
+    body.push(keys.of(redisKeys.types(group.partition)), group.name, group.spec);
+    pushBody(body, keys, group.partition, group.name, ALL_CLIENTS, group.ops);
   }
-  return { keys: keys.keys, argv };
+  // No spread: a chunk may hold more arguments than a call's stack takes.
+  for (const value of body) header.push(value);
+  return { keys: keys.keys, argv: header };
 }
 
 /** What happened to one part. */
@@ -81,11 +121,22 @@ export interface PartOutcome {
   readonly conflicts: ReadonlyMap<string, string>;
 }
 
-/** Reads commit.lua's flat reply back into one outcome per part, in order. */
-export function parseCommitReply(reply: unknown, partCount: number): PartOutcome[] {
+/** commit.lua's reply: outcomes per part, or the real duplicates when the flags were wrong. */
+export type CommitReply =
+  | { readonly kind: 'applied'; readonly outcomes: PartOutcome[] }
+  | { readonly kind: 'duplicates'; readonly duplicates: ReadonlySet<number> };
+
+/** Reads commit.lua's flat reply back (part indexes 0-based). */
+export function parseCommitReply(reply: unknown, partCount: number): CommitReply {
   if (!Array.isArray(reply)) throw new Error('commit script returned no array');
+  if (Number(reply[0]) === 1) {
+    return {
+      kind: 'duplicates',
+      duplicates: new Set(reply.slice(1).map(index => Number(index) - 1)),
+    };
+  }
   const outcomes: PartOutcome[] = [];
-  let at = 0;
+  let at = 1;
   for (let part = 0; part < partCount; part += 1) {
     const status = Number(reply[at]);
     const conflictCount = Number(reply[at + 1]);
@@ -97,5 +148,5 @@ export function parseCommitReply(reply: unknown, partCount: number): PartOutcome
     }
     outcomes.push({ duplicate: status === 1, conflicts });
   }
-  return outcomes;
+  return { kind: 'applied', outcomes };
 }

@@ -66,7 +66,7 @@ function partFor(
     partition: partitionOf(name, 1024),
     client,
     seq,
-    tabs: [{ name, spec: specOf(type), ops, opsJson: JSON.stringify(ops) }],
+    tabs: [{ name, spec: specOf(type), ops }],
   };
 }
 
@@ -183,6 +183,68 @@ describe('commit script', () => {
     ]);
     expect(await redis.smembers(redisKeys.tabsOfClient(a.partition, 'c2'))).toEqual([name]);
     expect(await redis.hget(redisKeys.types(a.partition), name)).toBe('COUNTER_GROUP');
+  });
+
+  it('counts a fresh part once in the all-clients State when a duplicate shares its call', async () => {
+    const first = partFor('COUNTER_GROUP', name, 'c1', events(5), 1);
+    await runCommit(redis, [first], Date.now());
+    const fresh = partFor(
+      'COUNTER_GROUP',
+      name,
+      'c2',
+      [{ clientId: 'c2', timestamp: NOW, value: 7 }],
+      1,
+    );
+    // The first is resent (a retry) next to a new part: the script names the duplicate, the
+    // all-clients ops are merged again without it, and the call is run again.
+    expect(await runCommit(redis, [first, fresh], Date.now())).toEqual([
+      { duplicate: true, conflicts: new Map() },
+      { duplicate: false, conflicts: new Map() },
+    ]);
+    expect(await lifetimeCount()).toBe(2);
+  });
+
+  it('gives a new Tab the first type of a call; a second type in it conflicts and adds nothing', async () => {
+    const counterPart = partFor('COUNTER_GROUP', name, 'c1', events(5), 1);
+    const gaugePart = partFor(
+      'GAUGE',
+      name,
+      'c2',
+      [{ clientId: 'c2', timestamp: NOW, value: 'up' }],
+      1,
+    );
+    expect(await runCommit(redis, [counterPart, gaugePart], Date.now())).toEqual([
+      { duplicate: false, conflicts: new Map() },
+      { duplicate: false, conflicts: new Map([[name, 'COUNTER_GROUP']]) },
+    ]);
+    expect(await lifetimeCount()).toBe(1);
+    const allState = await redis.hkeys(redisKeys.state(counterPart.partition, name, ALL_CLIENTS));
+    expect(allState.some(field => field.startsWith('g:'))).toBe(false);
+  });
+
+  it('takes one call of 20,000 Tabs (far more arguments than a spread call takes)', async () => {
+    const parts = Array.from({ length: 20_000 }, (_, i) =>
+      partFor('COUNTER_GROUP', `wide.${i}`, 'c1', events(1), 1),
+    );
+    const outcomes = await runCommit(redis, parts, Date.now());
+    expect(outcomes).toHaveLength(20_000);
+    expect(outcomes.every(outcome => !outcome.duplicate && outcome.conflicts.size === 0)).toBe(
+      true,
+    );
+    const stored = await readStoredStates(
+      redis,
+      parts[19_999]?.partition ?? 0,
+      'wide.19999',
+      'COUNTER_GROUP',
+      [ALL_CLIENTS],
+      NOW,
+    );
+    const state = stateFromStored(
+      counter,
+      {},
+      stored.get(ALL_CLIENTS) ?? { hash: {}, buffer: [], registers: new Map() },
+    );
+    expect((counter.render(state, 'aggregate').lifetime as { count: number }).count).toBe(1);
   });
 
   it('turns many registers into a dense string and still reads the same distinct count', async () => {

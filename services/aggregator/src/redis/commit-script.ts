@@ -8,13 +8,22 @@ import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 const COMMIT_SOURCE = readFileSync(new URL('./lua/commit.lua', import.meta.url), 'utf8');
 
 /** Versioned, so two deployed versions never run each other's script. */
-export const COMMIT_COMMAND = 'tabaCommitV1';
+export const COMMIT_COMMAND = 'tabaCommitV2';
+
+/**
+ * Runs of the script per chunk: the first with no part flagged a duplicate, then with the
+ * duplicates the script named. Marks only grow, so the second run settles it; a third covers
+ * a concurrent commit of the same parts by another aggregator in between.
+ */
+const MAX_RUNS = 3;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    tabaCommitV1(
+    // Arrays, not spread arguments: ioredis flattens them, and a chunk can outgrow the stack.
+    tabaCommitV2(
       numberOfKeys: number,
-      ...keysAndArgs: (string | Buffer)[]
+      keys: readonly string[],
+      argv: readonly (string | Buffer)[],
     ): Result<unknown[], Context>;
   }
 }
@@ -48,15 +57,23 @@ export async function runCommitThenWait(
   timeoutMs: number,
 ): Promise<{ outcomes: PartOutcome[]; confirmed?: number }> {
   if (parts.length === 0) return { outcomes: [] };
-  const { keys, argv } = buildCommitArgs(parts, nowMs);
-  const pipeline = redis.pipeline().tabaCommitV1(keys.length, ...keys, ...argv);
-  if (replicas > 0) pipeline.wait(replicas, timeoutMs);
-  const replies = (await pipeline.exec()) ?? [];
-  const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];
-  if (commitError) throw commitError;
-  const outcomes = parseCommitReply(commitReply, parts.length);
-  if (replicas === 0) return { outcomes };
-  const [waitError, confirmed] = replies[1] ?? [new Error('no reply to WAIT'), null];
-  if (waitError) throw waitError;
-  return { outcomes, confirmed: Number(confirmed) };
+  let duplicates: ReadonlySet<number> = new Set();
+  for (let run = 1; ; run += 1) {
+    const { keys, argv } = buildCommitArgs(parts, nowMs, duplicates);
+    const pipeline = redis.pipeline().tabaCommitV2(keys.length, keys, argv);
+    if (replicas > 0) pipeline.wait(replicas, timeoutMs);
+    const replies = (await pipeline.exec()) ?? [];
+    const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];
+    if (commitError) throw commitError;
+    const reply = parseCommitReply(commitReply, parts.length);
+    if (reply.kind === 'duplicates') {
+      if (run >= MAX_RUNS) throw new Error(`duplicates kept changing over ${run} commit runs`);
+      duplicates = reply.duplicates;
+      continue;
+    }
+    if (replicas === 0) return { outcomes: reply.outcomes };
+    const [waitError, confirmed] = replies[1] ?? [new Error('no reply to WAIT'), null];
+    if (waitError) throw waitError;
+    return { outcomes: reply.outcomes, confirmed: Number(confirmed) };
+  }
 }

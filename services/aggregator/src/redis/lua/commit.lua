@@ -1,43 +1,40 @@
 --[[
-commit: applies the parts of one group commit to one Redis shard, atomically.
+commit: applies one bounded chunk of a group commit to one Redis shard, atomically.
 
-For each part (one client batch's share of one partition):
-  * skips it when its seq is not above the client's high-water mark (exactly once), writing
-    only the mark's time (so a WAIT after a retried commit covers the original write);
-  * otherwise, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
-    stored type differs (a conflict, reported); applies the Tab's ops to the client's
-    State and to the all-clients State; adds the client and Tab to the indexes;
-  * advances the high-water mark and bumps the partition's version.
+Three passes:
+  1. every part's seq against its client's high-water mark (exactly once). The caller says
+     which parts it believes are duplicates, because it merged the others' all-clients ops in
+     advance; if it is wrong, nothing is written and the reply names the real duplicates (the
+     caller merges again and retries; marks only grow, so this settles at once);
+  2. each fresh part, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
+     stored type differs (a conflict, reported); applies the Tab's ops to the client's State;
+     adds the client and Tab to the indexes; then advances the mark and bumps the partition's
+     version. A duplicate part writes only its mark's time (so a WAIT after a retried commit
+     covers the original write);
+  3. each all-clients group (one per partition, Tab and type: the ops of every fresh part
+     merged by the caller) is applied once to the all-clients State, unless the Tab's stored
+     type differs (its parts conflicted too).
 
-KEYS: every key touched, referred to by index from ARGV.
-ARGV[1]  now, epoch ms (high-water mark times)
-ARGV[2]  number of parts, then per part:
-  hwmIdx hwmTimesIdx versionIdx typesIdx client seq tabCount, then per Tab:
-    name spec clientsIdx tabsOfClientIdx stateIdx allStateIdx ops
-        ops: the Tab's Delta as JSON (TabOps, see libs/common/src/storage/tab-ops.ts):
-        {"hash":[op, field, value, ...], "buffer":{"cap","entries":[score, member, ...]},
-         "registers":[{"bucket","expireAtMs","pairs":[register, rank, ...]}, ...]}
-        op: i HINCRBY, f HINCRBYFLOAT, n keep min, x keep max, g gauge last-writer-wins
-    bufferIdx allBufferIdx (0 0: no buffer)
-    registerGroups, then per group (in the order of ops.registers): keyIdx allKeyIdx
+A State's values arrive as MessagePack arrays (one argument each, unpacked in C by cmsgpack):
+far fewer arguments than one per value, and no JSON. KEYS: every key touched, by index from ARGV.
+ARGV[1] now, epoch ms        ARGV[2] part count        ARGV[3] where the groups start
+from ARGV[4], per part (7 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedDuplicate
+  tabsStart
+at tabsStart: typesIdx tabCount, then per Tab: name spec clientsIdx tabsOfClientIdx, body
+at groupsStart: groupCount, then per group: typesIdx name spec, body
+body: stateIdx hashOps; bufferIdx (0: none) [cap entries]; registerGroupCount (keyIdx expireAtMs
+  pairs)*, where hashOps = [op, field, value, ...], entries = [score, member, ...] and
+  pairs = [register, rank, ...] are MessagePack arrays
+  op: i HINCRBY, f HINCRBYFLOAT, n keep min, x keep max, g gauge last-writer-wins
 
-Returns a flat array, per part: status (0 applied, 1 duplicate), conflictCount, then per
-conflict: Tab name, stored spec.
+Returns {0, per part: status (0 applied, 1 duplicate), conflictCount, (Tab, stored spec)*}, or
+{1, index of every duplicate part (1-based)} when the caller's flags were wrong.
 ]]
 
 local SPARSE_LIMIT = 1024
--- Fields per HMGET/HSET: unpack() is bounded by Lua's C stack.
+-- Fields per HMGET/HSET and entries per ZADD: unpack() is bounded by Lua's C stack.
 local CHUNK = 1000
 local REGISTER_COUNT = 16384
-
-local cursor = 2
-local function nextArg()
-  cursor = cursor + 1
-  return ARGV[cursor]
-end
-local function nextNumber()
-  return tonumber(nextArg())
-end
 
 -- "ts|expires|<n|s>value": newer ts, then later expiry, then the greater value.
 local function gaugeNewer(a, b)
@@ -54,10 +51,48 @@ local function gaugeNewer(a, b)
   return string.sub(av, 2) > string.sub(bv, 2)
 end
 
+-- What a field holds after `op` with `value` on `stored` (false when absent); nil: unchanged.
+local function combined(op, value, stored)
+  if op == 'g' then
+    if stored and not gaugeNewer(value, stored) then return nil end
+    return value
+  end
+  local number = tonumber(value)
+  if op == 'i' then
+    return string.format('%.0f', (tonumber(stored) or 0) + number)
+  elseif op == 'f' then
+    return string.format('%.17g', (tonumber(stored) or 0) + number)
+  elseif op == 'n' then
+    if stored and tonumber(stored) <= number then return nil end
+  elseif stored and tonumber(stored) >= number then
+    return nil
+  end
+  return value
+end
+
+-- Applies hash ops {op, field, value, ...} to `key`: one HMGET and one HSET per CHUNK fields.
+local function applyHash(key, ops)
+  local count = #ops / 3
+  for from = 0, count - 1, CHUNK do
+    local last = math.min(from + CHUNK, count) - 1
+    local fields = {}
+    for i = from, last do fields[#fields + 1] = ops[i * 3 + 2] end
+    local stored = redis.call('HMGET', key, unpack(fields))
+    local writes = {}
+    for i = from, last do
+      local value = combined(ops[i * 3 + 1], ops[i * 3 + 3], stored[i - from + 1])
+      if value then
+        writes[#writes + 1] = ops[i * 3 + 2]
+        writes[#writes + 1] = value
+      end
+    end
+    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
+  end
+end
+
 local function applyBuffer(key, cap, entries)
-  for i = 1, #entries, 200 do
-    local last = math.min(i + 199, #entries)
-    redis.call('ZADD', key, unpack(entries, i, last))
+  for from = 1, #entries, CHUNK do
+    redis.call('ZADD', key, unpack(entries, from, math.min(from + CHUNK - 1, #entries)))
   end
   redis.call('ZREMRANGEBYRANK', key, 0, -(cap + 1))
 end
@@ -79,15 +114,15 @@ local function applyRegisters(key, expireAt, pairs)
   local kind = redis.call('TYPE', key).ok
   if kind == 'string' then
     for i = 1, #pairs, 2 do
-      local register, rank = tonumber(pairs[i]), tonumber(pairs[i + 1])
+      local register, rank = pairs[i], pairs[i + 1]
       local current = string.byte(redis.call('GETRANGE', key, register, register)) or 0
       if rank > current then redis.call('SETRANGE', key, register, string.char(rank)) end
     end
   else
-    -- Highest rank per register among the pairs, then one HMGET and one HSET.
+    -- Highest rank per register among the pairs, then one HMGET and one HSET per CHUNK.
     local order, best = {}, {}
     for i = 1, #pairs, 2 do
-      local register, rank = tostring(pairs[i]), tonumber(pairs[i + 1])
+      local register, rank = tostring(pairs[i]), pairs[i + 1]
       local seen = best[register]
       if not seen then
         order[#order + 1] = register
@@ -114,186 +149,82 @@ local function applyRegisters(key, expireAt, pairs)
   if expireAt > 0 then redis.call('PEXPIREAT', key, expireAt) end
 end
 
--- Hash ops of every State in this call are gathered per key and field in Lua (sums add,
--- min/max and gauge entries keep the winner); then each key is read once (HMGET) and
--- written once (HSET): two Redis calls per State instead of one or two per field. The
--- all-clients States gather the ops of many parts this way.
-local gatheredKeys, gathered = {}, {}
-
-local function accumulate(acc, ops)
-  for i = 1, #ops, 3 do
-    local op, field, value = ops[i], ops[i + 1], ops[i + 2]
-    local current = acc.value[field]
-    if current == nil then
-      acc.order[#acc.order + 1] = field
-      acc.op[field] = op
-      if op == 'g' then acc.value[field] = value else acc.value[field] = tonumber(value) end
-    elseif op == 'i' or op == 'f' then
-      acc.value[field] = current + tonumber(value)
-    elseif op == 'n' then
-      if tonumber(value) < current then acc.value[field] = tonumber(value) end
-    elseif op == 'x' then
-      if tonumber(value) > current then acc.value[field] = tonumber(value) end
-    elseif gaugeNewer(value, current) then
-      acc.value[field] = value
+-- Applies (apply = true) or skips one body starting at ARGV[at]; returns where the next begins.
+local function body(at, apply)
+  local stateKey = KEYS[tonumber(ARGV[at])]
+  if apply then applyHash(stateKey, cmsgpack.unpack(ARGV[at + 1])) end
+  local bufferIdx = tonumber(ARGV[at + 2])
+  at = at + 3
+  if bufferIdx > 0 then
+    if apply then applyBuffer(KEYS[bufferIdx], tonumber(ARGV[at]), cmsgpack.unpack(ARGV[at + 1])) end
+    at = at + 2
+  end
+  local groups = tonumber(ARGV[at])
+  at = at + 1
+  for _ = 1, groups do
+    if apply then
+      applyRegisters(KEYS[tonumber(ARGV[at])], tonumber(ARGV[at + 1]), cmsgpack.unpack(ARGV[at + 2]))
     end
+    at = at + 3
   end
-end
-
--- A key's first ops stay as they came (a Delta names each field once); a second list for
--- the same key (an all-clients State, or a client with two parts in one call) turns them
--- into an accumulator that merges per field.
-local function gather(key, ops)
-  local entry = gathered[key]
-  if not entry then
-    gathered[key] = { raw = ops }
-    gatheredKeys[#gatheredKeys + 1] = key
-    return
-  end
-  if entry.raw then
-    local acc = { order = {}, op = {}, value = {} }
-    accumulate(acc, entry.raw)
-    entry.raw = nil
-    entry.acc = acc
-  end
-  accumulate(entry.acc, ops)
-end
-
--- What a field holds after `op` with `value` on `stored` (false when absent); nil: unchanged.
-local function combined(op, value, stored)
-  if op == 'i' then
-    return string.format('%.0f', (tonumber(stored) or 0) + value)
-  elseif op == 'f' then
-    return string.format('%.17g', (tonumber(stored) or 0) + value)
-  elseif op == 'n' then
-    if stored and tonumber(stored) <= value then return nil end
-    return string.format('%.17g', value)
-  elseif op == 'x' then
-    if stored and tonumber(stored) >= value then return nil end
-    return string.format('%.17g', value)
-  end
-  if stored and not gaugeNewer(value, stored) then return nil end
-  return value
-end
-
--- Reads `fields` of `key` once (HMGET), combines each with its op and value, and writes the
--- changed ones once (HSET), CHUNK fields at a time.
-local function writeFields(key, fields, ops, values)
-  for from = 1, #fields, CHUNK do
-    local last = math.min(from + CHUNK - 1, #fields)
-    local stored = redis.call('HMGET', key, unpack(fields, from, last))
-    local writes = {}
-    for i = from, last do
-      local value = combined(ops[i], values[i], stored[i - from + 1])
-      if value then
-        writes[#writes + 1] = fields[i]
-        writes[#writes + 1] = value
-      end
-    end
-    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
-  end
-end
-
--- A key's ops as they came, [op, field, value, ...], as three parallel lists.
-local function splitRaw(raw)
-  local fields, ops, values = {}, {}, {}
-  for i = 1, #raw, 3 do
-    local n = #fields + 1
-    ops[n], fields[n] = raw[i], raw[i + 1]
-    if raw[i] == 'g' then values[n] = raw[i + 2] else values[n] = tonumber(raw[i + 2]) end
-  end
-  return fields, ops, values
-end
-
--- An accumulator's fields, in first-seen order, as three parallel lists.
-local function splitAccumulated(acc)
-  local ops, values = {}, {}
-  for i, field in ipairs(acc.order) do
-    ops[i], values[i] = acc.op[field], acc.value[field]
-  end
-  return acc.order, ops, values
-end
-
-local function flushGathered()
-  for _, key in ipairs(gatheredKeys) do
-    local entry = gathered[key]
-    if entry.raw then
-      writeFields(key, splitRaw(entry.raw))
-    else
-      writeFields(key, splitAccumulated(entry.acc))
-    end
-  end
-end
-
-local function readTab()
-  local tab = {
-    name = nextArg(), spec = nextArg(),
-    clientsIdx = nextNumber(), tabsIdx = nextNumber(),
-    stateIdx = nextNumber(), allStateIdx = nextNumber(),
-  }
-  local ops = cjson.decode(nextArg())
-  tab.hash = ops.hash or {}
-  tab.bufferIdx, tab.allBufferIdx = nextNumber(), nextNumber()
-  if tab.bufferIdx > 0 then
-    tab.cap, tab.entries = ops.buffer.cap, ops.buffer.entries
-  end
-  tab.registers = {}
-  local groups = nextNumber()
-  for g = 1, groups do
-    local group = ops.registers[g]
-    tab.registers[g] = {
-      keyIdx = nextNumber(), allKeyIdx = nextNumber(),
-      expireAt = group.expireAtMs, pairs = group.pairs,
-    }
-  end
-  return tab
+  return at
 end
 
 local now = ARGV[1]
 local partCount = tonumber(ARGV[2])
-local result = {}
-local bumped = {}
+local groupsStart = tonumber(ARGV[3])
 
-for _ = 1, partCount do
-  local hwmKey, hwmTimesKey = KEYS[nextNumber()], KEYS[nextNumber()]
-  local versionKey, typesKey = KEYS[nextNumber()], KEYS[nextNumber()]
-  local client, seq, tabCount = nextArg(), nextNumber(), nextNumber()
-  local tabs = {}
-  for t = 1, tabCount do tabs[t] = readTab() end
-
-  local duplicate = false
+-- Pass 1: duplicates, checked before anything is written.
+local duplicate, actual, wrong = {}, {}, false
+for p = 1, partCount do
+  local h = 4 + (p - 1) * 7
+  local seq = tonumber(ARGV[h + 4])
+  local isDuplicate = false
   if seq > 0 then
-    local mark = tonumber(redis.call('HGET', hwmKey, client) or '0')
-    duplicate = seq <= mark
+    local mark = tonumber(redis.call('HGET', KEYS[tonumber(ARGV[h])], ARGV[h + 3]) or '0')
+    isDuplicate = seq <= mark
   end
+  duplicate[p] = isDuplicate
+  if isDuplicate then actual[#actual + 1] = p end
+  if isDuplicate ~= (ARGV[h + 5] == '1') then wrong = true end
+end
+if wrong then
+  local reply = { 1 }
+  for _, p in ipairs(actual) do reply[#reply + 1] = p end
+  return reply
+end
 
-  if duplicate then
+-- Pass 2: each part on its client's State.
+local result = { 0 }
+local bumped = {}
+for p = 1, partCount do
+  local h = 4 + (p - 1) * 7
+  local hwmKey, hwmTimesKey = KEYS[tonumber(ARGV[h])], KEYS[tonumber(ARGV[h + 1])]
+  local versionKey, client, seq = KEYS[tonumber(ARGV[h + 2])], ARGV[h + 3], tonumber(ARGV[h + 4])
+  if duplicate[p] then
     -- Still a write: a WAIT after this call then also covers the first, lost-answer commit of
     -- this part (WAIT counts replicas up to this connection's last write).
     redis.call('HSET', hwmTimesKey, client, now)
     result[#result + 1] = 1
     result[#result + 1] = 0
   else
+    local at = tonumber(ARGV[h + 6])
+    local typesKey, tabCount = KEYS[tonumber(ARGV[at])], tonumber(ARGV[at + 1])
+    at = at + 2
     local conflicts = {}
-    for _, tab in ipairs(tabs) do
-      local stored = redis.call('HGET', typesKey, tab.name)
-      if stored and stored ~= tab.spec then
-        conflicts[#conflicts + 1] = tab.name
-        conflicts[#conflicts + 1] = stored
+    for _ = 1, tabCount do
+      local name, spec = ARGV[at], ARGV[at + 1]
+      local clientsKey, tabsKey = KEYS[tonumber(ARGV[at + 2])], KEYS[tonumber(ARGV[at + 3])]
+      local stored = redis.call('HGET', typesKey, name)
+      local fits = not stored or stored == spec
+      if not stored then redis.call('HSET', typesKey, name, spec) end
+      at = body(at + 4, fits)
+      if fits then
+        redis.call('SADD', clientsKey, client)
+        redis.call('SADD', tabsKey, name)
       else
-        if not stored then redis.call('HSET', typesKey, tab.name, tab.spec) end
-        gather(KEYS[tab.stateIdx], tab.hash)
-        gather(KEYS[tab.allStateIdx], tab.hash)
-        if tab.bufferIdx > 0 then
-          applyBuffer(KEYS[tab.bufferIdx], tab.cap, tab.entries)
-          applyBuffer(KEYS[tab.allBufferIdx], tab.cap, tab.entries)
-        end
-        for _, group in ipairs(tab.registers) do
-          applyRegisters(KEYS[group.keyIdx], group.expireAt, group.pairs)
-          applyRegisters(KEYS[group.allKeyIdx], group.expireAt, group.pairs)
-        end
-        redis.call('SADD', KEYS[tab.clientsIdx], client)
-        redis.call('SADD', KEYS[tab.tabsIdx], tab.name)
+        conflicts[#conflicts + 1] = name
+        conflicts[#conflicts + 1] = stored
       end
     end
     if seq > 0 then
@@ -310,5 +241,12 @@ for _ = 1, partCount do
   end
 end
 
-flushGathered()
+-- Pass 3: the all-clients States, once per Tab and type.
+local at = groupsStart
+local groupCount = tonumber(ARGV[at])
+at = at + 1
+for _ = 1, groupCount do
+  local typesKey, name, spec = KEYS[tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2]
+  at = body(at + 3, redis.call('HGET', typesKey, name) == spec)
+end
 return result
