@@ -263,7 +263,6 @@ export { ScriptKeys } from './storage/script-keys.js';
 export type { OpsContext } from './storage/state-codec.js';
 export { stateFromStored, stateToOps } from './storage/state-codec.js';
 export {
-  existingRegisterBuckets,
   liveRegisterBuckets,
   readStoredStates,
 } from './storage/state-reader.js';
@@ -271,3 +270,14 @@ export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';
 export type { HashOp, TabOps } from './storage/tab-ops.js';
 export { decodeTabOps, encodeTabOps } from './storage/tab-ops.js';
+export { gaugeEntryNewer, MergedOps } from './storage/merged-ops.js';
+export type { Compacted } from './storage/cell.js';
+export {
+  CELL_HEADER_BYTES,
+  cellRecord,
+  cellRecordOf,
+  compactCell,
+  decodeCell,
+  mergeCell,
+  readCell,
+} from './storage/cell.js';

@@ -46,6 +46,7 @@ export function toCommitParts(
           name: tab.name,
           spec: typeSpec(tab.type as TabTypeName, tab.bounds),
           ops: decodeTabOps(tab.delta),
+          encoded: tab.delta,
         };
       }),
     };

@@ -40,6 +40,15 @@ export interface AggregatorConfig {
    * while Redis falls behind. @default 67108864 (64 MiB)
    */
   readonly maxPendingBytes: number;
+  /**
+   * TABA_CELL_TAIL_BYTES: a cell whose records past its compacted base outgrow this is compacted
+   * in the background (its records merged into one base). Bounds what a read merges. @default 8192
+   */
+  readonly cellTailBytes: number;
+  /** TABA_COMPACT_QUEUE: cells waiting for compaction at most; more are deferred (and named again by their next commit). @default 10000 */
+  readonly compactQueue: number;
+  /** TABA_COMPACT_CONCURRENCY: compactions running at once. @default 4 */
+  readonly compactConcurrency: number;
   /** TABA_WAIT_REPLICAS: replicas that must confirm a commit before it is acknowledged (Redis WAIT). @default 0 */
   readonly waitReplicas: number;
   /** TABA_WAIT_TIMEOUT_MS: how long WAIT may take; short of replicas, the commit fails (and is retried). @default 1000 */
@@ -83,6 +92,12 @@ export function loadConfig(env: Env): AggregatorConfig {
       min: 1024,
       max: 2 ** 40,
     }),
+    cellTailBytes: readInteger(env, 'TABA_CELL_TAIL_BYTES', 8192, {
+      min: 64,
+      max: 64 * 1024 * 1024,
+    }),
+    compactQueue: readInteger(env, 'TABA_COMPACT_QUEUE', 10_000, { min: 1, max: 10_000_000 }),
+    compactConcurrency: readInteger(env, 'TABA_COMPACT_CONCURRENCY', 4, { min: 1, max: 256 }),
     waitReplicas: readInteger(env, 'TABA_WAIT_REPLICAS', 0, { min: 0, max: 16 }),
     waitTimeoutMs: readInteger(env, 'TABA_WAIT_TIMEOUT_MS', 1000, { min: 1, max: 60_000 }),
     pruneIntervalMs: readInteger(env, 'TABA_PRUNE_INTERVAL_MS', 60_000, {

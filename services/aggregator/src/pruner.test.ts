@@ -1,10 +1,12 @@
 import type { TabTypeName } from '@taba/common';
 import {
   ALL_CLIENTS,
+  compactCell,
   createHandlerRegistry,
   ManualClock,
   partitionOf,
   RedisShards,
+  readCell,
   readStoredStates,
   redisKeys,
   stateFromStored,
@@ -81,6 +83,11 @@ async function render(type: TabTypeName, name: string, client = ALL_CLIENTS) {
   return registry[type].render(state, 'aggregate');
 }
 
+async function cellFields(name: string, client: string): Promise<string[]> {
+  const value = await redis.getBuffer(redisKeys.cell(partitionOf(name, 1024), name, client));
+  return value ? Object.keys(readCell(value, clock.nowSeconds()).hash) : [];
+}
+
 function pruner(partitions: number[]) {
   return new Pruner(shards, clock, { idleClientSeconds: 86_400, partitions: () => partitions });
 }
@@ -97,13 +104,9 @@ describe('Pruner', () => {
     );
     clock.set(NOW + 100_000);
     const before = await render('COUNTER_GROUP', name);
-    const fieldsBefore = await redis.hkeys(
-      redisKeys.state(partitionOf(name, 1024), name, ALL_CLIENTS),
-    );
+    const fieldsBefore = await cellFields(name, ALL_CLIENTS);
     const report = await pruner([partitionOf(name, 1024)]).runOnce();
-    const fieldsAfter = await redis.hkeys(
-      redisKeys.state(partitionOf(name, 1024), name, ALL_CLIENTS),
-    );
+    const fieldsAfter = await cellFields(name, ALL_CLIENTS);
     expect(fieldsBefore.filter(field => /^[ct]\d:/.test(field))).toHaveLength(8);
     expect(fieldsAfter.filter(field => /^[ct]\d:/.test(field))).toEqual([]);
     expect(fieldsAfter).toContain('lc');
@@ -121,40 +124,48 @@ describe('Pruner', () => {
     const report = await pruner([partition]).runOnce();
     expect(report.forgottenMarks).toBe(2);
     expect(await redis.smembers(redisKeys.clients(partition, name))).toEqual([]);
-    expect(await redis.exists(redisKeys.state(partition, name, 'c1'))).toBe(0);
+    expect(await redis.exists(redisKeys.cell(partition, name, 'c1'))).toBe(0);
     expect(await redis.hgetall(redisKeys.highWaterMarks(partition))).toEqual({});
     expect(await render('GAUGE', name)).toEqual({ values: {} });
     clock.set(NOW);
   });
 
-  it('keeps a gauge value written after the pruner read it', async () => {
+  it('keeps a Delta appended after the compactor read the cell; a second compactor does nothing', async () => {
     const name = 'service.state';
     const partition = partitionOf(name, 1024);
+    const key = redisKeys.cell(partition, name, 'c1');
     await write('GAUGE', name, 'c1', [{ clientId: 'c1', timestamp: NOW, value: 'ok' }], 1);
     clock.set(NOW + 172_800 + 1);
-    const stale = await redis.hget(redisKeys.state(partition, name, 'c1'), 'g:c1');
-    // A newer value lands between the read and the delete: the compare-and-delete spares it.
-    await redis.hset(
-      redisKeys.state(partition, name, 'c1'),
-      'g:c1',
-      `${NOW + 172_800}|${NOW + 999_999}|sok`,
-    );
-    await redis.tabaPruneV1(
-      4,
-      redisKeys.state(partition, name, 'c1'),
-      redisKeys.buffer(partition, name, 'c1'),
-      redisKeys.clients(partition, name),
-      redisKeys.tabsOfClient(partition, 'c1'),
-      'c1',
+    const stale = await redis.getBuffer(key);
+    const { base } = compactCell('GAUGE', stale ?? Buffer.alloc(0), clock.nowSeconds());
+    expect(base).toBeUndefined();
+    // A newer value lands between the read and the write: the compaction keeps it.
+    await write(
+      'GAUGE',
       name,
-      '1',
-      '1',
-      'g:c1',
-      stale ?? '',
+      'c1',
+      [{ clientId: 'c1', timestamp: NOW + 172_800, value: 'new' }],
+      2,
     );
-    expect(await redis.hget(redisKeys.state(partition, name, 'c1'), 'g:c1')).toBe(
-      `${NOW + 172_800}|${NOW + 999_999}|sok`,
-    );
+    const args = (read: Buffer) =>
+      [
+        3,
+        key,
+        redisKeys.clients(partition, name),
+        redisKeys.tabsOfClient(partition, 'c1'),
+        read,
+        '',
+        'c1',
+        name,
+        '1',
+      ] as const;
+    expect(await redis.tabaCompactV1(...args(stale ?? Buffer.alloc(0)))).toBe(1);
+    expect(await render('GAUGE', name, 'c1')).toEqual({ values: { new: 1 } });
+    // The same stale read again (a second owner during a hand-off): the cell no longer starts
+    // with it, so nothing happens.
+    const after = await redis.getBuffer(key);
+    expect(await redis.tabaCompactV1(...args(stale ?? Buffer.alloc(0)))).toBe(0);
+    expect(await redis.getBuffer(key)).toEqual(after);
     expect(await redis.smembers(redisKeys.clients(partition, name))).toEqual(['c1']);
     clock.set(NOW);
   });

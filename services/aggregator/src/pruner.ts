@@ -1,11 +1,6 @@
-import type { Clock, Logger, RedisConnection, RedisShards, TabTypeName } from '@taba/common';
-import {
-  ALL_CLIENTS,
-  expiredBufferMembers,
-  parseTypeSpec,
-  prunableFields,
-  redisKeys,
-} from '@taba/common';
+import type { Clock, Logger, RedisConnection, RedisShards } from '@taba/common';
+import { ALL_CLIENTS, redisKeys } from '@taba/common';
+import { compactOneCell } from './cell-compaction.js';
 import { definePruneScripts } from './redis/prune-scripts.js';
 
 export interface PrunerOptions {
@@ -22,19 +17,12 @@ export interface PruneReport {
   forgottenMarks: number;
 }
 
-// Types whose States can empty out completely (no lifetime fields): their idle clients leave the indexes.
-const FORGETTABLE: ReadonlySet<string> = new Set([
-  'PERCENTILE_GROUP',
-  'GAUGE',
-  'EXPIRY_GAUGE',
-  'BUFFER',
-]);
-
 /**
- * Periodic pruning of the partitions this aggregator owns: buckets that left every
- * window, expired gauge values and buffer entries, clients with nothing left, and the
- * high-water marks of idle clients (so their number stays bounded by the active clients).
- * Unique register buckets expire in Redis by themselves.
+ * Periodic pruning of the partitions this aggregator owns: every cell is compacted
+ * (cell-compaction.ts), which drops buckets that left every window, expired gauge values,
+ * Buffer entries and Unique register buckets, and deletes a cell with nothing left (its client
+ * leaves the indexes); then the high-water marks of idle clients go (so their number stays
+ * bounded by the active clients).
  */
 export class Pruner {
   private timer: NodeJS.Timeout | undefined;
@@ -85,11 +73,11 @@ export class Pruner {
       report.partitions += 1;
       const types = await redis.hgetall(redisKeys.types(partition));
       for (const [tab, spec] of Object.entries(types)) {
-        const type = parseTypeSpec(spec).type as TabTypeName;
         const clients = [...(await redis.smembers(redisKeys.clients(partition, tab))), ALL_CLIENTS];
         for (const client of clients) {
           report.states += 1;
-          report.deleted += await this.pruneState(redis, partition, tab, type, client, now);
+          const { pruned } = await compactOneCell(redis, { partition, tab, client }, spec, now);
+          report.deleted += pruned;
         }
       }
       report.forgottenMarks += await this.forgetIdle(redis, partition, now);
@@ -97,36 +85,6 @@ export class Pruner {
     this.runs += 1;
     for (const key of Object.keys(report) as (keyof PruneReport)[]) this.totals[key] += report[key];
     return report;
-  }
-
-  private async pruneState(
-    redis: RedisConnection,
-    partition: number,
-    tab: string,
-    type: TabTypeName,
-    client: string,
-    now: number,
-  ): Promise<number> {
-    const stateKey = redisKeys.state(partition, tab, client);
-    const bufferKey = redisKeys.buffer(partition, tab, client);
-    const fields = prunableFields(type, await redis.hgetall(stateKey), now);
-    const members =
-      type === 'BUFFER' ? expiredBufferMembers(await redis.zrange(bufferKey, '0', '-1'), now) : [];
-    const forgettable = client !== ALL_CLIENTS && FORGETTABLE.has(type);
-    if (fields.length === 0 && members.length === 0 && !forgettable) return 0;
-    return redis.tabaPruneV1(
-      4,
-      stateKey,
-      bufferKey,
-      redisKeys.clients(partition, tab),
-      redisKeys.tabsOfClient(partition, client),
-      client,
-      tab,
-      forgettable ? '1' : '0',
-      String(fields.length),
-      ...fields.flatMap(field => [field.field, field.expected ?? '']),
-      ...members,
-    );
   }
 
   private async forgetIdle(

@@ -12,6 +12,7 @@ import {
   encodeTabOps,
   ManualClock,
   partitionOf,
+  readCell,
   redisKeys,
   stateToOps,
 } from '@taba/common';
@@ -76,7 +77,10 @@ function commit(client: AggregatorClient, request: CommitRequest): Promise<Commi
 }
 
 async function lifetime() {
-  const hash = await redisClient().hgetall(redisKeys.state(PARTITION, NAME, ALL_CLIENTS));
+  const value = await redisClient().getBuffer(redisKeys.cell(PARTITION, NAME, ALL_CLIENTS));
+  const { hash } = value
+    ? readCell(value, Date.now() / 1000)
+    : { hash: {} as Record<string, string> };
   return { count: Number(hash.lc ?? 0), total: Number(hash.lt ?? 0) };
 }
 

@@ -14,6 +14,7 @@ import {
   statusHandler,
   systemClock,
 } from '@taba/common';
+import { CellCompactor } from './cell-compactor.js';
 import { commitHandler, pendingBudget } from './commit-handler.js';
 import { CommitStats } from './commit-stats.js';
 import type { AggregatorConfig } from './config.js';
@@ -75,12 +76,25 @@ export function createAggregatorService(
   );
   pruner.start(config.pruneIntervalMs);
 
+  const compactor = new CellCompactor(
+    shards,
+    deps.clock ?? systemClock,
+    { maxQueued: config.compactQueue, concurrency: config.compactConcurrency },
+    context.logger,
+  );
   const budget = pendingBudget(config.maxPendingBytes);
   const committer = new GroupCommitter(
     async (shard, parts) => {
       stats.shardCommits += 1;
       try {
-        return await commitToShard(shards.connection(shard), parts, Date.now(), config);
+        const { outcomes, toCompact } = await commitToShard(
+          shards.connection(shard),
+          parts,
+          Date.now(),
+          { ...config, cellTailBytes: config.cellTailBytes },
+        );
+        compactor.enqueue(toCompact);
+        return outcomes;
       } catch (error) {
         stats.shardCommitFailures += 1;
         throw error;
@@ -121,6 +135,7 @@ export function createAggregatorService(
           ...stats.metrics(),
           ...budget.metrics('commit.pending_bytes'),
           'commit.refused_queue_full': committer.refused,
+          ...compactor.metrics(),
           'prune.runs': pruner.runs,
           'prune.failures': pruner.failures,
           'prune.deleted': pruner.totals.deleted,
@@ -139,6 +154,7 @@ export function createAggregatorService(
       committer.flush();
       unwatch();
       await pruner.stop();
+      await compactor.drained();
       if (!deps.shards) await shards.close();
     },
   };

@@ -1,4 +1,4 @@
-import { ALL_CLIENTS, isTabaError, redisKeys } from '@taba/common';
+import { ALL_CLIENTS, isTabaError, readCell, redisKeys } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../test/support/poll.js';
@@ -15,8 +15,10 @@ const part = (seq: number): CommitPart => ({
   seq,
   tabs: [{ name: 't', spec: 'TOTALS_COUNTER', ops }],
 });
-const count = (redis: Redis, client: string) =>
-  redis.hget(redisKeys.state(4, 't', client), 'lc').then(Number);
+const count = async (redis: Redis, client: string) => {
+  const value = await redis.getBuffer(redisKeys.cell(4, 't', client));
+  return value ? Number(readCell(value, Date.now() / 1000).hash.lc) : 0;
+};
 
 let primary: RedisServer;
 let replica: RedisServer;
@@ -42,7 +44,7 @@ afterAll(async () => {
 
 describe('commitToShard', () => {
   it('acknowledges once the replica confirms, in the same pipeline as the script', async () => {
-    const outcomes = await commitToShard(redis, [part(1)], Date.now(), {
+    const { outcomes } = await commitToShard(redis, [part(1)], Date.now(), {
       waitReplicas: 1,
       waitTimeoutMs: 2000,
     });
@@ -71,7 +73,7 @@ describe('commitToShard', () => {
       waitReplicas: 1,
       waitTimeoutMs: 2000,
     });
-    expect(retry[0]?.duplicate).toBe(true);
+    expect(retry.outcomes[0]?.duplicate).toBe(true);
     expect(await count(redis, 'c1')).toBe(6);
   });
 

@@ -1,12 +1,14 @@
 import type { RedisConnection } from '@taba/common';
 import { isTabaError, UnavailableError } from '@taba/common';
-import type { CommitPart, PartOutcome } from './redis/commit-args.js';
+import type { CellToCompact, CommitPart, PartOutcome } from './redis/commit-args.js';
 import { runCommitThenWait } from './redis/commit-script.js';
 
 export interface ShardCommitOptions {
   /** Replicas that must have the commit before it counts (Redis WAIT); 0: do not wait. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
+  /** Bytes of records past a cell's base beyond which the cell is named for compaction. */
+  readonly cellTailBytes?: number;
 }
 
 /**
@@ -20,22 +22,24 @@ export async function commitToShard(
   parts: readonly CommitPart[],
   nowMs: number,
   options: ShardCommitOptions,
-): Promise<PartOutcome[]> {
+): Promise<{ outcomes: PartOutcome[]; toCompact: CellToCompact[] }> {
   try {
-    const { outcomes, confirmed = 0 } = await runCommitThenWait(
-      connection,
-      parts,
-      nowMs,
-      options.waitReplicas,
-      options.waitTimeoutMs,
-    );
+    const {
+      outcomes,
+      toCompact,
+      confirmed = 0,
+    } = await runCommitThenWait(connection, parts, nowMs, {
+      replicas: options.waitReplicas,
+      timeoutMs: options.waitTimeoutMs,
+      tailLimit: options.cellTailBytes,
+    });
     if (options.waitReplicas > 0 && confirmed < options.waitReplicas) {
       throw new UnavailableError(
         'REPLICATION_TIMEOUT',
         `${confirmed} of ${options.waitReplicas} replicas confirmed the commit within ${options.waitTimeoutMs} ms (TABA_WAIT_REPLICAS, TABA_WAIT_TIMEOUT_MS)`,
       );
     }
-    return outcomes;
+    return { outcomes, toCompact };
   } catch (error) {
     if (isTabaError(error)) throw error;
     throw new UnavailableError(

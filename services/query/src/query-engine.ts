@@ -381,7 +381,7 @@ export class QueryEngine {
     }
     const tabs = await this.resolveNames(selection.names, 'skip', true);
     this.checkTabCount(tabs.length);
-    const deleted = new Set(await this.store.deleteTabs(tabs, this.now()));
+    const deleted = new Set(await this.store.deleteTabs(tabs));
     return tabs.map(tab => tab.name).filter(name => deleted.has(name));
   }
 }

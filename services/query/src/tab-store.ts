@@ -216,7 +216,7 @@ export class TabStore {
    * Deletes every key of each Tab, partition by partition (one atomic script each), and bumps
    * the partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
    */
-  deleteTabs(tabs: readonly TypedPlacedTab[], now: number): Promise<string[]> {
+  deleteTabs(tabs: readonly TypedPlacedTab[]): Promise<string[]> {
     return this.guard('deleting Tabs', async () => {
       const byPartition = new Map<number, TypedPlacedTab[]>();
       for (const tab of tabs) {
@@ -228,7 +228,7 @@ export class TabStore {
       await mapLimit([...byPartition], STATE_READ_CONCURRENCY, async ([partition, list]) => {
         const redis = this.shards.forPartition(partition);
         defineDeleteScript(redis);
-        deleted.push(...(await deleteInPartition(redis, partition, list, now)));
+        deleted.push(...(await deleteInPartition(redis, partition, list)));
       });
       return deleted;
     });
@@ -243,7 +243,6 @@ async function deleteInPartition(
   redis: RedisConnection,
   partition: number,
   tabs: readonly TypedPlacedTab[],
-  now: number,
 ): Promise<string[]> {
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt += 1) {
     const specs = await redis.hmget(redisKeys.types(partition), ...tabs.map(tab => tab.name));
@@ -257,7 +256,7 @@ async function deleteInPartition(
       if (error) throw error;
       return { name: tab.name, type: tab.type, clients: members as string[] };
     });
-    if (await runDelete(redis, partition, doomed, now)) return present.map(tab => tab.name);
+    if (await runDelete(redis, partition, doomed)) return present.map(tab => tab.name);
   }
   throw new UnavailableError(
     'DELETE_CONTENDED',

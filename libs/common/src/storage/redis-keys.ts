@@ -27,14 +27,11 @@ export const redisKeys = {
   clients: (partition: number, tab: string) => `${tag(partition)}:clients|${tab}`,
   /** Set: Tabs the client wrote (in this partition). */
   tabsOfClient: (partition: number, client: string) => `${tag(partition)}:tabs|${client}`,
-  /** Hash: a (Tab, client) State's cells. */
-  state: (partition: number, tab: string, client: string) => `${tag(partition)}:s|${tab}|${client}`,
-  /** Sorted set: a Buffer's entries, scored by timestamp. */
-  buffer: (partition: number, tab: string, client: string) =>
-    `${tag(partition)}:b|${tab}|${client}`,
-  /** HyperLogLog registers of one Unique bucket (`<window>:<bucket>`, or `L` for lifetime). */
-  registers: (partition: number, tab: string, client: string, bucket: string) =>
-    `${tag(partition)}:u|${tab}|${client}|${bucket}`,
+  /**
+   * String: a (Tab, client) State as a cell, a base and the Deltas appended since (cell.ts);
+   * ALL_CLIENTS for the merge over every client.
+   */
+  cell: (partition: number, tab: string, client: string) => `${tag(partition)}:c|${tab}|${client}`,
   /** Pattern matching every key of a partition (SCAN). */
   partitionPattern: (partition: number) => `${tag(partition)}:*`,
 } as const;

@@ -10,26 +10,75 @@ import type { StoredState } from './stored-state.js';
 // q<w>:<bucket>:<bin>, qn<w>:<bucket>, qx<w>:<bucket> per-bucket sketches;
 // h<w>:<bucket>:<slot> and hl:<slot> histogram counts.
 
+/**
+ * Field names recur: every Tab of a batch writes the same few buckets and bins. A direct-mapped
+ * cache per prefix keeps the strings (flat, once encoded) instead of building them per Tab.
+ */
+class FieldNames {
+  private readonly keys: Float64Array;
+  private readonly names: (string | undefined)[];
+
+  constructor(
+    private readonly prefix: string,
+    private readonly mask = 255,
+    private readonly suffix = '',
+  ) {
+    this.keys = new Float64Array(mask + 1).fill(Number.NaN);
+    this.names = new Array(mask + 1);
+  }
+
+  /** `${prefix}${key}${suffix}`; keys are integers (bucket indexes, sketch bins). */
+  of(key: number): string {
+    const slot = key & this.mask;
+    const cached = this.names[slot];
+    if (cached !== undefined && this.keys[slot] === key) return cached;
+    const name = `${this.prefix}${key}${this.suffix}`;
+    this.keys[slot] = key;
+    this.names[slot] = name;
+    return name;
+  }
+}
+
+const COUNT_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`c${w}:`));
+const TOTAL_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`t${w}:`));
+const LIFETIME_BIN_FIELDS = new FieldNames('k', 1023);
+
+function pushWindow(ops: string[], buckets: Buckets<CountTotal>, w: number): void {
+  const counts = COUNT_FIELDS[w];
+  const totals = TOTAL_FIELDS[w];
+  for (const [index, cell] of buckets) {
+    ops.push(
+      'i',
+      counts ? counts.of(index) : `c${w}:${index}`,
+      String(cell.count),
+      'f',
+      totals ? totals.of(index) : `t${w}:${index}`,
+      String(cell.total),
+    );
+  }
+}
+
 /** Pushes the ops of exact-window counts and totals. */
 export function pushWindowOps(ops: string[], windows: readonly Buckets<CountTotal>[]): void {
-  windows.forEach((buckets, w) => {
-    for (const [index, cell] of buckets) {
-      ops.push(
-        'i',
-        `c${w}:${index}`,
-        String(cell.count),
-        'f',
-        `t${w}:${index}`,
-        String(cell.total),
-      );
-    }
-  });
+  for (let w = 0; w < windows.length; w += 1) {
+    const buckets = windows[w];
+    if (buckets) pushWindow(ops, buckets, w);
+  }
+}
+
+/** Pushes one `i` op per bin of `sketch`, in forEachBin's order, fields `${prefix}${bin}`. */
+function pushBins(ops: string[], sketch: SparseSketch, field: (bin: number) => string): void {
+  if (sketch.zeroCount > 0) ops.push('i', field(0), String(sketch.zeroCount));
+  for (const [key, count] of sketch.positive) ops.push('i', field(key * 4 + 1), String(count));
+  for (const [key, count] of sketch.negative) ops.push('i', field(key * 4 + 2), String(count));
 }
 
 export function pushSketchOps(ops: string[], sketch: SparseSketch, prefix: string): void {
   if (sketch.count === 0) return;
-  sketch.forEachBin((bin, count) => ops.push('i', `${prefix}${bin}`, String(count)));
+  pushBins(ops, sketch, bin => `${prefix}${bin}`);
 }
+
+const lifetimeBinField = (bin: number): string => LIFETIME_BIN_FIELDS.of(bin);
 
 export function counterGroupOps(state: CounterGroupState): string[] {
   const ops: string[] = [];
@@ -39,28 +88,37 @@ export function counterGroupOps(state: CounterGroupState): string[] {
   }
   const sketch = state.lifetimeSketch;
   if (sketch.count > 0) {
-    pushSketchOps(ops, sketch, 'k');
+    pushBins(ops, sketch, lifetimeBinField);
     ops.push('n', 'kn', String(sketch.min), 'x', 'kx', String(sketch.max));
   }
   return ops;
 }
 
+const SKETCH_BIN_PREFIXES = [0, 1, 2, 3].map(w => new FieldNames(`q${w}:`, 255, ':'));
+const SKETCH_MIN_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`qn${w}:`));
+const SKETCH_MAX_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`qx${w}:`));
+
+function pushSketchWindow(ops: string[], buckets: Buckets<SparseSketch>, w: number): void {
+  for (const [index, sketch] of buckets) {
+    pushSketchOps(ops, sketch, SKETCH_BIN_PREFIXES[w]?.of(index) ?? `q${w}:${index}:`);
+    ops.push(
+      'n',
+      SKETCH_MIN_FIELDS[w]?.of(index) ?? `qn${w}:${index}`,
+      String(sketch.min),
+      'x',
+      SKETCH_MAX_FIELDS[w]?.of(index) ?? `qx${w}:${index}`,
+      String(sketch.max),
+    );
+  }
+}
+
 export function percentileGroupOps(state: PercentileGroupState): string[] {
   const ops: string[] = [];
   pushWindowOps(ops, state.windows);
-  state.sketches.forEach((buckets, w) => {
-    for (const [index, sketch] of buckets) {
-      pushSketchOps(ops, sketch, `q${w}:${index}:`);
-      ops.push(
-        'n',
-        `qn${w}:${index}`,
-        String(sketch.min),
-        'x',
-        `qx${w}:${index}`,
-        String(sketch.max),
-      );
-    }
-  });
+  for (let w = 0; w < state.sketches.length; w += 1) {
+    const buckets = state.sketches[w];
+    if (buckets) pushSketchWindow(ops, buckets, w);
+  }
   return ops;
 }
 

@@ -1,6 +1,5 @@
 import type { TabOps } from '@taba/common';
-import { ALL_CLIENTS, redisKeys, ScriptKeys } from '@taba/common';
-import { Encoder } from '@msgpack/msgpack';
+import { ALL_CLIENTS, cellRecord, cellRecordOf, redisKeys, ScriptKeys } from '@taba/common';
 import { groupAllClients } from '../all-clients-merge.js';
 
 /** One Tab's ops inside a part, with the type spec the Tab must have. */
@@ -8,6 +7,8 @@ export interface CommitTab {
   readonly name: string;
   readonly spec: string;
   readonly ops: TabOps;
+  /** The ops in their binary form, when they came that way (appended as they are). */
+  readonly encoded?: Uint8Array;
 }
 
 /** One client batch's share of one partition. */
@@ -25,60 +26,24 @@ export interface CommitArgs {
 }
 
 const PART_HEADER_ARGS = 7;
-
-// One encoder for every call: it reuses its buffer (commit args are built one call at a time).
-const msgpack = new Encoder();
-
-/** A MessagePack array as one script argument (a view, no copy). */
-function packed(values: readonly (string | number)[]): Buffer {
-  const bytes = msgpack.encode(values);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Appends a State's ops (commit.lua's `body`) for `client`'s State of `tab` in `partition`. */
-function pushBody(
-  argv: (string | Buffer)[],
-  keys: ScriptKeys,
-  partition: number,
-  tab: string,
-  client: string,
-  ops: TabOps,
-): void {
-  argv.push(keys.of(redisKeys.state(partition, tab, client)), packed(ops.hash));
-  const entries = ops.buffer?.entries ?? [];
-  if (ops.buffer && entries.length > 0) {
-    argv.push(
-      keys.of(redisKeys.buffer(partition, tab, client)),
-      String(ops.buffer.cap),
-      packed(entries),
-    );
-  } else {
-    argv.push('0');
-  }
-  const groups = ops.registers ?? [];
-  argv.push(String(groups.length));
-  for (const group of groups) {
-    argv.push(
-      keys.of(redisKeys.registers(partition, tab, client, group.bucket)),
-      String(group.expireAtMs),
-      packed(group.pairs),
-    );
-  }
-}
+const FIXED_ARGS = 4;
 
 /**
  * KEYS and ARGV of commit.lua for a chunk of parts (see the script's header for the layout).
- * `duplicates`: indexes of the parts believed to be duplicates; the others' ops are merged
- * into one all-clients group per (partition, Tab, type). Pure: unit-tested without Redis.
+ * `duplicates`: indexes of the parts believed to be duplicates; the others' Deltas are merged
+ * into one all-clients record per (partition, Tab, type). `tailLimit`: bytes of records past a
+ * cell's base beyond which the script names the cell for compaction. Pure: unit-tested without
+ * Redis.
  */
 export function buildCommitArgs(
   parts: readonly CommitPart[],
   nowMs: number,
   duplicates: ReadonlySet<number> = new Set(),
+  tailLimit = Number.MAX_SAFE_INTEGER,
 ): CommitArgs {
   const keys = new ScriptKeys();
-  const header: (string | Buffer)[] = [String(nowMs), String(parts.length), ''];
-  const tabsStart = 1 + header.length + parts.length * PART_HEADER_ARGS;
+  const header: (string | Buffer)[] = [String(nowMs), String(parts.length), '', String(tailLimit)];
+  const tabsStart = 1 + FIXED_ARGS + parts.length * PART_HEADER_ARGS;
   const body: (string | Buffer)[] = [];
   parts.forEach((part, index) => {
     const p = part.partition;
@@ -98,16 +63,22 @@ export function buildCommitArgs(
         tab.spec,
         keys.of(redisKeys.clients(p, tab.name)),
         keys.of(redisKeys.tabsOfClient(p, part.client)),
+        keys.of(redisKeys.cell(p, tab.name, part.client)),
+        tab.encoded ? cellRecordOf(tab.encoded) : cellRecord(tab.ops),
       );
-      pushBody(body, keys, p, tab.name, part.client, tab.ops);
     }
   });
   header[2] = String(tabsStart + body.length);
   const groups = groupAllClients(parts, duplicates);
   body.push(String(groups.length));
   for (const group of groups) {
-    body.push(keys.of(redisKeys.types(group.partition)), group.name, group.spec);
-    pushBody(body, keys, group.partition, group.name, ALL_CLIENTS, group.ops);
+    body.push(
+      keys.of(redisKeys.types(group.partition)),
+      group.name,
+      group.spec,
+      keys.of(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
+      cellRecord(group.ops),
+    );
   }
   // No spread: a chunk may hold more arguments than a call's stack takes.
   for (const value of body) header.push(value);
@@ -121,9 +92,19 @@ export interface PartOutcome {
   readonly conflicts: ReadonlyMap<string, string>;
 }
 
+/** A cell the script named for compaction, with its Tab's type spec. */
+export interface CellToCompact {
+  readonly key: string;
+  readonly spec: string;
+}
+
 /** commit.lua's reply: outcomes per part, or the real duplicates when the flags were wrong. */
 export type CommitReply =
-  | { readonly kind: 'applied'; readonly outcomes: PartOutcome[] }
+  | {
+      readonly kind: 'applied';
+      readonly outcomes: PartOutcome[];
+      readonly toCompact: CellToCompact[];
+    }
   | { readonly kind: 'duplicates'; readonly duplicates: ReadonlySet<number> };
 
 /** Reads commit.lua's flat reply back (part indexes 0-based). */
@@ -135,8 +116,14 @@ export function parseCommitReply(reply: unknown, partCount: number): CommitReply
       duplicates: new Set(reply.slice(1).map(index => Number(index) - 1)),
     };
   }
+  const toCompact: CellToCompact[] = [];
+  const compactCount = Number(reply[1]);
+  let at = 2;
+  for (let i = 0; i < compactCount; i += 1) {
+    toCompact.push({ key: String(reply[at]), spec: String(reply[at + 1]) });
+    at += 2;
+  }
   const outcomes: PartOutcome[] = [];
-  let at = 1;
   for (let part = 0; part < partCount; part += 1) {
     const status = Number(reply[at]);
     const conflictCount = Number(reply[at + 1]);
@@ -148,5 +135,5 @@ export function parseCommitReply(reply: unknown, partCount: number): CommitReply
     }
     outcomes.push({ duplicate: status === 1, conflicts });
   }
-  return { kind: 'applied', outcomes };
+  return { kind: 'applied', outcomes, toCompact };
 }

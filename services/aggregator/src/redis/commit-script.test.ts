@@ -161,7 +161,7 @@ describe('commit script', () => {
     );
     const [outcome] = await runCommit(redis, [gauge], Date.now());
     expect(outcome?.conflicts).toEqual(new Map([[name, 'COUNTER_GROUP']]));
-    expect(await redis.exists(redisKeys.state(gauge.partition, name, 'c2'))).toBe(0);
+    expect(await redis.exists(redisKeys.cell(gauge.partition, name, 'c2'))).toBe(0);
     // The part still counts as applied: its seq advanced.
     expect(await redis.hget(redisKeys.highWaterMarks(gauge.partition), 'c2')).toBe('1');
   });
@@ -218,8 +218,17 @@ describe('commit script', () => {
       { duplicate: false, conflicts: new Map([[name, 'COUNTER_GROUP']]) },
     ]);
     expect(await lifetimeCount()).toBe(1);
-    const allState = await redis.hkeys(redisKeys.state(counterPart.partition, name, ALL_CLIENTS));
-    expect(allState.some(field => field.startsWith('g:'))).toBe(false);
+    const stored = await readStoredStates(
+      redis,
+      counterPart.partition,
+      name,
+      'COUNTER_GROUP',
+      [ALL_CLIENTS],
+      NOW,
+    );
+    expect(
+      Object.keys(stored.get(ALL_CLIENTS)?.hash ?? {}).some(field => field.startsWith('g:')),
+    ).toBe(false);
   });
 
   it('takes one call of 20,000 Tabs (far more arguments than a spread call takes)', async () => {
@@ -247,7 +256,22 @@ describe('commit script', () => {
     expect((counter.render(state, 'aggregate').lifetime as { count: number }).count).toBe(1);
   });
 
-  it('turns many registers into a dense string and still reads the same distinct count', async () => {
+  it('writes nothing of a call Redis refuses for want of memory; the retry applies it once', async () => {
+    const part = partFor('COUNTER_GROUP', name, 'c1', events(5), 3);
+    await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.config('SET', 'maxmemory', '1');
+    try {
+      await expect(runCommit(redis, [part], Date.now())).rejects.toThrow(/OOM/);
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+    }
+    expect(await redis.exists(redisKeys.cell(part.partition, name, 'c1'))).toBe(0);
+    expect(await redis.hget(redisKeys.highWaterMarks(part.partition), 'c1')).toBeNull();
+    await runCommit(redis, [part], Date.now());
+    expect(await lifetimeCount()).toBe(1);
+  });
+
+  it('keeps a Unique of many registers in one cell and reads the same distinct count', async () => {
     const unique = registry.UNIQUE;
     const many: ClientEvent[] = Array.from({ length: 6000 }, (_, i) => ({
       clientId: 'c1',
@@ -256,9 +280,9 @@ describe('commit script', () => {
     }));
     const part = partFor('UNIQUE', 'visitors', 'c1', many, 1);
     await runCommit(redis, [part], Date.now());
-    expect(
-      await redis.type(redisKeys.registers(part.partition, 'visitors', ALL_CLIENTS, 'L')),
-    ).toBe('string');
+    expect(await redis.type(redisKeys.cell(part.partition, 'visitors', ALL_CLIENTS))).toBe(
+      'string',
+    );
     const pure = foldEvents(unique, unique.create({}), many);
     expect(await readRender(unique, 'UNIQUE', 'visitors', ALL_CLIENTS)).toEqual(
       unique.render(pure, 'aggregate'),

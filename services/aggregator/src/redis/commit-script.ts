@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from '@taba/common';
 import type { Result } from 'ioredis';
-import type { CommitPart, PartOutcome } from './commit-args.js';
+import type { CellToCompact, CommitPart, PartOutcome } from './commit-args.js';
 import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
 const COMMIT_SOURCE = readFileSync(new URL('./lua/commit.lua', import.meta.url), 'utf8');
 
 /** Versioned, so two deployed versions never run each other's script. */
-export const COMMIT_COMMAND = 'tabaCommitV2';
+export const COMMIT_COMMAND = 'tabaCommitV3';
 
 /**
  * Runs of the script per chunk: the first with no part flagged a duplicate, then with the
@@ -20,7 +20,7 @@ const MAX_RUNS = 3;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     // Arrays, not spread arguments: ioredis flattens them, and a chunk can outgrow the stack.
-    tabaCommitV2(
+    tabaCommitV3(
       numberOfKeys: number,
       keys: readonly string[],
       argv: readonly (string | Buffer)[],
@@ -41,26 +41,40 @@ export async function runCommit(
   parts: readonly CommitPart[],
   nowMs: number,
 ): Promise<PartOutcome[]> {
-  return (await runCommitThenWait(redis, parts, nowMs, 0, 0)).outcomes;
+  return (await runCommitThenWait(redis, parts, nowMs, { replicas: 0, timeoutMs: 0 })).outcomes;
+}
+
+export interface CommitCallOptions {
+  /** Replicas that must confirm (WAIT); 0: no WAIT. */
+  readonly replicas: number;
+  readonly timeoutMs: number;
+  /** Bytes of records past a cell's base beyond which the script names it for compaction. */
+  readonly tailLimit?: number;
+}
+
+export interface CommitCallResult {
+  readonly outcomes: PartOutcome[];
+  /** WAIT's answer (undefined without WAIT). */
+  readonly confirmed?: number;
+  readonly toCompact: CellToCompact[];
 }
 
 /**
  * The commit script and, when `replicas` > 0, `WAIT replicas timeoutMs` in one pipeline on the
- * same connection: the count is about the server that took the commit. `confirmed` is WAIT's
- * answer (undefined without WAIT). A failed command rejects.
+ * same connection: the count is about the server that took the commit. A failed command rejects.
  */
 export async function runCommitThenWait(
   redis: RedisConnection,
   parts: readonly CommitPart[],
   nowMs: number,
-  replicas: number,
-  timeoutMs: number,
-): Promise<{ outcomes: PartOutcome[]; confirmed?: number }> {
-  if (parts.length === 0) return { outcomes: [] };
+  options: CommitCallOptions,
+): Promise<CommitCallResult> {
+  const { replicas, timeoutMs } = options;
+  if (parts.length === 0) return { outcomes: [], toCompact: [] };
   let duplicates: ReadonlySet<number> = new Set();
   for (let run = 1; ; run += 1) {
-    const { keys, argv } = buildCommitArgs(parts, nowMs, duplicates);
-    const pipeline = redis.pipeline().tabaCommitV2(keys.length, keys, argv);
+    const { keys, argv } = buildCommitArgs(parts, nowMs, duplicates, options.tailLimit);
+    const pipeline = redis.pipeline().tabaCommitV3(keys.length, keys, argv);
     if (replicas > 0) pipeline.wait(replicas, timeoutMs);
     const replies = (await pipeline.exec()) ?? [];
     const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];
@@ -71,9 +85,10 @@ export async function runCommitThenWait(
       duplicates = reply.duplicates;
       continue;
     }
-    if (replicas === 0) return { outcomes: reply.outcomes };
+    const { outcomes, toCompact } = reply;
+    if (replicas === 0) return { outcomes, toCompact };
     const [waitError, confirmed] = replies[1] ?? [new Error('no reply to WAIT'), null];
     if (waitError) throw waitError;
-    return { outcomes: reply.outcomes, confirmed: Number(confirmed) };
+    return { outcomes, toCompact, confirmed: Number(confirmed) };
   }
 }

@@ -3,21 +3,24 @@ import type { RedisConnection } from '@taba/common';
 import type { Result } from 'ioredis';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
-const PRUNE_SOURCE = readFileSync(new URL('./lua/prune.lua', import.meta.url), 'utf8');
+const COMPACT_SOURCE = readFileSync(new URL('./lua/compact.lua', import.meta.url), 'utf8');
 const FORGET_IDLE_SOURCE = readFileSync(new URL('./lua/forget-idle.lua', import.meta.url), 'utf8');
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    tabaPruneV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    tabaCompactV1(
+      numberOfKeys: number,
+      ...keysAndArgs: (string | Buffer)[]
+    ): Result<number, Context>;
     tabaForgetIdleV1(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
   }
 }
 
-/** Registers the pruning scripts on a connection. */
+/** Registers the compaction and pruning scripts on a connection. */
 export function definePruneScripts(redis: RedisConnection): void {
   const commands = redis as unknown as Record<string, unknown>;
-  if (typeof commands.tabaPruneV1 !== 'function') {
-    redis.defineCommand('tabaPruneV1', { lua: PRUNE_SOURCE });
+  if (typeof commands.tabaCompactV1 !== 'function') {
+    redis.defineCommand('tabaCompactV1', { lua: COMPACT_SOURCE });
   }
   if (typeof commands.tabaForgetIdleV1 !== 'function') {
     redis.defineCommand('tabaForgetIdleV1', { lua: FORGET_IDLE_SOURCE });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from '@taba/common';
-import { ALL_CLIENTS, existingRegisterBuckets, redisKeys, ScriptKeys } from '@taba/common';
+import { ALL_CLIENTS, redisKeys, ScriptKeys } from '@taba/common';
 import type { Result } from 'ioredis';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
@@ -29,14 +29,12 @@ export interface TabToDelete {
 }
 
 /**
- * KEYS and ARGV of delete-tabs.lua: every key a Tab can have (State and Buffer per client and
- * for all clients, and for a Unique every register bucket whose key may not have expired yet,
- * plus the lifetime one). Pure: unit-tested without Redis.
+ * KEYS and ARGV of delete-tabs.lua: every key a Tab can have (its cell per client and for all
+ * clients). Pure: unit-tested without Redis.
  */
 export function buildDeleteArgs(
   partition: number,
   tabs: readonly TabToDelete[],
-  now: number,
 ): { keys: string[]; argv: string[] } {
   const keys = new ScriptKeys();
   const argv = [
@@ -45,7 +43,6 @@ export function buildDeleteArgs(
     String(tabs.length),
   ];
   const doomed: string[] = [];
-  const buckets = existingRegisterBuckets(now, 300);
   for (const tab of tabs) {
     argv.push(
       tab.name,
@@ -56,13 +53,7 @@ export function buildDeleteArgs(
       argv.push(client, keys.of(redisKeys.tabsOfClient(partition, client)));
     }
     for (const client of [...tab.clients, ALL_CLIENTS]) {
-      doomed.push(keys.of(redisKeys.state(partition, tab.name, client)));
-      doomed.push(keys.of(redisKeys.buffer(partition, tab.name, client)));
-      if (tab.type === 'UNIQUE') {
-        for (const bucket of buckets) {
-          doomed.push(keys.of(redisKeys.registers(partition, tab.name, client, bucket)));
-        }
-      }
+      doomed.push(keys.of(redisKeys.cell(partition, tab.name, client)));
     }
   }
   argv.push(String(doomed.length), ...doomed);
@@ -74,8 +65,7 @@ export async function runDelete(
   redis: RedisConnection,
   partition: number,
   tabs: readonly TabToDelete[],
-  now: number,
 ): Promise<boolean> {
-  const { keys, argv } = buildDeleteArgs(partition, tabs, now);
+  const { keys, argv } = buildDeleteArgs(partition, tabs);
   return (await redis.tabaDeleteTabsV1(keys.length, ...keys, ...argv)) === 1;
 }

@@ -1,0 +1,153 @@
+import type { StoredState } from './stored-state.js';
+import type { HashOp, TabOps } from './tab-ops.js';
+
+/**
+ * Merging Deltas of one State: what a cell's records add up to (a base and the Deltas appended
+ * after it), and what the aggregator writes once per commit call for an all-clients State. The
+ * rules are those of the cell encoding (docs/architecture.md): sums add, `n` keeps the least,
+ * `x` the greatest, a gauge entry the newest; a Buffer keeps its `cap` highest (score, member)
+ * entries; a register keeps its highest rank; a register bucket past its expiry is gone.
+ * Pure: unit-tested without Redis.
+ */
+
+interface Accumulated {
+  op: HashOp;
+  /** A number for i f n x; the entry text for g. */
+  value: number | string;
+}
+
+/** "ts|expires|<n|s>value": newer ts, then later expiry, then the greater value. */
+export function gaugeEntryNewer(a: string, b: string): boolean {
+  const [at, ae, av] = splitEntry(a);
+  const [bt, be, bv] = splitEntry(b);
+  if (bv === undefined) return true;
+  if (av === undefined) return false;
+  if (Number(at) !== Number(bt)) return Number(at) > Number(bt);
+  if (Number(ae) !== Number(be)) return Number(ae) > Number(be);
+  const ak = av.charAt(0);
+  const bk = bv.charAt(0);
+  if (ak !== bk) return ak === 's';
+  if (ak === 'n') return Number(av.slice(1)) > Number(bv.slice(1));
+  return Buffer.compare(Buffer.from(av.slice(1)), Buffer.from(bv.slice(1))) > 0;
+}
+
+function splitEntry(text: string): [string, string, string | undefined] {
+  const first = text.indexOf('|');
+  const second = first < 0 ? -1 : text.indexOf('|', first + 1);
+  if (second < 0) return ['', '', undefined];
+  return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+}
+
+/** Buffer entries in sorted-set order: score, then member bytes. */
+function entryOrder(a: readonly [string, number], b: readonly [string, number]): number {
+  return a[1] - b[1] || Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]));
+}
+
+/** The ops of many Deltas of one State, merged per field, Buffer member and register bucket. */
+export class MergedOps {
+  private readonly hash = new Map<string, Accumulated>();
+  private bufferCap = 0;
+  /** Member → score. */
+  private readonly buffer = new Map<string, number>();
+  private readonly registers = new Map<
+    string,
+    { expireAtMs: number; ranks: Map<number, number> }
+  >();
+
+  add(ops: TabOps): void {
+    const { hash } = ops;
+    for (let i = 0; i < hash.length; i += 3) {
+      const op = hash[i] as HashOp;
+      const field = hash[i + 1] ?? '';
+      const text = hash[i + 2] ?? '';
+      const current = this.hash.get(field);
+      if (current === undefined) {
+        this.hash.set(field, { op, value: op === 'g' ? text : Number(text) });
+      } else if (op === 'g') {
+        if (gaugeEntryNewer(text, String(current.value))) current.value = text;
+      } else {
+        const value = Number(text);
+        const held = current.value as number;
+        if (op === 'i' || op === 'f') current.value = held + value;
+        else if (op === 'n') current.value = Math.min(held, value);
+        else current.value = Math.max(held, value);
+      }
+    }
+    if (ops.buffer) {
+      this.bufferCap = Math.max(this.bufferCap, ops.buffer.cap);
+      const { entries } = ops.buffer;
+      for (let i = 0; i < entries.length; i += 2)
+        this.buffer.set(entries[i + 1] ?? '', Number(entries[i]));
+      // Trimmed as it grows, so a long run of Deltas holds at most twice the cap.
+      if (this.buffer.size > 2 * this.bufferCap) this.trimBuffer();
+    }
+    for (const group of ops.registers ?? []) {
+      let bucket = this.registers.get(group.bucket);
+      if (!bucket) {
+        bucket = { expireAtMs: group.expireAtMs, ranks: new Map() };
+        this.registers.set(group.bucket, bucket);
+      }
+      bucket.expireAtMs = Math.max(bucket.expireAtMs, group.expireAtMs);
+      const { pairs } = group;
+      for (let i = 0; i < pairs.length; i += 2) {
+        const register = pairs[i] ?? 0;
+        const rank = pairs[i + 1] ?? 0;
+        if (rank > (bucket.ranks.get(register) ?? 0)) bucket.ranks.set(register, rank);
+      }
+    }
+  }
+
+  /** Keeps the `cap` highest entries (as a sorted set trimmed to its cap would). */
+  private trimBuffer(): [string, number][] {
+    const sorted = [...this.buffer].sort(entryOrder);
+    const kept = sorted.slice(Math.max(0, sorted.length - this.bufferCap));
+    if (kept.length < sorted.length) {
+      this.buffer.clear();
+      for (const [member, score] of kept) this.buffer.set(member, score);
+    }
+    return kept;
+  }
+
+  /** Drops register buckets that expired by `nowMs` (0: never expires). */
+  private liveRegisters(
+    nowMs: number,
+  ): [string, { expireAtMs: number; ranks: Map<number, number> }][] {
+    return [...this.registers].filter(
+      ([, { expireAtMs }]) => expireAtMs === 0 || expireAtMs > nowMs,
+    );
+  }
+
+  /** The merged Delta (one record: a cell's base, or an all-clients write). */
+  toOps(nowMs = 0): TabOps {
+    const hash: string[] = [];
+    for (const [field, { op, value }] of this.hash) hash.push(op, field, String(value));
+    const ops: TabOps = { hash };
+    if (this.buffer.size > 0) {
+      const entries: string[] = [];
+      for (const [member, score] of this.trimBuffer()) entries.push(String(score), member);
+      ops.buffer = { cap: this.bufferCap, entries };
+    }
+    const registers = this.liveRegisters(nowMs);
+    if (registers.length > 0) {
+      ops.registers = registers.map(([bucket, { expireAtMs, ranks }]) => ({
+        bucket,
+        expireAtMs,
+        pairs: [...ranks].flat(),
+      }));
+    }
+    return ops;
+  }
+
+  /** What a reader makes of the State at `nowMs` (see StoredState). */
+  toStoredState(nowMs: number): StoredState {
+    const hash: Record<string, string> = {};
+    for (const [field, { value }] of this.hash) hash[field] = String(value);
+    const registers = new Map<string, Record<string, string> | Uint8Array>();
+    for (const [bucket, { ranks }] of this.liveRegisters(nowMs)) {
+      const sparse: Record<string, string> = {};
+      for (const [register, rank] of ranks) sparse[register] = String(rank);
+      registers.set(bucket, sparse);
+    }
+    return { hash, buffer: this.buffer.size > 0 ? this.trimBuffer() : [], registers };
+  }
+}
