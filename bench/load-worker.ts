@@ -1,181 +1,193 @@
-// One load process: sends pre-encoded columnar batches for its client IDs to the gateway,
-// one batch in flight per client ID, for a fixed time. Reports to its parent over IPC.
-import type { ClientDuplexStream } from '@grpc/grpc-js';
+// One load process of a raw shape: its share of the shape's client IDs in lanes, one batch in
+// flight per lane, over STREAMS_PER_PROCESS PostEventsStreams. A failed attempt is retried
+// with the same seq and bytes until acknowledged or the phase's drain ends (then the batch is
+// given up on and counted): each batch's countable events count once, when acknowledged.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, credentials } from '@grpc/grpc-js';
-import { grpcChannelOptions, loadTabaProtos } from '@taba/common';
-import { benchTabs } from './bench-batches.js';
+import { grpcChannelOptions } from '@taba/common';
+import { BatchGenerator, SendBuffer } from './batch-generator.js';
+import { noteError, nowMs, PhaseRecorder, sleepUntil } from './phase-recorder.js';
+import { seedOf } from './random.js';
+import type { RawShape } from './shapes.js';
+import { lanesOf, STREAMS_PER_PROCESS, tabsOf } from './shapes.js';
+import { StreamPoster } from './stream-poster.js';
+import type { FinalReport, ParentMessage, WorkerMessage } from './worker-protocol.js';
+import { PHASE_DRAIN_MS } from './worker-protocol.js';
 
-interface WorkerTask {
+export interface RawTask {
   readonly address: string;
-  /** The gRPC method batches go to: the gateway's PostEvents, or ingest's Ingest directly. */
-  readonly method: string;
-  /** Client IDs with their number among all load processes' (which Tabs they write). */
-  readonly clients: readonly { readonly id: string; readonly index: number }[];
-  readonly tabCount: number;
-  readonly eventsPerBatch: number;
-  /** Events of one Tab in a batch. */
-  readonly eventsPerTab: number;
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  /** Post over the gateway's PostEventsStream (one stream per process) instead of unary calls. */
-  readonly stream: boolean;
-  /** Send at most this many batches per second per client ID (0: as fast as acknowledged). */
-  readonly ratePerClient: number;
-  /** Per-event timestamps (see BenchShape.timestamps). */
-  readonly timestamps: boolean;
+  readonly shape: RawShape;
+  readonly worker: number;
 }
 
-interface WorkerReport {
-  /** Events acknowledged within the measured window. */
-  readonly eventsAcknowledged: number;
-  readonly batches: number;
-  /** Failed attempts (each retried with the same seq until acknowledged). */
-  readonly errors: number;
-  readonly latenciesMs: number[];
-  /** Counter and percentile events acknowledged in the whole run, warm-up included. */
-  readonly countableAcknowledged: number;
+interface LaneClient {
+  readonly id: string;
+  readonly index: number;
+  seq: number;
 }
 
-const codec = loadTabaProtos().taba.v1.Taba.service.PostEvents;
-const identity = (value: Buffer) => value;
-
-/** The tabs part of a batch, encoded once (protobuf fields concatenate: a header is prepended per send). */
-function encodeBody(client: number, task: WorkerTask): { body: Buffer; countable: number } {
-  const { tabs, countable } = benchTabs(client, task);
-  return { body: codec.requestSerialize({ tabs }), countable };
+interface Lane {
+  readonly clients: LaneClient[];
+  readonly poster: StreamPoster;
+  readonly buffer: SendBuffer;
+  next: number;
 }
 
-/**
- * One PostEventsStream for the whole process: batches of every client ID go out on it and
- * the answers come back in the same order, so a FIFO of waiters matches them.
- */
-class StreamPoster {
-  private call: ClientDuplexStream<Buffer, Buffer> | undefined;
-  private waiting: { resolve: (applied: number) => void; reject: (error: Error) => void }[] = [];
+/** Half-load pacing: send slots `intervalMs` apart for the whole process, never bunched. */
+class Pacer {
+  private next = nowMs();
+  constructor(private readonly intervalMs: number) {}
 
-  constructor(private readonly client: Client) {}
+  reserve(): number {
+    const slot = Math.max(nowMs(), this.next);
+    this.next = slot + this.intervalMs;
+    return slot;
+  }
+}
 
-  post(bytes: Buffer): Promise<number> {
-    const call = this.open();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      call.write(bytes);
-    });
+class LoadProcess {
+  private readonly client: Client;
+  private readonly posters: StreamPoster[];
+  private readonly lanes: Lane[];
+  private readonly generators = new Map<number, BatchGenerator>();
+  private readonly totals = {
+    countableAcknowledged: 0,
+    failedAttempts: 0,
+    abandoned: 0,
+    abandonedCountable: 0,
+    duplicates: 0,
+    firstAttemptDuplicates: 0,
+  };
+  private readonly errorSamples: string[] = [];
+
+  constructor(private readonly task: RawTask) {
+    this.client = new Client(task.address, credentials.createInsecure(), grpcChannelOptions());
+    this.posters = Array.from({ length: STREAMS_PER_PROCESS }, () => new StreamPoster(this.client));
+    // Microseconds since the epoch, as @taba/client starts; +1 per batch of a client ID.
+    const baseSeq = Date.now() * 1000;
+    this.lanes = lanesOf(task.shape, task.worker).map((clients, l) => ({
+      clients: clients.map(client => ({ ...client, seq: baseSeq })),
+      poster: this.posters[l % STREAMS_PER_PROCESS] as StreamPoster,
+      buffer: new SendBuffer(),
+      next: 0,
+    }));
+    for (const lane of this.lanes)
+      for (const client of lane.clients) this.generatorOf(client.index);
   }
 
-  private open(): ClientDuplexStream<Buffer, Buffer> {
-    if (this.call) return this.call;
-    const call = this.client.makeBidiStreamRequest(
-      '/taba.v1.Taba/PostEventsStream',
-      identity,
-      identity,
-    );
-    call.on('data', (bytes: Buffer) => {
-      const waiter = this.waiting.shift();
-      const result = loadTabaProtos().taba.v1.PostEventsResult.deserialize(bytes);
-      if (result.response) waiter?.resolve(Number(result.response.applied ?? 0));
-      else
-        waiter?.reject(
-          new Error(`${result.errorCode} ${result.errorReason}: ${result.errorMessage}`),
-        );
-    });
-    const broken = (error?: Error) => {
-      if (this.call !== call) return;
-      this.call = undefined;
-      for (const waiter of this.waiting.splice(0))
-        waiter.reject(error ?? new Error('stream ended'));
-    };
-    call.on('error', broken);
-    call.on('end', () => broken());
-    this.call = call;
-    return call;
+  /** `shared` shapes: one generator for every client ID; `own`: one per client ID. */
+  private generatorOf(index: number): BatchGenerator {
+    const { shape, worker } = this.task;
+    const key = shape.tabs === 'own' ? index : -1;
+    let generator = this.generators.get(key);
+    if (!generator) {
+      generator = new BatchGenerator(
+        tabsOf(shape, index),
+        shape.eventsPerBatch / shape.tabsPerBatch,
+        seedOf(shape.name, worker, key),
+      );
+      this.generators.set(key, generator);
+    }
+    return generator;
+  }
+
+  /** Offers load until `until`, then retries what is unanswered until `until + PHASE_DRAIN_MS`. */
+  run(until: number, recorder: PhaseRecorder, pacer?: Pacer): Promise<unknown> {
+    return Promise.all(this.lanes.map(lane => this.runLane(lane, until, recorder, pacer)));
+  }
+
+  private async runLane(lane: Lane, until: number, recorder: PhaseRecorder, pacer?: Pacer) {
+    for (;;) {
+      if (pacer) {
+        const slot = pacer.reserve();
+        if (slot >= until) return;
+        await sleepUntil(slot);
+      }
+      if (nowMs() >= until) return;
+      const client = lane.clients[lane.next] as LaneClient;
+      lane.next = (lane.next + 1) % lane.clients.length;
+      client.seq += 1;
+      const generator = this.generatorOf(client.index);
+      const bytes = generator.batch(client.id, client.seq, lane.buffer);
+      await this.deliver(lane, bytes, generator.countable, until + PHASE_DRAIN_MS, recorder);
+    }
+  }
+
+  private async deliver(
+    lane: Lane,
+    bytes: Buffer,
+    countable: number,
+    giveUpAt: number,
+    recorder: PhaseRecorder,
+  ): Promise<void> {
+    const sentAt = nowMs();
+    for (let failures = 0; ; failures += 1) {
+      const answer = await lane.poster.post(bytes).catch((error: unknown) => {
+        noteError(this.errorSamples, error);
+        return undefined;
+      });
+      if (answer) {
+        // Counted once, at its first acknowledgement, duplicate or not: `duplicate` means an
+        // earlier attempt applied it (ours, or ingest's own retry of a commit that timed out).
+        if (answer.duplicate) this.totals.duplicates += 1;
+        if (answer.duplicate && failures === 0) this.totals.firstAttemptDuplicates += 1;
+        this.totals.countableAcknowledged += countable;
+        recorder.ack(sentAt, nowMs(), answer.applied, this.task.shape.tabsPerBatch);
+        return;
+      }
+      this.totals.failedAttempts += 1;
+      const wait = Math.min(2000, 100 * 2 ** failures);
+      if (nowMs() + wait >= giveUpAt) {
+        this.totals.abandoned += 1;
+        this.totals.abandonedCountable += countable;
+        return;
+      }
+      await sleep(wait);
+    }
+  }
+
+  final(half: PhaseRecorder): FinalReport {
+    return { half: half.report(), ...this.totals, errorSamples: this.errorSamples };
   }
 
   close(): void {
-    this.call?.end();
+    for (const poster of this.posters) poster.close();
+    this.client.close();
   }
 }
 
-async function run(task: WorkerTask): Promise<WorkerReport> {
-  const client = new Client(task.address, credentials.createInsecure(), grpcChannelOptions());
-  // Several streams, one per few client IDs: each HTTP/2 stream has its own 64 KiB window.
-  const posters = Array.from({ length: 8 }, () => new StreamPoster(client));
-  const report = {
-    eventsAcknowledged: 0,
-    batches: 0,
-    errors: 0,
-    latenciesMs: [] as number[],
-    countableAcknowledged: 0,
-  };
-  const started = performance.now();
-  const measureFrom = started + task.warmupMs;
-  const end = started + task.warmupMs + task.durationMs;
-  const baseSeq = Date.now() * 1000;
-  await Promise.all(
-    task.clients.map(async ({ id: clientId, index }, c) => {
-      const { body, countable } = encodeBody(index, task);
-      let seq = baseSeq;
-      // Rate-limited clients start at spread-out moments, as independent processes would.
-      if (task.ratePerClient > 0) {
-        await new Promise(resolve =>
-          setTimeout(resolve, Math.random() * (1000 / task.ratePerClient)),
-        );
-      }
-      while (performance.now() < end) {
-        seq += 1;
-        const header = codec.requestSerialize({ clientId, seq });
-        const bytes = Buffer.concat([header, body]);
-        const sentAt = performance.now();
-        // Retried with the same seq until acknowledged: exactly once, so the totals stay exact.
-        for (let attempt = 0; ; attempt += 1) {
-          try {
-            const applied = task.stream
-              ? await (posters[c % posters.length] as StreamPoster).post(bytes)
-              : Number(
-                  loadTabaProtos().taba.v1.PostEventsResponse.deserialize(
-                    await new Promise<Buffer>((resolve, reject) =>
-                      client.makeUnaryRequest(
-                        task.method,
-                        identity,
-                        identity,
-                        bytes,
-                        { deadline: Date.now() + 30_000 },
-                        (error, value) => (error || !value ? reject(error) : resolve(value)),
-                      ),
-                    ),
-                  ).applied ?? 0,
-                );
-            const ackAt = performance.now();
-            report.countableAcknowledged += countable;
-            if (sentAt >= measureFrom && ackAt <= end) {
-              report.eventsAcknowledged += applied;
-              report.batches += 1;
-              report.latenciesMs.push(ackAt - sentAt);
-            }
-            break;
-          } catch {
-            report.errors += 1;
-            if (attempt >= 50) throw new Error(`batch ${clientId}/${seq} failed 50 times`);
-            await new Promise(resolve => setTimeout(resolve, 100));
-          }
-        }
-        if (task.ratePerClient > 0) {
-          const wait = 1000 / task.ratePerClient - (performance.now() - sentAt);
-          if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
-        }
-      }
-    }),
-  );
-  for (const poster of posters) poster.close();
-  client.close();
-  return report;
+let load: LoadProcess | undefined;
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise(resolve => process.send?.(message, () => resolve()));
 }
 
-process.once('message', (task: WorkerTask) => {
-  run(task).then(
-    report => process.send?.(report, () => process.exit(0)),
-    error => {
-      process.send?.({ error: String(error) }, () => process.exit(1));
-    },
-  );
+async function handle(message: ParentMessage): Promise<void> {
+  if (message.type === 'task') {
+    load = new LoadProcess(message.task as RawTask);
+    await send({ type: 'ready' });
+  } else if (message.type === 'go' && load) {
+    await sleepUntil(message.startAt);
+    const recorder = new PhaseRecorder(message.measureFrom, message.measureTo, 'ack');
+    await load.run(message.measureTo, recorder);
+    await send({ type: 'saturated', report: recorder.report() });
+  } else if (message.type === 'half' && load) {
+    const recorder = new PhaseRecorder(nowMs(), message.until, 'send');
+    if (message.rate > 0) {
+      await load.run(message.until, recorder, new Pacer(1000 / message.rate));
+    }
+    await sleepUntil(message.until); // the recorder's CPU figure needs its end
+    load.close();
+    await send({ type: 'done', report: load.final(recorder) });
+    process.exit(0);
+  }
+}
+
+// The parent is gone (killed, crashed): do not outlive it.
+process.once('disconnect', () => process.exit(1));
+process.on('message', (message: ParentMessage) => {
+  handle(message).catch(async (error: unknown) => {
+    await send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  });
 });

@@ -115,11 +115,20 @@ describe('GroupCommitter', () => {
 
   it('refuses with OVERLOADED while a shard has more queued than it commits in maxQueueMs', async () => {
     const shards = gatedShards();
-    const committer = new GroupCommitter(shards.commit, shardOf, { ...OPTIONS, maxQueueMs: 1 });
+    const committer = new GroupCommitter(shards.commit, shardOf, {
+      ...OPTIONS,
+      maxQueueMs: 100,
+      rateWindowMs: 100,
+    });
+    // Nothing measured yet: nothing is refused.
     const first = committer.submit([part(0, 'a')]);
     await settle();
-    // Queued behind the call in flight: 3,000 cells at the assumed 50 µs each = 150 ms > 1 ms.
-    const queued = committer.submit([part(0, 'b', 1500)]);
+    const inSecondCall = committer.submit([part(0, 'b', 1500)]);
+    const queued = committer.submit([part(0, 'b2', 1500)]);
+    // The first call (6 cells) took ≥ 30 ms: the 3,000 cells still queued once the second call
+    // starts would take far more than 100 ms.
+    await new Promise(resolve => setTimeout(resolve, 30));
+    await shards.release();
     const refused = committer.submit([part(0, 'c')]);
     const error = await refused.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TabaError);
@@ -131,7 +140,9 @@ describe('GroupCommitter', () => {
     await settle();
     await shards.release();
     await shards.release();
-    expect(await Promise.all([first, queued, elsewhere])).toEqual([
+    await shards.release();
+    expect(await Promise.all([first, inSecondCall, queued, elsewhere])).toEqual([
+      [applied],
       [applied],
       [applied],
       [applied],

@@ -17,6 +17,8 @@ export interface GroupCommitOptions {
   readonly inflightPerShard: number;
   /** A submission is refused (OVERLOADED) when its shard's queue would take longer than this. */
   readonly maxQueueMs: number;
+  /** How far back a shard's commit rate is measured, ms. @default 5000 */
+  readonly rateWindowMs?: number;
 }
 
 /** A part's size, as the caps count it. */
@@ -57,10 +59,8 @@ interface Queued {
   readonly done: (outcome: PartOutcome | Error) => void;
 }
 
-/** Smoothing of the measured milliseconds per Tab of a call (for the queue's wait estimate). */
-const COST_SMOOTHING = 0.2;
-/** Assumed until a call was measured: 50 µs per Tab (a conservative commit script figure). */
-const INITIAL_MS_PER_TAB = 0.05;
+/** Completed calls are remembered this long to measure a shard's throughput (default). */
+const RATE_WINDOW_MS = 5000;
 
 /** One shard's queue: calls of bounded size, at most `inflightPerShard` at once. */
 class ShardQueue {
@@ -71,7 +71,9 @@ class ShardQueue {
   private queuedBytes = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
-  private msPerTab = INITIAL_MS_PER_TAB;
+  /** Cells committed by recent calls, with when each ended (a bounded window: RATE_WINDOW_MS). */
+  private readonly completed: { at: number; tabs: number }[] = [];
+  private busySince: number | undefined;
 
   constructor(
     private readonly shard: string,
@@ -79,9 +81,20 @@ class ShardQueue {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  /** How long what waits now would take, from the measured cost per Tab. */
-  estimatedWaitMs(): number {
-    return (this.queuedTabs * this.msPerTab) / this.options.inflightPerShard;
+  /**
+   * How long what waits now would take at the rate this shard committed cells lately; 0 until
+   * it has been busy for a while (nothing to go by: the caps and byte budgets bound memory).
+   */
+  estimatedWaitMs(now = performance.now()): number {
+    const windowMs = this.options.rateWindowMs ?? RATE_WINDOW_MS;
+    while (this.completed.length > 0 && (this.completed[0]?.at ?? now) < now - windowMs)
+      this.completed.shift();
+    if (this.busySince === undefined || this.completed.length === 0) return 0;
+    const span = Math.min(windowMs, now - this.busySince);
+    if (span < windowMs / 5) return 0;
+    let tabs = 0;
+    for (const call of this.completed) tabs += call.tabs;
+    return (this.queuedTabs * span) / tabs;
   }
 
   push(entry: Queued): void {
@@ -136,7 +149,7 @@ class ShardQueue {
 
   private async run(chunk: Queued[]): Promise<void> {
     this.inFlight += 1;
-    const started = performance.now();
+    this.busySince ??= performance.now();
     const tabs = chunk.reduce((sum, { weight }) => sum + weight.tabs, 0);
     try {
       const outcomes = await this.commit(
@@ -146,14 +159,18 @@ class ShardQueue {
       chunk.forEach(({ done }, i) => {
         done(outcomes[i] ?? new Error('commit lost a part'));
       });
-      const measured = (performance.now() - started) / Math.max(1, tabs);
-      this.msPerTab += COST_SMOOTHING * (measured - this.msPerTab);
+      this.completed.push({ at: performance.now(), tabs });
     } catch (error) {
       for (const { done } of chunk) done(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.inFlight -= 1;
       // What gathered during the call goes next, without waiting for a window.
       if (this.queue.length > 0) this.start();
+      else if (this.inFlight === 0) {
+        // Idle: the rate measured so far says nothing about the next burst.
+        this.busySince = undefined;
+        this.completed.length = 0;
+      }
     }
   }
 }

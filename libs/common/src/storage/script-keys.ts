@@ -17,6 +17,15 @@ export class ScriptKeys {
     return at;
   }
 
+  /**
+   * A key used once in the call (a cell): its index as text, without the lookup that finds a
+   * repeated key (a key listed twice is harmless, only longer).
+   */
+  once(key: string): string {
+    this.keys.push(key);
+    return String(this.keys.length);
+  }
+
   /** The same index as text, as it goes into ARGV. */
   of(key: string): string {
     return String(this.indexOf(key));

@@ -63,7 +63,7 @@ export function buildCommitArgs(
         tab.spec,
         keys.of(redisKeys.clients(p, tab.name)),
         keys.of(redisKeys.tabsOfClient(p, part.client)),
-        keys.of(redisKeys.cell(p, tab.name, part.client)),
+        keys.once(redisKeys.cell(p, tab.name, part.client)),
         tab.encoded ? cellRecordOf(tab.encoded) : cellRecord(tab.ops),
       );
     }
@@ -76,7 +76,7 @@ export function buildCommitArgs(
       keys.of(redisKeys.types(group.partition)),
       group.name,
       group.spec,
-      keys.of(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
+      keys.once(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
       cellRecord(group.ops),
     );
   }

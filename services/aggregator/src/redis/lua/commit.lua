@@ -55,10 +55,10 @@ local function append(cellIdx, record, spec)
     redis.call('SET', key, EMPTY_HEADER .. record)
     return true
   end
-  if length > tailLimit and not named[cellIdx] then
+  if length > tailLimit and not named[key] then
     local base = struct.unpack('<I4', redis.call('GETRANGE', key, 0, 3))
     if length - 4 - base > tailLimit then
-      named[cellIdx] = true
+      named[key] = true
       toCompact[#toCompact + 1] = key
       toCompact[#toCompact + 1] = spec
     end
