@@ -225,6 +225,17 @@ export type {
 export { installProcessHandlers, startService } from './service/run-service.js';
 export type { ShutdownErrorReporter, ShutdownStep } from './service/shutdown.js';
 export { Shutdown } from './service/shutdown.js';
+export type { Compacted } from './storage/cell.js';
+export {
+  CELL_HEADER_BYTES,
+  cellRecord,
+  cellRecordOf,
+  compactCell,
+  decodeCell,
+  mergeCell,
+  readCell,
+} from './storage/cell.js';
+export { gaugeEntryNewer, MergedOps } from './storage/merged-ops.js';
 export type { PrunableField } from './storage/prunable.js';
 export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';
@@ -268,16 +279,5 @@ export {
 } from './storage/state-reader.js';
 export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';
-export type { HashOp, TabOps } from './storage/tab-ops.js';
-export { decodeTabOps, encodeTabOps } from './storage/tab-ops.js';
-export { gaugeEntryNewer, MergedOps } from './storage/merged-ops.js';
-export type { Compacted } from './storage/cell.js';
-export {
-  CELL_HEADER_BYTES,
-  cellRecord,
-  cellRecordOf,
-  compactCell,
-  decodeCell,
-  mergeCell,
-  readCell,
-} from './storage/cell.js';
+export type { HashOp, TabOps, TabOpsVisitor } from './storage/tab-ops.js';
+export { checkTabOps, decodeTabOps, encodeTabOps, walkTabOps } from './storage/tab-ops.js';

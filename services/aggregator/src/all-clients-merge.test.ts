@@ -1,3 +1,4 @@
+import { encodeTabOps } from '@taba/common';
 import { describe, expect, it } from 'vitest';
 import { groupAllClients } from './all-clients-merge.js';
 
@@ -6,7 +7,7 @@ describe('groupAllClients', () => {
     const tab = (name: string, spec: string, count: string) => ({
       name,
       spec,
-      ops: { hash: ['i', 'c', count] },
+      delta: encodeTabOps({ hash: ['i', 'c', count] }),
     });
     const groups = groupAllClients(
       [

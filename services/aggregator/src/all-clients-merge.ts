@@ -10,7 +10,12 @@ import { MergedOps } from '@taba/common';
 /** What the all-clients groups are built from: a part's partition and its Tabs. */
 export interface MergeablePart {
   readonly partition: number;
-  readonly tabs: readonly { readonly name: string; readonly spec: string; readonly ops: TabOps }[];
+  readonly tabs: readonly {
+    readonly name: string;
+    readonly spec: string;
+    /** The Delta in its binary form (tab-ops.ts). */
+    readonly delta: Uint8Array;
+  }[];
 }
 
 export interface AllClientsGroup {
@@ -43,7 +48,7 @@ export function groupAllClients(
         };
         groups.set(key, group);
       }
-      group.merged.add(tab.ops);
+      group.merged.addEncoded(tab.delta);
     }
   });
   return [...groups.values()].map(({ merged, ...group }) => ({ ...group, ops: merged.toOps() }));

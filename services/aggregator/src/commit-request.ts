@@ -1,5 +1,5 @@
 import type { CommitRequest__Output, CommitResponse, TabTypeName } from '@taba/common';
-import { decodeTabOps, InvalidArgumentError, nameProblem, typeSpec } from '@taba/common';
+import { checkTabOps, InvalidArgumentError, nameProblem, typeSpec } from '@taba/common';
 import type { CommitPart, PartOutcome } from './redis/commit-args.js';
 
 /** Longest Tab name or client ID the aggregator accepts (ingest enforces its own, shorter limit). */
@@ -8,6 +8,12 @@ const MAX_NAME_LENGTH = 1024;
 function checkName(what: string, name: string): void {
   const problem = nameProblem(what, name, MAX_NAME_LENGTH);
   if (problem) throw new InvalidArgumentError('INVALID_NAME', problem);
+}
+
+/** A Delta's bytes, once checked (MALFORMED_DELTA otherwise). */
+function checked(delta: Uint8Array): Uint8Array {
+  checkTabOps(delta);
+  return delta;
 }
 
 /**
@@ -45,8 +51,7 @@ export function toCommitParts(
         return {
           name: tab.name,
           spec: typeSpec(tab.type as TabTypeName, tab.bounds),
-          ops: decodeTabOps(tab.delta),
-          encoded: tab.delta,
+          delta: checked(tab.delta),
         };
       }),
     };

@@ -1,4 +1,4 @@
-import { TabaError } from '@taba/common';
+import { encodeTabOps, TabaError } from '@taba/common';
 import { describe, expect, it } from 'vitest';
 import type { GroupCommitOptions } from './group-commit.js';
 import { GroupCommitter, partWeight } from './group-commit.js';
@@ -22,7 +22,7 @@ function part(partition: number, client: string, tabs = 3): CommitPart {
     tabs: Array.from({ length: tabs }, (_, i) => ({
       name: `t${i}`,
       spec: 'COUNTER_GROUP',
-      ops: { hash: ['i', 'c', '1'] },
+      delta: encodeTabOps({ hash: ['i', 'c', '1'] }),
     })),
   };
 }

@@ -28,29 +28,21 @@ export interface PartWeight {
   readonly bytes: number;
 }
 
-/** Per Tab: the fixed arguments of commit.lua besides its values (name, spec, keys, counts). */
-const ARGS_PER_TAB = 10;
+/** commit.lua's arguments per part, per Tab of a part, and per all-clients group. */
+const ARGS_PER_PART = 9;
+const ARGS_PER_TAB = 6;
+const ARGS_PER_GROUP = 5;
 
 export function partWeight(part: CommitPart): PartWeight {
-  let args = 7;
   let bytes = part.client.length;
-  for (const tab of part.tabs) {
-    args += ARGS_PER_TAB;
-    bytes += tab.name.length * 4 + tab.spec.length;
-    const { hash, buffer, registers } = tab.ops;
-    args += hash.length;
-    for (const value of hash) bytes += value.length;
-    if (buffer) {
-      args += buffer.entries.length;
-      for (const value of buffer.entries) bytes += value.length;
-    }
-    for (const group of registers ?? []) {
-      args += 3 + group.pairs.length;
-      bytes += group.bucket.length + group.pairs.length * 3;
-    }
-  }
-  // The all-clients group of each Tab may repeat its values once more.
-  return { tabs: part.tabs.length * 2, args: args * 2, bytes: bytes * 2 };
+  for (const tab of part.tabs) bytes += tab.name.length * 4 + tab.spec.length + tab.delta.length;
+  const tabs = part.tabs.length;
+  // Each Tab may have an all-clients group of its own in the call, its Delta repeated once more.
+  return {
+    tabs: tabs * 2,
+    args: ARGS_PER_PART + tabs * (ARGS_PER_TAB + ARGS_PER_GROUP),
+    bytes: bytes * 2,
+  };
 }
 
 interface Queued {

@@ -1,4 +1,4 @@
-import { ALL_CLIENTS, isTabaError, readCell, redisKeys } from '@taba/common';
+import { ALL_CLIENTS, encodeTabOps, isTabaError, readCell, redisKeys } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../test/support/poll.js';
@@ -13,7 +13,7 @@ const part = (seq: number): CommitPart => ({
   partition: 4,
   client: 'c1',
   seq,
-  tabs: [{ name: 't', spec: 'TOTALS_COUNTER', ops }],
+  tabs: [{ name: 't', spec: 'TOTALS_COUNTER', delta: encodeTabOps(ops) }],
 });
 const count = async (redis: Redis, client: string) => {
   const value = await redis.getBuffer(redisKeys.cell(4, 't', client));

@@ -10,6 +10,7 @@ import {
   ALL_CLIENTS,
   compareCodePoints,
   createHandlerRegistry,
+  encodeTabOps,
   ManualClock,
   partitionOf,
   REASON_METADATA_KEY,
@@ -75,7 +76,7 @@ async function commit(
         {
           name: tab.name,
           spec: typeSpec(tab.type, tab.bounds),
-          ops,
+          delta: encodeTabOps(ops),
         },
       ],
     };

@@ -1,3 +1,4 @@
+import type { Http2Server, Http2Session } from 'node:http2';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -27,13 +28,46 @@ export function grpcChannelOptions(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): Ch
   };
 }
 
+/** What a server lets a peer send before it must wait for a window update, bytes. */
+const SERVER_RECEIVE_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * grpc-js servers keep HTTP/2's default receive windows (64 KiB per stream and per connection)
+ * and offer no option for them, so a peer sending large messages (a Commit of a 1,000-Tab batch
+ * is ~300 KB) waits for a window update every 64 KiB, and a busy event loop sends those late:
+ * measured, seconds of an ingest's time went there. This widens both through grpc-js's
+ * (unexported) server settings and its HTTP/2 sessions; if a grpc-js version lacks those, the
+ * defaults simply stay.
+ */
+function widenReceiveWindows(server: Server): void {
+  const internals = server as unknown as {
+    commonServerOptions?: { settings?: Record<string, number> };
+    http2Servers?: Map<Http2Server, unknown>;
+  };
+  const common = internals.commonServerOptions;
+  if (common)
+    common.settings = { ...common.settings, initialWindowSize: SERVER_RECEIVE_WINDOW_BYTES };
+  const bind = server.bindAsync.bind(server);
+  server.bindAsync = (port, creds, callback) =>
+    bind(port, creds, (error, boundPort) => {
+      for (const http2Server of internals.http2Servers?.keys() ?? []) {
+        http2Server.on('session', (session: Http2Session) =>
+          session.setLocalWindowSize(SERVER_RECEIVE_WINDOW_BYTES),
+        );
+      }
+      callback(error, boundPort);
+    });
+}
+
 /**
  * NOTE: servers keep channelz on. In grpc-js 1.14 a server with channelz off does not track
  * its connections, so forceShutdown() cannot cancel the calls still open after the grace.
  */
 export function createGrpcServer(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): Server {
   const { 'grpc.enable_channelz': _channelz, ...options } = grpcChannelOptions(limits);
-  return new Server(options);
+  const server = new Server(options);
+  widenReceiveWindows(server);
+  return server;
 }
 
 /**

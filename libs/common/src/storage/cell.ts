@@ -1,5 +1,5 @@
-import type { TabTypeName } from '../handlers/tab-types.js';
 import { InvalidArgumentError } from '../errors/taba-error.js';
+import type { TabTypeName } from '../handlers/tab-types.js';
 import { MergedOps } from './merged-ops.js';
 import { expiredBufferMembers, prunableFields } from './prunable.js';
 import type { StoredState } from './stored-state.js';
@@ -35,26 +35,31 @@ function corrupt(detail: string): InvalidArgumentError {
   return new InvalidArgumentError('CORRUPT_CELL', `a stored cell is corrupt: ${detail}`);
 }
 
-/** The Deltas of a cell's value, base first. */
-export function decodeCell(value: Uint8Array): TabOps[] {
+/** Calls `each` with every record's Delta bytes of a cell's value, base first. */
+function forEachRecord(value: Uint8Array, each: (delta: Uint8Array) => void): void {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (bytes.length < CELL_HEADER_BYTES) throw corrupt('shorter than its header');
-  const records: TabOps[] = [];
   let at = CELL_HEADER_BYTES;
   while (at < bytes.length) {
     if (at + 4 > bytes.length) throw corrupt('a record length is cut off');
     const length = bytes.readUInt32LE(at);
     if (at + 4 + length > bytes.length) throw corrupt('a record is cut off');
-    records.push(decodeTabOps(bytes.subarray(at + 4, at + 4 + length)));
+    each(bytes.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
+}
+
+/** The Deltas of a cell's value, base first. */
+export function decodeCell(value: Uint8Array): TabOps[] {
+  const records: TabOps[] = [];
+  forEachRecord(value, delta => records.push(decodeTabOps(delta)));
   return records;
 }
 
-/** Every record of a cell merged. */
+/** Every record of a cell merged, straight from the bytes. */
 export function mergeCell(value: Uint8Array): MergedOps {
   const merged = new MergedOps();
-  for (const ops of decodeCell(value)) merged.add(ops);
+  forEachRecord(value, delta => merged.addEncoded(delta));
   return merged;
 }
 

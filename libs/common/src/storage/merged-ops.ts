@@ -1,5 +1,6 @@
 import type { StoredState } from './stored-state.js';
-import type { HashOp, TabOps } from './tab-ops.js';
+import type { HashOp, TabOps, TabOpsVisitor } from './tab-ops.js';
+import { walkTabOps } from './tab-ops.js';
 
 /**
  * Merging Deltas of one State: what a cell's records add up to (a base and the Deltas appended
@@ -60,42 +61,70 @@ export class MergedOps {
       const op = hash[i] as HashOp;
       const field = hash[i + 1] ?? '';
       const text = hash[i + 2] ?? '';
-      const current = this.hash.get(field);
-      if (current === undefined) {
-        this.hash.set(field, { op, value: op === 'g' ? text : Number(text) });
-      } else if (op === 'g') {
-        if (gaugeEntryNewer(text, String(current.value))) current.value = text;
-      } else {
-        const value = Number(text);
-        const held = current.value as number;
-        if (op === 'i' || op === 'f') current.value = held + value;
-        else if (op === 'n') current.value = Math.min(held, value);
-        else current.value = Math.max(held, value);
-      }
+      if (op === 'g') this.visitor.hashText(field, text);
+      else this.visitor.hashNumber(op, field, Number(text));
     }
     if (ops.buffer) {
-      this.bufferCap = Math.max(this.bufferCap, ops.buffer.cap);
+      this.visitor.bufferCap(ops.buffer.cap);
       const { entries } = ops.buffer;
       for (let i = 0; i < entries.length; i += 2)
-        this.buffer.set(entries[i + 1] ?? '', Number(entries[i]));
-      // Trimmed as it grows, so a long run of Deltas holds at most twice the cap.
-      if (this.buffer.size > 2 * this.bufferCap) this.trimBuffer();
+        this.visitor.bufferEntry(Number(entries[i]), entries[i + 1] ?? '');
     }
     for (const group of ops.registers ?? []) {
-      let bucket = this.registers.get(group.bucket);
-      if (!bucket) {
-        bucket = { expireAtMs: group.expireAtMs, ranks: new Map() };
-        this.registers.set(group.bucket, bucket);
-      }
-      bucket.expireAtMs = Math.max(bucket.expireAtMs, group.expireAtMs);
+      this.visitor.registerGroup(group.bucket, group.expireAtMs);
       const { pairs } = group;
-      for (let i = 0; i < pairs.length; i += 2) {
-        const register = pairs[i] ?? 0;
-        const rank = pairs[i + 1] ?? 0;
-        if (rank > (bucket.ranks.get(register) ?? 0)) bucket.ranks.set(register, rank);
-      }
+      for (let i = 0; i < pairs.length; i += 2)
+        this.visitor.register(pairs[i] ?? 0, pairs[i + 1] ?? 0);
     }
   }
+
+  /** Merges a Delta straight from its binary form (checked as it is read: walkTabOps). */
+  addEncoded(bytes: Uint8Array): void {
+    walkTabOps(bytes, this.visitor);
+  }
+
+  private bucket: { expireAtMs: number; ranks: Map<number, number> } | undefined;
+
+  /** The merge rules, one item at a time (shared by add and addEncoded). */
+  private readonly visitor: TabOpsVisitor = {
+    hashNumber: (op, field, value) => {
+      const current = this.hash.get(field);
+      if (current === undefined) {
+        this.hash.set(field, { op, value });
+        return;
+      }
+      const held = current.value as number;
+      if (op === 'i' || op === 'f') current.value = held + value;
+      else if (op === 'n') current.value = Math.min(held, value);
+      else current.value = Math.max(held, value);
+    },
+    hashText: (field, entry) => {
+      const current = this.hash.get(field);
+      if (current === undefined) this.hash.set(field, { op: 'g', value: entry });
+      else if (gaugeEntryNewer(entry, String(current.value))) current.value = entry;
+    },
+    bufferCap: cap => {
+      this.bufferCap = Math.max(this.bufferCap, cap);
+    },
+    bufferEntry: (score, member) => {
+      this.buffer.set(member, score);
+      // Trimmed as it grows, so a long run of Deltas holds at most twice the cap.
+      if (this.buffer.size > 2 * this.bufferCap) this.trimBuffer();
+    },
+    registerGroup: (bucket, expireAtMs) => {
+      let group = this.registers.get(bucket);
+      if (!group) {
+        group = { expireAtMs, ranks: new Map() };
+        this.registers.set(bucket, group);
+      }
+      group.expireAtMs = Math.max(group.expireAtMs, expireAtMs);
+      this.bucket = group;
+    },
+    register: (register, rank) => {
+      const ranks = this.bucket?.ranks;
+      if (ranks && rank > (ranks.get(register) ?? 0)) ranks.set(register, rank);
+    },
+  };
 
   /** Keeps the `cap` highest entries (as a sorted set trimmed to its cap would). */
   private trimBuffer(): [string, number][] {

@@ -18,12 +18,12 @@ export class ScriptKeys {
   }
 
   /**
-   * A key used once in the call (a cell): its index as text, without the lookup that finds a
-   * repeated key (a key listed twice is harmless, only longer).
+   * A key used once in the call (a cell): its index, without the lookup that finds a repeated
+   * key (a key listed twice is harmless, only longer).
    */
-  once(key: string): string {
+  onceIndex(key: string): number {
     this.keys.push(key);
-    return String(this.keys.length);
+    return this.keys.length;
   }
 
   /** The same index as text, as it goes into ARGV. */

@@ -200,56 +200,94 @@ export function encodeTabOps(ops: TabOps): Buffer {
   return out.done();
 }
 
-/** Parses and checks a TabDelta's bytes; anything off is INVALID_ARGUMENT, never a crash. */
-export function decodeTabOps(bytes: Uint8Array): TabOps {
+/** What a walk over a binary Delta meets, in order (numbers as numbers: no text round trip). */
+export interface TabOpsVisitor {
+  hashNumber(op: Exclude<HashOp, 'g'>, field: string, value: number): void;
+  hashText(field: string, entry: string): void;
+  bufferCap(cap: number): void;
+  bufferEntry(score: number, member: string): void;
+  registerGroup(bucket: string, expireAtMs: number): void;
+  register(register: number, rank: number): void;
+}
+
+/**
+ * Walks a Delta's bytes, checking everything; anything off is INVALID_ARGUMENT
+ * (MALFORMED_DELTA), never a crash. The one parser: decodeTabOps and MergedOps both use it.
+ */
+export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor): void {
   const input = new ByteReader(bytes);
   const version = input.u8('version');
   if (version !== VERSION) throw malformed(`unknown version ${version}`);
   // Smallest encodings: an op is 1 + 1 + 1 bytes, an entry 8 + 1, a group 1 + 8 + 1, a pair 2.
   const opCount = input.count(3, 'hash ops');
-  const hash = new Array<string>(opCount * 3);
   for (let i = 0; i < opCount; i += 1) {
     const code = input.u8('hash op');
     const whole = (code & INTEGER_FLAG) !== 0;
     const op = OPS_BY_CODE[code & ~INTEGER_FLAG];
     if (op === undefined || (whole && op === 'g'))
       throw malformed(`hash op ${i} has an unknown code`);
-    hash[i * 3] = op;
-    hash[i * 3 + 1] = input.str('hash field');
-    if (op === 'g') hash[i * 3 + 2] = input.str('gauge entry');
-    else hash[i * 3 + 2] = String(whole ? input.uv('hash value') : input.f64('hash value'));
+    const field = input.str('hash field');
+    if (op === 'g') visit.hashText(field, input.str('gauge entry'));
+    else visit.hashNumber(op, field, whole ? input.uv('hash value') : input.f64('hash value'));
   }
-  const ops: TabOps = { hash };
   const hasBuffer = input.u8('buffer flag');
   if (hasBuffer > 1) throw malformed('buffer flag');
   if (hasBuffer === 1) {
     const cap = input.uv('buffer cap');
     if (cap < 1) throw malformed('buffer cap');
+    visit.bufferCap(cap);
     const entryCount = input.count(9, 'buffer entries');
-    const entries = new Array<string>(entryCount * 2);
     for (let i = 0; i < entryCount; i += 1) {
-      entries[i * 2] = String(input.f64('buffer score'));
-      entries[i * 2 + 1] = input.str('buffer member');
+      const score = input.f64('buffer score');
+      visit.bufferEntry(score, input.str('buffer member'));
     }
-    ops.buffer = { cap, entries };
   }
   const groupCount = input.count(10, 'register groups');
-  if (groupCount > 0) {
-    ops.registers = [];
-    for (let g = 0; g < groupCount; g += 1) {
-      const bucket = input.str('register bucket');
-      const expireAtMs = input.f64('register expiry');
-      const pairCount = input.count(2, 'register pairs');
-      const pairs = new Array<number>(pairCount * 2);
-      for (let i = 0; i < pairCount; i += 1) {
-        const register = input.uv('register');
-        if (register > MAX_REGISTER) throw malformed(`register ${register}`);
-        pairs[i * 2] = register;
-        pairs[i * 2 + 1] = input.u8('rank');
-      }
-      ops.registers.push({ bucket, expireAtMs, pairs });
+  for (let g = 0; g < groupCount; g += 1) {
+    const bucket = input.str('register bucket');
+    visit.registerGroup(bucket, input.f64('register expiry'));
+    const pairCount = input.count(2, 'register pairs');
+    for (let i = 0; i < pairCount; i += 1) {
+      const register = input.uv('register');
+      if (register > MAX_REGISTER) throw malformed(`register ${register}`);
+      visit.register(register, input.u8('rank'));
     }
   }
   input.end();
+}
+
+const IGNORE: TabOpsVisitor = {
+  hashNumber: () => {},
+  hashText: () => {},
+  bufferCap: () => {},
+  bufferEntry: () => {},
+  registerGroup: () => {},
+  register: () => {},
+};
+
+/** Checks a Delta's bytes without building anything; anything off is INVALID_ARGUMENT. */
+export function checkTabOps(bytes: Uint8Array): void {
+  walkTabOps(bytes, IGNORE);
+}
+
+/** Parses and checks a TabDelta's bytes; anything off is INVALID_ARGUMENT, never a crash. */
+export function decodeTabOps(bytes: Uint8Array): TabOps {
+  const hash: string[] = [];
+  const ops: TabOps = { hash };
+  let pairs: number[] = [];
+  walkTabOps(bytes, {
+    hashNumber: (op, field, value) => hash.push(op, field, String(value)),
+    hashText: (field, entry) => hash.push('g', field, entry),
+    bufferCap: cap => {
+      ops.buffer = { cap, entries: [] };
+    },
+    bufferEntry: (score, member) => ops.buffer?.entries.push(String(score), member),
+    registerGroup: (bucket, expireAtMs) => {
+      pairs = [];
+      ops.registers ??= [];
+      ops.registers.push({ bucket, expireAtMs, pairs });
+    },
+    register: (register, rank) => pairs.push(register, rank),
+  });
   return ops;
 }

@@ -1,14 +1,14 @@
-import type { TabOps } from '@taba/common';
 import { ALL_CLIENTS, cellRecord, cellRecordOf, redisKeys, ScriptKeys } from '@taba/common';
 import { groupAllClients } from '../all-clients-merge.js';
+import type { LuaPackable } from './lua-pack.js';
+import { packForLua } from './lua-pack.js';
 
-/** One Tab's ops inside a part, with the type spec the Tab must have. */
+/** One Tab's Delta inside a part, with the type spec the Tab must have. */
 export interface CommitTab {
   readonly name: string;
   readonly spec: string;
-  readonly ops: TabOps;
-  /** The ops in their binary form, when they came that way (appended as they are). */
-  readonly encoded?: Uint8Array;
+  /** The Delta in its binary form (tab-ops.ts), checked: appended as it is. */
+  readonly delta: Uint8Array;
 }
 
 /** One client batch's share of one partition. */
@@ -25,9 +25,6 @@ export interface CommitArgs {
   readonly argv: (string | Buffer)[];
 }
 
-const PART_HEADER_ARGS = 7;
-const FIXED_ARGS = 4;
-
 /**
  * KEYS and ARGV of commit.lua for a chunk of parts (see the script's header for the layout).
  * `duplicates`: indexes of the parts believed to be duplicates; the others' Deltas are merged
@@ -42,47 +39,43 @@ export function buildCommitArgs(
   tailLimit = Number.MAX_SAFE_INTEGER,
 ): CommitArgs {
   const keys = new ScriptKeys();
-  const header: (string | Buffer)[] = [String(nowMs), String(parts.length), '', String(tailLimit)];
-  const tabsStart = 1 + FIXED_ARGS + parts.length * PART_HEADER_ARGS;
-  const body: (string | Buffer)[] = [];
+  const argv: (string | Buffer)[] = [String(nowMs), String(parts.length), '', String(tailLimit)];
   parts.forEach((part, index) => {
     const p = part.partition;
-    header.push(
+    const tabs: LuaPackable[] = [keys.indexOf(redisKeys.types(p))];
+    const tabsOfClient = keys.indexOf(redisKeys.tabsOfClient(p, part.client));
+    for (const tab of part.tabs) {
+      tabs.push(
+        tab.name,
+        tab.spec,
+        keys.indexOf(redisKeys.clients(p, tab.name)),
+        tabsOfClient,
+        keys.onceIndex(redisKeys.cell(p, tab.name, part.client)),
+        cellRecordOf(tab.delta),
+      );
+    }
+    argv.push(
       keys.of(redisKeys.highWaterMarks(p)),
       keys.of(redisKeys.highWaterTimes(p)),
       keys.of(redisKeys.version(p)),
       part.client,
       String(part.seq),
       duplicates.has(index) ? '1' : '0',
-      String(tabsStart + body.length),
+      packForLua(tabs),
     );
-    body.push(keys.of(redisKeys.types(p)), String(part.tabs.length));
-    for (const tab of part.tabs) {
-      body.push(
-        tab.name,
-        tab.spec,
-        keys.of(redisKeys.clients(p, tab.name)),
-        keys.of(redisKeys.tabsOfClient(p, part.client)),
-        keys.once(redisKeys.cell(p, tab.name, part.client)),
-        tab.encoded ? cellRecordOf(tab.encoded) : cellRecord(tab.ops),
-      );
-    }
   });
-  header[2] = String(tabsStart + body.length);
-  const groups = groupAllClients(parts, duplicates);
-  body.push(String(groups.length));
-  for (const group of groups) {
-    body.push(
-      keys.of(redisKeys.types(group.partition)),
+  const groups: LuaPackable[] = [];
+  for (const group of groupAllClients(parts, duplicates)) {
+    groups.push(
+      keys.indexOf(redisKeys.types(group.partition)),
       group.name,
       group.spec,
-      keys.once(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
+      keys.onceIndex(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
       cellRecord(group.ops),
     );
   }
-  // No spread: a chunk may hold more arguments than a call's stack takes.
-  for (const value of body) header.push(value);
-  return { keys: keys.keys, argv: header };
+  argv[2] = packForLua(groups);
+  return { keys: keys.keys, argv };
 }
 
 /** What happened to one part. */

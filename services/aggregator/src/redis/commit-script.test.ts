@@ -2,6 +2,7 @@ import type { AnyTabHandler, TabTypeName } from '@taba/common';
 import {
   ALL_CLIENTS,
   createHandlerRegistry,
+  encodeTabOps,
   ManualClock,
   partitionOf,
   readStoredStates,
@@ -66,7 +67,7 @@ function partFor(
     partition: partitionOf(name, 1024),
     client,
     seq,
-    tabs: [{ name, spec: specOf(type), ops }],
+    tabs: [{ name, spec: specOf(type), delta: encodeTabOps(ops) }],
   };
 }
 

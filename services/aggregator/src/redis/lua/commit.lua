@@ -25,12 +25,12 @@ to compact.
 The `#!lua` line makes Redis refuse the whole call up front when it is out of memory, instead of
 failing at the first write with some written already (a retry would then apply those twice).
 
-KEYS: every key touched, by index from ARGV.
-ARGV[1] now, epoch ms   ARGV[2] part count   ARGV[3] where the groups start   ARGV[4] tail limit
-from ARGV[5], per part (7 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedDuplicate
-  tabsStart
-at tabsStart: typesIdx tabCount, then per Tab: name spec clientsIdx tabsOfClientIdx cellIdx record
-at groupsStart: groupCount, then per group: typesIdx name spec cellIdx record
+KEYS: every key touched, by index. A part's Tabs and the groups each travel as one MessagePack
+array (unpacked in C by cmsgpack): a few arguments per part instead of six per Tab.
+ARGV[1] now, epoch ms   ARGV[2] part count   ARGV[3] the groups   ARGV[4] tail limit
+from ARGV[5], per part (7 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedDuplicate tabs
+  tabs = [typesIdx, then per Tab: name, spec, clientsIdx, tabsOfClientIdx, cellIdx, record]
+  groups = [per group: typesIdx, name, spec, cellIdx, record]
 
 Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate), conflictCount,
 (Tab, stored spec)*}, or {1, index of every duplicate part (1-based)} when the flags were wrong.
@@ -40,7 +40,7 @@ local EMPTY_HEADER = '\0\0\0\0'
 
 local now = ARGV[1]
 local partCount = tonumber(ARGV[2])
-local groupsStart = tonumber(ARGV[3])
+local groupsArg = ARGV[3]
 local tailLimit = tonumber(ARGV[4])
 local FIRST_PART = 5
 
@@ -100,24 +100,22 @@ for p = 1, partCount do
     outcomes[#outcomes + 1] = 1
     outcomes[#outcomes + 1] = 0
   else
-    local at = tonumber(ARGV[h + 6])
-    local typesKey, tabCount = KEYS[tonumber(ARGV[at])], tonumber(ARGV[at + 1])
-    at = at + 2
+    local tabs = cmsgpack.unpack(ARGV[h + 6])
+    local typesKey = KEYS[tabs[1]]
     local conflicts = {}
-    for _ = 1, tabCount do
-      local name, spec = ARGV[at], ARGV[at + 1]
+    for at = 2, #tabs, 6 do
+      local name, spec = tabs[at], tabs[at + 1]
       local stored = redis.call('HGET', typesKey, name)
       if not stored then redis.call('HSET', typesKey, name, spec) end
       if not stored or stored == spec then
-        if append(tonumber(ARGV[at + 4]), ARGV[at + 5], spec) then
-          redis.call('SADD', KEYS[tonumber(ARGV[at + 2])], client)
-          redis.call('SADD', KEYS[tonumber(ARGV[at + 3])], name)
+        if append(tabs[at + 4], tabs[at + 5], spec) then
+          redis.call('SADD', KEYS[tabs[at + 2]], client)
+          redis.call('SADD', KEYS[tabs[at + 3]], name)
         end
       else
         conflicts[#conflicts + 1] = name
         conflicts[#conflicts + 1] = stored
       end
-      at = at + 6
     end
     if seq > 0 then
       redis.call('HSET', hwmKey, client, seq)
@@ -134,13 +132,10 @@ for p = 1, partCount do
 end
 
 -- Pass 3: the all-clients cells, once per Tab and type.
-local at = groupsStart
-local groupCount = tonumber(ARGV[at])
-at = at + 1
-for _ = 1, groupCount do
-  local typesKey, name, spec = KEYS[tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2]
-  if redis.call('HGET', typesKey, name) == spec then append(tonumber(ARGV[at + 3]), ARGV[at + 4], spec) end
-  at = at + 5
+local groups = cmsgpack.unpack(groupsArg)
+for at = 1, #groups, 5 do
+  local name, spec = groups[at + 1], groups[at + 2]
+  if redis.call('HGET', KEYS[groups[at]], name) == spec then append(groups[at + 3], groups[at + 4], spec) end
 end
 
 local reply = { 0, #toCompact / 2 }
