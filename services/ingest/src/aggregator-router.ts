@@ -1,5 +1,5 @@
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, makeClientConstructor } from '@grpc/grpc-js';
 import type {
   AggregatorClient,
   CommitResponse__Output,
@@ -7,6 +7,7 @@ import type {
   PartitionPart,
   PartResult__Output,
   TabaError,
+  TabaProtos,
 } from '@taba/common';
 import {
   fromGrpcError,
@@ -16,8 +17,25 @@ import {
   UnavailableError,
   unaryCall,
 } from '@taba/common';
+import { encodeCommitRequest } from './commit-encoding.js';
 
 const RETRYABLE = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+
+type AggregatorConstructor = TabaProtos['taba']['internal']['v1']['Aggregator'];
+let aggregatorConstructor: AggregatorConstructor | undefined;
+
+/** The Aggregator client, its Commit requests written by encodeCommitRequest (same bytes). */
+function aggregatorClient(): AggregatorConstructor {
+  if (aggregatorConstructor) return aggregatorConstructor;
+  const { service } = loadTabaProtos().taba.internal.v1.Aggregator;
+  const commit = { ...service.Commit, requestSerialize: encodeCommitRequest };
+  // The same service with one serializer swapped: grpc-js builds the same client class.
+  aggregatorConstructor = makeClientConstructor(
+    { ...service, Commit: commit },
+    'taba.internal.v1.Aggregator',
+  ) as unknown as AggregatorConstructor;
+  return aggregatorConstructor;
+}
 
 export interface RouterOptions {
   readonly partitionCount: number;
@@ -53,7 +71,7 @@ export class AggregatorRouter {
   }
 
   private update(instances: readonly { id: string; address: string }[]): void {
-    const Client = loadTabaProtos().taba.internal.v1.Aggregator;
+    const Client = aggregatorClient();
     const next = new Map<string, Member>();
     for (const instance of instances) {
       const current = this.members.get(instance.id);
@@ -90,7 +108,7 @@ export class AggregatorRouter {
   /** Commits every part; resolves each part's result by partition, or fails the whole batch. */
   async commit(parts: readonly PartitionPart[]): Promise<Map<number, PartResult__Output>> {
     const results = new Map<number, PartResult__Output>();
-    let pending = [...parts];
+    let pending: readonly PartitionPart[] = parts;
     let pause = this.options.retryPauseMs ?? 100;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const byOwner = new Map<Member, PartitionPart[]>();

@@ -87,18 +87,20 @@ export class IngestPipeline {
       const results: Map<number, PartResult__Output> =
         parts.length > 0 ? await this.router.commit(parts) : new Map();
 
-      const rejections: BatchRejection[] = [...folded.rejections];
-      const columnLengths = batch.tabs.map(tab =>
-        tab.strings.length > 0 ? tab.strings.length : tab.values.length,
-      );
+      const rejections: BatchRejection[] = folded.rejections;
+      let columnLengths: number[] | undefined;
       let applied = 0;
       let duplicates = 0;
       for (const [partition, tabs] of folded.parts) {
         const result = results.get(partition);
         if (result?.duplicate) duplicates += 1;
-        const conflicts = new Map((result?.conflicts ?? []).map(c => [c.name, c.storedType]));
+        // Conflicts are rare: a part without any needs no lookup table.
+        const conflicts =
+          result && result.conflicts.length > 0
+            ? new Map(result.conflicts.map(c => [c.name, c.storedType]))
+            : undefined;
         for (const tab of tabs) {
-          const storedType = conflicts.get(tab.delta.name ?? '');
+          const storedType = conflicts?.get(tab.delta.name ?? '');
           if (storedType === undefined) {
             applied += tab.count;
             continue;
@@ -107,12 +109,16 @@ export class IngestPipeline {
           const code: RejectCode__Output =
             parseTypeSpec(storedType).type === tab.delta.type ? 'INVALID_BOUNDS' : 'TYPE_CONFLICT';
           const reason = `Tab "${tab.delta.name}" is stored as ${storedType}; these events are ${tab.delta.type}`;
+          columnLengths ??= batch.tabs.map(tab =>
+            tab.strings.length > 0 ? tab.strings.length : tab.values.length,
+          );
           for (const index of tab.positions()) {
             rejections.push({ index, ...locate(columnLengths, index), code, reason });
           }
         }
       }
-      rejections.sort((a, b) => a.index - b.index);
+      // foldBatch's rejections come sorted; only conflicts added here need a sort.
+      if (columnLengths) rejections.sort((a, b) => a.index - b.index);
       this.stats.recordOutcome(applied, rejections, duplicates);
       this.stats.appliedRate.add(applied);
       return {
@@ -127,12 +133,11 @@ export class IngestPipeline {
 
 /** The Commit's parts of a folded batch: one per partition, its Tabs' Deltas in order. */
 export function commitParts(folded: FoldedBatch, clientId: string, seq: number): PartitionPart[] {
-  return [...folded.parts].map(([partition, tabs]) => ({
-    partition,
-    clientId,
-    seq,
-    tabs: tabs.map(tab => tab.delta),
-  }));
+  const parts: PartitionPart[] = [];
+  for (const [partition, tabs] of folded.parts) {
+    parts.push({ partition, clientId, seq, tabs: tabs.map(tab => tab.delta) });
+  }
+  return parts;
 }
 
 /**

@@ -65,7 +65,9 @@ export function averageOf(cell: CountTotal): number {
 
 /** One exact-window series for each of the given specs. */
 export function emptyWindows<T>(specs: readonly WindowSpec[]): Buckets<T>[] {
-  return specs.map(() => new Map<number, T>());
+  const windows: Buckets<T>[] = [];
+  for (let w = 0; w < specs.length; w += 1) windows.push(new Map<number, T>());
+  return windows;
 }
 
 /**
@@ -79,9 +81,10 @@ export function sketchesAt<T>(
   create: () => T,
 ): T[] {
   const sketches: T[] = [];
-  SKETCH_WINDOWS.forEach((spec, w) => {
+  for (let w = 0; w < SKETCH_WINDOWS.length; w += 1) {
     const buckets = windows[w];
-    if (!buckets) return;
+    const spec = SKETCH_WINDOWS[w];
+    if (!buckets || !spec) continue;
     const index = bucketIndex(timestamp, spec);
     let sketch = buckets.get(index);
     if (sketch === undefined) {
@@ -89,7 +92,7 @@ export function sketchesAt<T>(
       buckets.set(index, sketch);
     }
     sketches.push(sketch);
-  });
+  }
   return sketches;
 }
 

@@ -41,7 +41,7 @@ export class CounterGroupHandler implements TabHandler<CounterGroupState> {
 
   fold(state: CounterGroupState, columns: EventColumns): CounterGroupState {
     const { timestamps, values, selection } = columns;
-    const cursor = new WindowCursor(state.windows);
+    const cursor = sharedCursor.start(state.windows);
     const bins = sharedBins;
     let count = 0;
     let total = 0;
@@ -102,16 +102,31 @@ const FINEST_SECONDS = WIDTHS[0] ?? 1;
  * Adds events to the exact windows. The buckets nest (1 s | 10 s | 30 s | 15 min), so events in
  * the finest bucket of the one before (often all of a batch) share every bucket: they only add
  * to a running count and total, written once per run. `finish()` writes the last run.
+ * Folds are synchronous and never interleave, so one cursor (`sharedCursor`) serves them all.
  */
 export class WindowCursor {
+  private windows: Buckets<CountTotal>[] = [];
   private readonly indexes = new Float64Array(WINDOW_COUNT).fill(Number.NaN);
   private readonly cells: (CountTotal | undefined)[] = new Array(WINDOW_COUNT);
+  /** The bucket index of every window for `indexesOf`, worked out once per finest bucket. */
+  private readonly runIndexes = new Float64Array(WINDOW_COUNT);
+  private indexesOf = Number.NaN;
   private runBucket = Number.NaN;
   private runTimestamp = 0;
   private runCount = 0;
   private runTotal = 0;
 
-  constructor(private readonly windows: Buckets<CountTotal>[]) {}
+  /** Starts a fold into `windows`, forgetting the one before. */
+  start(windows: Buckets<CountTotal>[]): this {
+    this.windows = windows;
+    this.indexes.fill(Number.NaN);
+    this.cells.fill(undefined);
+    this.runBucket = Number.NaN;
+    this.runTimestamp = 0;
+    this.runCount = 0;
+    this.runTotal = 0;
+    return this;
+  }
 
   add(timestamp: number, value: number): void {
     if (timestamp !== this.runTimestamp) {
@@ -129,9 +144,9 @@ export class WindowCursor {
   /** Writes the pending run into its buckets. */
   finish(): void {
     if (this.runCount === 0) return;
-    const timestamp = this.runBucket * FINEST_SECONDS;
+    const indexes = this.windowIndexes(this.runBucket);
     for (let w = 0; w < WINDOW_COUNT; w += 1) {
-      const index = Math.floor(timestamp / (WIDTHS[w] ?? 1));
+      const index = indexes[w] ?? Number.NaN;
       let cell = this.cells[w];
       if (index !== this.indexes[w] || !cell) {
         const buckets = this.windows[w];
@@ -150,7 +165,22 @@ export class WindowCursor {
     this.runCount = 0;
     this.runTotal = 0;
   }
+
+  /** Every window's bucket index for a finest bucket; runs of a batch mostly share one. */
+  private windowIndexes(finestBucket: number): Float64Array {
+    if (finestBucket !== this.indexesOf) {
+      const timestamp = finestBucket * FINEST_SECONDS;
+      for (let w = 0; w < WINDOW_COUNT; w += 1) {
+        this.runIndexes[w] = Math.floor(timestamp / (WIDTHS[w] ?? 1));
+      }
+      this.indexesOf = finestBucket;
+    }
+    return this.runIndexes;
+  }
 }
+
+/** The cursor every exact-window fold shares. */
+export const sharedCursor = new WindowCursor();
 
 /** Adds `from`'s exact windows into `into`'s. */
 export function mergeWindows(

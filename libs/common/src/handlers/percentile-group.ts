@@ -10,14 +10,16 @@ import {
   sumLive,
 } from './buckets.js';
 import type { EventColumns } from './columns.js';
-import { countTotalSeries, mergeWindows, pruneWindows, WindowCursor } from './counter-group.js';
+import { countTotalSeries, mergeWindows, pruneWindows, sharedCursor } from './counter-group.js';
 import type { HandlerContext, RenderJson, TabHandler } from './handler.js';
 import { SparseSketch } from './sparse-sketch.js';
 import { FINE_WINDOWS, SKETCH_WINDOWS } from './windows.js';
 
+const newSketch = (): SparseSketch => new SparseSketch();
+
 /** The sketch of every window's bucket holding `timestamp`, made when missing. */
 function runSketches(state: PercentileGroupState, timestamp: number): SparseSketch[] {
-  return sketchesAt(state.sketches, timestamp, () => new SparseSketch());
+  return sketchesAt(state.sketches, timestamp, newSketch);
 }
 
 export interface PercentileGroupState {
@@ -45,7 +47,7 @@ export class PercentileGroupHandler implements TabHandler<PercentileGroupState> 
 
   fold(state: PercentileGroupState, columns: EventColumns): PercentileGroupState {
     const { timestamps, values, selection } = columns;
-    const cursor = new WindowCursor(state.windows);
+    const cursor = sharedCursor.start(state.windows);
     const bins = sharedBins;
     // Sketch buckets nest (10 s | 60 s | 5 min | 1 h): while events stay in one finest bucket
     // they stay in one bucket of every window, so their bins gather once and drain per run.

@@ -32,6 +32,7 @@ const CACHE_VALUES = new Float64Array(1 << CACHE_BITS).fill(Number.NaN);
 const CACHE_BINS = new Int32Array(1 << CACHE_BITS);
 const BITS_F64 = new Float64Array(1);
 const BITS_U32 = new Uint32Array(BITS_F64.buffer);
+const NO_BINS: ReadonlyMap<number, number> = new Map();
 
 /**
  * A DDSketch with sparse bins: quantiles within 1% relative error, mergeable exactly
@@ -39,11 +40,23 @@ const BITS_U32 = new Uint32Array(BITS_F64.buffer);
  */
 export class SparseSketch {
   readonly positive = new Map<number, number>();
-  readonly negative = new Map<number, number>();
+  // Made at the first negative value: most series (latencies, sizes) never have one.
+  private negativeBins: Map<number, number> | undefined;
   zeroCount = 0;
   count = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
+
+  /** Negative values' bins: key → count. */
+  get negative(): ReadonlyMap<number, number> {
+    return this.negativeBins ?? NO_BINS;
+  }
+
+  private binsOf(side: number): Map<number, number> {
+    if (side === 1) return this.positive;
+    this.negativeBins ??= new Map();
+    return this.negativeBins;
+  }
 
   /**
    * The bin of a value: key · 4 + side (0 zero, 1 positive, 2 negative). Computing it
@@ -83,7 +96,7 @@ export class SparseSketch {
       this.zeroCount += weight;
     } else {
       const key = (bin - side) / 4;
-      const bins = side === 1 ? this.positive : this.negative;
+      const bins = this.binsOf(side);
       bins.set(key, (bins.get(key) ?? 0) + weight);
     }
     this.count += weight;
@@ -98,7 +111,7 @@ export class SparseSketch {
       this.zeroCount += count;
     } else {
       const key = (bin - side) / 4;
-      const bins = side === 1 ? this.positive : this.negative;
+      const bins = this.binsOf(side);
       bins.set(key, (bins.get(key) ?? 0) + count);
     }
     this.count += count;
@@ -114,8 +127,11 @@ export class SparseSketch {
   merge(other: SparseSketch): void {
     for (const [key, weight] of other.positive)
       this.positive.set(key, (this.positive.get(key) ?? 0) + weight);
-    for (const [key, weight] of other.negative)
-      this.negative.set(key, (this.negative.get(key) ?? 0) + weight);
+    if (other.negative.size > 0) {
+      const negative = this.binsOf(2);
+      for (const [key, weight] of other.negative)
+        negative.set(key, (negative.get(key) ?? 0) + weight);
+    }
     this.zeroCount += other.zeroCount;
     this.count += other.count;
     if (other.min < this.min) this.min = other.min;
@@ -164,7 +180,7 @@ export class SparseSketch {
 }
 
 function keyAtRank(
-  bins: Map<number, number>,
+  bins: ReadonlyMap<number, number>,
   rank: number,
   order: 'ascending' | 'descending',
 ): number {

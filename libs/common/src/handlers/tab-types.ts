@@ -38,11 +38,18 @@ export function parseTabType(text: string): TabTypeName | undefined {
   return BY_NAME.get(text) ?? TABA_ALIASES[text];
 }
 
-/** Taba's CamelCase spelling of a type (e.g. CounterGroup), used by REST and the CLI. */
-export function tabaTypeName(type: TabTypeName): string {
+function camelCase(type: string): string {
   return type
     .toLowerCase()
     .split('_')
     .map(word => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
+}
+
+// Spelled once: reasons name types per column, and building the text each time showed up.
+const TABA_NAMES = new Map<string, string>(TAB_TYPES.map(type => [type, camelCase(type)]));
+
+/** Taba's CamelCase spelling of a type (e.g. CounterGroup), used by REST and the CLI. */
+export function tabaTypeName(type: TabTypeName): string {
+  return TABA_NAMES.get(type) ?? camelCase(type);
 }

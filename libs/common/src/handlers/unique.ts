@@ -18,6 +18,8 @@ export interface UniqueState {
   readonly lifetime: HyperLogLog;
 }
 
+const newSketch = (): HyperLogLog => new HyperLogLog();
+
 /** Numbers count as their shortest decimal text, so 1 and 1.0 are the same value. */
 function keyOf(value: number | string): string {
   return typeof value === 'number' ? String(value) : value;
@@ -48,7 +50,7 @@ export class UniqueHandler implements TabHandler<UniqueState> {
       const bucket = Math.floor(timestamp / FINEST_SKETCH_SECONDS);
       if (bucket !== runBucket) {
         runBucket = bucket;
-        sketches = sketchesAt(state.windows, timestamp, () => new HyperLogLog());
+        sketches = sketchesAt(state.windows, timestamp, newSketch);
       }
       for (const sketch of sketches) sketch.addHashed(hashed);
       state.lifetime.addHashed(hashed);

@@ -81,6 +81,8 @@ export interface ValidationTime {
 }
 
 const EMPTY: readonly never[] = [];
+/** The params of every type but HISTOGRAM: shared, so a column allocates none. */
+const NO_PARAMS: TabParams = Object.freeze({});
 
 /**
  * One column of a batch as a decoder leaves it: the generic proto-loader object
@@ -110,7 +112,7 @@ function rejectAll(
   return {
     name,
     type,
-    params: {},
+    params: NO_PARAMS,
     eventCount,
     columns: {
       timestamps: EMPTY,
@@ -164,6 +166,141 @@ function boundsProblem(bounds: ArrayLike<number>, limits: EventLimits): string |
   return undefined;
 }
 
+/** Why a whole column is refused, if it is: its shape does not fit its type. */
+interface Problem {
+  readonly code: RejectCode__Output;
+  readonly reason: string;
+}
+
+/** The column-level checks, in order; type names are spelled only for the reasons. */
+function columnProblem(
+  column: ColumnInput,
+  type: TabTypeName,
+  eventCount: number,
+  registry: HandlerRegistry,
+  limits: EventLimits,
+): Problem | undefined {
+  const handler: AnyTabHandler = registry[type];
+  const stringValued = column.strings.length > 0;
+  const problem = nameProblem('name', column.name, limits.maxNameLength);
+  if (problem) return { code: 'INVALID_NAME', reason: problem };
+  if (stringValued && column.values.length > 0) {
+    return { code: 'MALFORMED', reason: 'a column carries either values or strings, not both' };
+  }
+  if (column.timestamps.length > 0 && column.timestamps.length !== eventCount) {
+    const reason = `${column.timestamps.length} timestamps for ${eventCount} events`;
+    return { code: 'MALFORMED', reason };
+  }
+  if (handler.needsExpiry && column.expiries.length !== eventCount) {
+    const reason = `${tabaTypeName(type)} needs one expiry per event; got ${column.expiries.length} for ${eventCount} events`;
+    return { code: 'INVALID_EXPIRY', reason };
+  }
+  if (!handler.needsExpiry && column.expiries.length > 0) {
+    return { code: 'MALFORMED', reason: `${tabaTypeName(type)} takes no expiries` };
+  }
+  if (type === 'HISTOGRAM') {
+    const bad = boundsProblem(column.bounds, limits);
+    if (bad) return { code: 'INVALID_BOUNDS', reason: bad };
+  } else if (column.bounds.length > 0) {
+    return { code: 'MALFORMED', reason: `${tabaTypeName(type)} takes no bounds` };
+  }
+  if (stringValued && handler.values === 'number') {
+    return { code: 'INVALID_VALUE', reason: `${tabaTypeName(type)} needs numbers, got strings` };
+  }
+  return undefined;
+}
+
+/** What the per-event checks of one column read. */
+interface EventChecks {
+  readonly column: ColumnInput;
+  readonly timestamps: ArrayLike<number>;
+  /** No per-event timestamps: all have the batch's, checked once beforehand. */
+  readonly uniform: boolean;
+  readonly stringValued: boolean;
+  readonly needsExpiry: boolean;
+  readonly time: ValidationTime;
+  readonly limits: EventLimits;
+  readonly oldest: number;
+  readonly newest: number;
+}
+
+/** Why event `i` is refused, if it is. */
+function eventProblem(checks: EventChecks, i: number): Problem | undefined {
+  const { column, limits } = checks;
+  if (!checks.uniform) {
+    const timestamp = checks.timestamps[i] ?? Number.NaN;
+    if (!(timestamp >= checks.oldest && timestamp <= checks.newest)) {
+      const problem = checkTimestamp(timestamp, checks.time, limits);
+      if (problem) return problem;
+    }
+  }
+  if (checks.stringValued) {
+    const text = column.strings[i] ?? '';
+    if (text.length > limits.maxStringLength) {
+      const reason = `string value is ${text.length} characters long; the limit is ${limits.maxStringLength}`;
+      return { code: 'INVALID_VALUE', reason };
+    }
+  } else {
+    const value = column.values[i] ?? Number.NaN;
+    if (!Number.isFinite(value)) {
+      return { code: 'INVALID_VALUE', reason: `value ${value} is not a finite number` };
+    }
+  }
+  if (checks.needsExpiry) {
+    const expiry = column.expiries[i] ?? Number.NaN;
+    if (!Number.isFinite(expiry)) {
+      const reason = `expiry ${expiry} is not a finite number of epoch seconds`;
+      return { code: 'INVALID_EXPIRY', reason };
+    }
+    if (expiry <= checks.time.now) {
+      return { code: 'EXPIRED', reason: `expiry ${expiry} has already passed` };
+    }
+  }
+  return undefined;
+}
+
+// Most columns keep every event: their selection is a shared view of [0, 1, 2, …] (never
+// written), so accepting a column allocates nothing. Columns past the cache get a fresh view.
+const CACHED_SELECTIONS = 4096;
+let everyIndex = new Uint32Array(0);
+const everySelection: Uint32Array[] = new Array(CACHED_SELECTIONS);
+
+function allEvents(count: number): Uint32Array {
+  if (count > everyIndex.length) {
+    everyIndex = new Uint32Array(Math.max(count, 2 * everyIndex.length, 1024));
+    for (let i = 0; i < everyIndex.length; i += 1) everyIndex[i] = i;
+  }
+  if (count >= CACHED_SELECTIONS) return everyIndex.subarray(0, count);
+  let view = everySelection[count];
+  if (!view) {
+    view = everyIndex.subarray(0, count);
+    everySelection[count] = view;
+  }
+  return view;
+}
+
+/** The accepted events' indexes, ascending; the refused ones go to `rejections`. */
+function selectEvents(
+  checks: EventChecks,
+  eventCount: number,
+  rejections: ColumnRejection[],
+): ArrayLike<number> {
+  // Allocated at the first refused event; until then event i is the i-th accepted.
+  let selection: Uint32Array | undefined;
+  let accepted = 0;
+  for (let i = 0; i < eventCount; i += 1) {
+    const problem = eventProblem(checks, i);
+    if (problem) {
+      selection ??= allEvents(eventCount).slice();
+      rejections.push({ event: i, code: problem.code, reason: problem.reason });
+      continue;
+    }
+    if (selection) selection[accepted] = i;
+    accepted += 1;
+  }
+  return selection ? selection.subarray(0, accepted) : allEvents(eventCount);
+}
+
 /**
  * Checks one column of a batch, event by event. Nothing is thrown: every problem
  * becomes a rejection with a code and a reason a person can act on.
@@ -188,125 +325,38 @@ export function validateColumn(
     );
   }
   const type: TabTypeName = column.type === 'TAB_TYPE_UNSPECIFIED' ? DEFAULT_TAB_TYPE : column.type;
-  const handler: AnyTabHandler = registry[type];
-  const typeName = tabaTypeName(type);
-
-  const problem = nameProblem('name', name, limits.maxNameLength);
-  if (problem) return rejectAll(name, type, eventCount, 'INVALID_NAME', problem);
-  if (stringValued && column.values.length > 0) {
-    return rejectAll(
-      name,
-      type,
-      eventCount,
-      'MALFORMED',
-      'a column carries either values or strings, not both',
-    );
-  }
-  if (column.timestamps.length > 0 && column.timestamps.length !== eventCount) {
-    return rejectAll(
-      name,
-      type,
-      eventCount,
-      'MALFORMED',
-      `${column.timestamps.length} timestamps for ${eventCount} events`,
-    );
-  }
-  if (handler.needsExpiry && column.expiries.length !== eventCount) {
-    return rejectAll(
-      name,
-      type,
-      eventCount,
-      'INVALID_EXPIRY',
-      `${typeName} needs one expiry per event; got ${column.expiries.length} for ${eventCount} events`,
-    );
-  }
-  if (!handler.needsExpiry && column.expiries.length > 0) {
-    return rejectAll(name, type, eventCount, 'MALFORMED', `${typeName} takes no expiries`);
-  }
-  if (type === 'HISTOGRAM') {
-    const bad = boundsProblem(column.bounds, limits);
-    if (bad) return rejectAll(name, type, eventCount, 'INVALID_BOUNDS', bad);
-  } else if (column.bounds.length > 0) {
-    return rejectAll(name, type, eventCount, 'MALFORMED', `${typeName} takes no bounds`);
-  }
-  if (stringValued && handler.values === 'number') {
-    return rejectAll(
-      name,
-      type,
-      eventCount,
-      'INVALID_VALUE',
-      `${typeName} needs numbers, got strings`,
-    );
-  }
+  const refused = columnProblem(column, type, eventCount, registry, limits);
+  if (refused) return rejectAll(name, type, eventCount, refused.code, refused.reason);
 
   const defaultTime = time.sentAt > 0 ? time.sentAt : time.now;
   const uniform = column.timestamps.length === 0;
-  const timestamps = uniform ? new Float64Array(eventCount).fill(defaultTime) : column.timestamps;
-  const oldest = time.now - limits.lateSeconds;
-  const newest = time.now + limits.futureSkewSeconds;
-  const rejections: ColumnRejection[] = [];
-  const reject = (event: number, code: RejectCode__Output, reason: string) =>
-    rejections.push({ event, code, reason });
   // Events without timestamps all have the batch's: one check for all of them.
   const timeProblem = uniform ? checkTimestamp(defaultTime, time, limits) : undefined;
   if (timeProblem) return rejectAll(name, type, eventCount, timeProblem.code, timeProblem.reason);
-
-  const selection = new Uint32Array(eventCount);
-  let accepted = 0;
-  for (let i = 0; i < eventCount; i += 1) {
-    if (!uniform) {
-      const timestamp = timestamps[i] ?? Number.NaN;
-      if (!(timestamp >= oldest && timestamp <= newest)) {
-        const problem = checkTimestamp(timestamp, time, limits);
-        if (problem) {
-          reject(i, problem.code, problem.reason);
-          continue;
-        }
-      }
-    }
-    if (stringValued) {
-      const text = column.strings[i] ?? '';
-      if (text.length > limits.maxStringLength) {
-        reject(
-          i,
-          'INVALID_VALUE',
-          `string value is ${text.length} characters long; the limit is ${limits.maxStringLength}`,
-        );
-        continue;
-      }
-    } else {
-      const value = column.values[i] ?? Number.NaN;
-      if (!Number.isFinite(value)) {
-        reject(i, 'INVALID_VALUE', `value ${value} is not a finite number`);
-        continue;
-      }
-    }
-    if (handler.needsExpiry) {
-      const expiry = column.expiries[i] ?? Number.NaN;
-      if (!Number.isFinite(expiry)) {
-        reject(i, 'INVALID_EXPIRY', `expiry ${expiry} is not a finite number of epoch seconds`);
-        continue;
-      }
-      if (expiry <= time.now) {
-        reject(i, 'EXPIRED', `expiry ${expiry} has already passed`);
-        continue;
-      }
-    }
-    selection[accepted] = i;
-    accepted += 1;
-  }
-
+  const timestamps = uniform ? new Float64Array(eventCount).fill(defaultTime) : column.timestamps;
+  const rejections: ColumnRejection[] = [];
+  const checks: EventChecks = {
+    column,
+    timestamps,
+    uniform,
+    stringValued,
+    needsExpiry: registry[type].needsExpiry,
+    time,
+    limits,
+    oldest: time.now - limits.lateSeconds,
+    newest: time.now + limits.futureSkewSeconds,
+  };
   return {
     name,
     type,
-    params: type === 'HISTOGRAM' ? { bounds: Array.from(column.bounds) } : {},
+    params: type === 'HISTOGRAM' ? { bounds: Array.from(column.bounds) } : NO_PARAMS,
     eventCount,
     columns: {
       timestamps,
       values: column.values,
       strings: column.strings,
       expiries: column.expiries,
-      selection: selection.subarray(0, accepted),
+      selection: selectEvents(checks, eventCount, rejections),
     },
     rejections,
   };
