@@ -31,7 +31,7 @@ export interface AggregatorConfig {
   readonly commitInflightPerShard: number;
   /**
    * TABA_COMMIT_MAX_QUEUE_MS: a Commit is refused at once with RESOURCE_EXHAUSTED (OVERLOADED)
-   * while a shard it writes has more waiting than it commits in this time (measured); well below the Commit and client deadlines (10 s). @default 4000
+   * while a shard it writes has more waiting than it commits in this time (measured); well below the Commit and client deadlines (10 s). @default 2000
    */
   readonly commitMaxQueueMs: number;
   /**
@@ -84,7 +84,7 @@ export function loadConfig(env: Env): AggregatorConfig {
       min: 1,
       max: 64,
     }),
-    commitMaxQueueMs: readInteger(env, 'TABA_COMMIT_MAX_QUEUE_MS', 4000, {
+    commitMaxQueueMs: readInteger(env, 'TABA_COMMIT_MAX_QUEUE_MS', 2000, {
       min: 1,
       max: 600_000,
     }),

@@ -14,6 +14,8 @@ export interface PruneReport {
   partitions: number;
   states: number;
   deleted: number;
+  /** Cells another compactor changed between this one's read and write (left as they are). */
+  raced: number;
   forgottenMarks: number;
 }
 
@@ -27,7 +29,13 @@ export interface PruneReport {
 export class Pruner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  readonly totals: PruneReport = { partitions: 0, states: 0, deleted: 0, forgottenMarks: 0 };
+  readonly totals: PruneReport = {
+    partitions: 0,
+    states: 0,
+    deleted: 0,
+    raced: 0,
+    forgottenMarks: 0,
+  };
   runs = 0;
   failures = 0;
 
@@ -66,7 +74,13 @@ export class Pruner {
 
   /** One pass over every owned partition. */
   async runOnce(): Promise<PruneReport> {
-    const report: PruneReport = { partitions: 0, states: 0, deleted: 0, forgottenMarks: 0 };
+    const report: PruneReport = {
+      partitions: 0,
+      states: 0,
+      deleted: 0,
+      raced: 0,
+      forgottenMarks: 0,
+    };
     const now = this.clock.nowSeconds();
     for (const partition of this.options.partitions()) {
       const redis = this.shards.forPartition(partition);
@@ -76,8 +90,9 @@ export class Pruner {
         const clients = [...(await redis.smembers(redisKeys.clients(partition, tab))), ALL_CLIENTS];
         for (const client of clients) {
           report.states += 1;
-          const { pruned } = await compactOneCell(redis, { partition, tab, client }, spec, now);
-          report.deleted += pruned;
+          const compaction = await compactOneCell(redis, { partition, tab, client }, spec, now);
+          report.deleted += compaction.pruned;
+          if (compaction.result === 'raced') report.raced += 1;
         }
       }
       report.forgottenMarks += await this.forgetIdle(redis, partition, now);

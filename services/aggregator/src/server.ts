@@ -139,6 +139,7 @@ export function createAggregatorService(
           'prune.runs': pruner.runs,
           'prune.failures': pruner.failures,
           'prune.deleted': pruner.totals.deleted,
+          'prune.cells_raced': pruner.totals.raced,
           'prune.marks_forgotten': pruner.totals.forgottenMarks,
         },
         ownership.describe(context.selfId()),
