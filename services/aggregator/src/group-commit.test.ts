@@ -120,7 +120,7 @@ describe('GroupCommitter', () => {
       maxQueueMs: 100,
       rateWindowMs: 100,
     });
-    // Nothing measured yet: nothing is refused.
+    // Nothing measured yet: at the assumed cost per cell these fit in 100 ms.
     const first = committer.submit([part(0, 'a')]);
     await settle();
     const inSecondCall = committer.submit([part(0, 'b', 1500)]);

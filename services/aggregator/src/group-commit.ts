@@ -53,6 +53,12 @@ interface Queued {
 
 /** Completed calls are remembered this long to measure a shard's throughput (default). */
 const RATE_WINDOW_MS = 5000;
+/**
+ * Until a shard's rate is measured (at the start of a burst), each queued cell is taken to cost
+ * this much, ms: about what the commit script and building its arguments cost per cell here.
+ * Without it, the first second of a burst after idle would admit any queue at all.
+ */
+const ASSUMED_MS_PER_CELL = 0.03;
 
 /** One shard's queue: calls of bounded size, at most `inflightPerShard` at once. */
 class ShardQueue {
@@ -74,16 +80,17 @@ class ShardQueue {
   ) {}
 
   /**
-   * How long what waits now would take at the rate this shard committed cells lately; 0 until
-   * it has been busy for a while (nothing to go by: the caps and byte budgets bound memory).
+   * How long what waits now would take at the rate this shard committed cells lately, or at
+   * ASSUMED_MS_PER_CELL until it has been busy long enough to measure.
    */
   estimatedWaitMs(now = performance.now()): number {
     const windowMs = this.options.rateWindowMs ?? RATE_WINDOW_MS;
     while (this.completed.length > 0 && (this.completed[0]?.at ?? now) < now - windowMs)
       this.completed.shift();
-    if (this.busySince === undefined || this.completed.length === 0) return 0;
+    const assumed = (this.queuedTabs * ASSUMED_MS_PER_CELL) / this.options.inflightPerShard;
+    if (this.busySince === undefined || this.completed.length === 0) return assumed;
     const span = Math.min(windowMs, now - this.busySince);
-    if (span < windowMs / 5) return 0;
+    if (span < windowMs / 5) return assumed;
     let tabs = 0;
     for (const call of this.completed) tabs += call.tabs;
     return (this.queuedTabs * span) / tabs;
