@@ -19,9 +19,19 @@ describe('groupAllClients', () => {
       new Set([2]),
     );
     expect(groups).toEqual([
-      { partition: 1, name: 'a', spec: 'COUNTER_GROUP', ops: { hash: ['i', 'c', '11'] } },
-      { partition: 1, name: 'b', spec: 'COUNTER_GROUP', ops: { hash: ['i', 'c', '2'] } },
-      { partition: 2, name: 'a', spec: 'GAUGE', ops: { hash: ['i', 'c', '1000'] } },
+      {
+        partition: 1,
+        name: 'a',
+        spec: 'COUNTER_GROUP',
+        delta: encodeTabOps({ hash: ['i', 'c', '11'] }),
+      },
+      {
+        partition: 1,
+        name: 'b',
+        spec: 'COUNTER_GROUP',
+        delta: encodeTabOps({ hash: ['i', 'c', '2'] }),
+      },
+      { partition: 2, name: 'a', spec: 'GAUGE', delta: encodeTabOps({ hash: ['i', 'c', '1000'] }) },
     ]);
   });
 });

@@ -1,4 +1,3 @@
-import type { TabOps } from '@taba/common';
 import { MergedOps } from '@taba/common';
 
 /**
@@ -22,7 +21,8 @@ export interface AllClientsGroup {
   readonly partition: number;
   readonly name: string;
   readonly spec: string;
-  readonly ops: TabOps;
+  /** The merged Delta, binary (tab-ops.ts). */
+  readonly delta: Buffer;
 }
 
 /** One group per (partition, Tab, type spec) over the parts not in `skip`, in first-seen order. */
@@ -51,5 +51,8 @@ export function groupAllClients(
       group.merged.addEncoded(tab.delta);
     }
   });
-  return [...groups.values()].map(({ merged, ...group }) => ({ ...group, ops: merged.toOps() }));
+  return [...groups.values()].map(({ merged, ...group }) => ({
+    ...group,
+    delta: merged.toEncoded(),
+  }));
 }

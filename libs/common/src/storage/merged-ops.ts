@@ -1,6 +1,6 @@
 import type { StoredState } from './stored-state.js';
 import type { HashOp, TabOps, TabOpsVisitor } from './tab-ops.js';
-import { walkTabOps } from './tab-ops.js';
+import { encodeTabOpsParts, walkTabOps } from './tab-ops.js';
 
 /**
  * Merging Deltas of one State: what a cell's records add up to (a base and the Deltas appended
@@ -165,6 +165,28 @@ export class MergedOps {
       }));
     }
     return ops;
+  }
+
+  /** The merged Delta in its binary form, written straight from the numbers. */
+  toEncoded(nowMs = 0): Buffer {
+    const hash: [HashOp, string, number | string][] = [];
+    for (const [field, { op, value }] of this.hash) hash.push([op, field, value]);
+    return encodeTabOpsParts({
+      hash,
+      ...(this.buffer.size > 0
+        ? {
+            buffer: {
+              cap: this.bufferCap,
+              entries: this.trimBuffer().map(([member, score]) => [score, member] as const),
+            },
+          }
+        : {}),
+      registers: this.liveRegisters(nowMs).map(([bucket, { expireAtMs, ranks }]) => ({
+        bucket,
+        expireAtMs,
+        ranks: [...ranks],
+      })),
+    });
   }
 
   /** What a reader makes of the State at `nowMs` (see StoredState). */

@@ -85,6 +85,27 @@ class ByteWriter {
   }
 
   str(value: string): void {
+    const count = value.length;
+    // Short ASCII (field names, clients, buckets: nearly all): bytes written here, not by two
+    // native calls; the one-byte length is the varint of a length below 128.
+    if (count < 128) {
+      this.room(1 + count);
+      const start = this.at + 1;
+      let ascii = true;
+      for (let i = 0; i < count; i += 1) {
+        const code = value.charCodeAt(i);
+        if (code > 127) {
+          ascii = false;
+          break;
+        }
+        this.bytes[start + i] = code;
+      }
+      if (ascii) {
+        this.bytes[this.at] = count;
+        this.at = start + count;
+        return;
+      }
+    }
     const length = Buffer.byteLength(value);
     this.uv(length);
     this.room(length);
@@ -158,46 +179,80 @@ class ByteReader {
   }
 }
 
-export function encodeTabOps(ops: TabOps): Buffer {
+/** A Delta's parts as numbers, for encoding without a text round trip (MergedOps). */
+export interface TabOpsParts {
+  readonly hash: readonly (readonly [op: HashOp, field: string, value: number | string])[];
+  readonly buffer?: {
+    readonly cap: number;
+    readonly entries: readonly (readonly [number, string])[];
+  };
+  readonly registers: readonly {
+    readonly bucket: string;
+    readonly expireAtMs: number;
+    readonly ranks: readonly (readonly [register: number, rank: number])[];
+  }[];
+}
+
+/** The one encoder: what encodeTabOps and MergedOps write. */
+export function encodeTabOpsParts(parts: TabOpsParts): Buffer {
   const out = new ByteWriter();
   out.u8(VERSION);
-  const { hash } = ops;
-  out.uv(hash.length / 3);
-  for (let i = 0; i < hash.length; i += 3) {
-    const op = hash[i] as HashOp;
-    const text = hash[i + 2] ?? '';
-    const value = op === 'g' ? 0 : Number(text);
-    const whole = op !== 'g' && Number.isSafeInteger(value) && value >= 0 && String(value) === text;
+  out.uv(parts.hash.length);
+  for (const [op, field, value] of parts.hash) {
+    const number = typeof value === 'number' ? value : 0;
+    const whole = op !== 'g' && Number.isSafeInteger(number) && number >= 0;
     out.u8(whole ? OP_CODES[op] | INTEGER_FLAG : OP_CODES[op]);
-    out.str(hash[i + 1] ?? '');
-    if (op === 'g') out.str(text);
-    else if (whole) out.uv(value);
-    else out.f64(value);
+    out.str(field);
+    if (op === 'g') out.str(String(value));
+    else if (whole) out.uv(number);
+    else out.f64(number);
   }
-  const entries = ops.buffer?.entries ?? [];
-  if (ops.buffer) {
+  if (parts.buffer) {
     out.u8(1);
-    out.uv(ops.buffer.cap);
-    out.uv(entries.length / 2);
-    for (let i = 0; i < entries.length; i += 2) {
-      out.f64(Number(entries[i]));
-      out.str(entries[i + 1] ?? '');
+    out.uv(parts.buffer.cap);
+    out.uv(parts.buffer.entries.length);
+    for (const [score, member] of parts.buffer.entries) {
+      out.f64(score);
+      out.str(member);
     }
   } else {
     out.u8(0);
   }
-  const groups = ops.registers ?? [];
-  out.uv(groups.length);
-  for (const group of groups) {
+  out.uv(parts.registers.length);
+  for (const group of parts.registers) {
     out.str(group.bucket);
     out.f64(group.expireAtMs);
-    out.uv(group.pairs.length / 2);
-    for (let i = 0; i < group.pairs.length; i += 2) {
-      out.uv(group.pairs[i] ?? 0);
-      out.u8(group.pairs[i + 1] ?? 0);
+    out.uv(group.ranks.length);
+    for (const [register, rank] of group.ranks) {
+      out.uv(register);
+      out.u8(rank);
     }
   }
   return out.done();
+}
+
+export function encodeTabOps(ops: TabOps): Buffer {
+  const hash: [HashOp, string, number | string][] = [];
+  for (let i = 0; i < ops.hash.length; i += 3) {
+    const op = ops.hash[i] as HashOp;
+    const text = ops.hash[i + 2] ?? '';
+    // A number keeps its text exactly only if it round-trips; anything else stays a double.
+    hash.push([op, ops.hash[i + 1] ?? '', op === 'g' ? text : Number(text)]);
+  }
+  const entries = ops.buffer?.entries ?? [];
+  const buffered: [number, string][] = [];
+  for (let i = 0; i < entries.length; i += 2)
+    buffered.push([Number(entries[i]), entries[i + 1] ?? '']);
+  return encodeTabOpsParts({
+    hash,
+    ...(ops.buffer ? { buffer: { cap: ops.buffer.cap, entries: buffered } } : {}),
+    registers: (ops.registers ?? []).map(group => {
+      const ranks: [number, number][] = [];
+      for (let i = 0; i < group.pairs.length; i += 2)
+        ranks.push([group.pairs[i] ?? 0, group.pairs[i + 1] ?? 0]);
+      return { bucket: group.bucket, expireAtMs: group.expireAtMs, ranks };
+    }),
+  });
 }
 
 /** What a walk over a binary Delta meets, in order (numbers as numbers: no text round trip). */

@@ -1,4 +1,4 @@
-import { ALL_CLIENTS, cellRecord, cellRecordOf, redisKeys, ScriptKeys } from '@taba/common';
+import { ALL_CLIENTS, cellRecordOf, redisKeys, ScriptKeys } from '@taba/common';
 import { groupAllClients } from '../all-clients-merge.js';
 import type { LuaPackable } from './lua-pack.js';
 import { packForLua } from './lua-pack.js';
@@ -71,7 +71,7 @@ export function buildCommitArgs(
       group.name,
       group.spec,
       keys.onceIndex(redisKeys.cell(group.partition, group.name, ALL_CLIENTS)),
-      cellRecord(group.ops),
+      cellRecordOf(group.delta),
     );
   }
   argv[2] = packForLua(groups);
