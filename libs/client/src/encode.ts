@@ -2,6 +2,7 @@
 // doubles are copied as bytes, so a batch costs one buffer and no JS object per event.
 import { endianness } from 'node:os';
 import type { TabTypeName } from '@taba/common';
+import { writeVarint } from '@taba/common';
 
 /** One TabColumn as the client holds it: typed arrays of which the first `length` entries count. */
 export interface EncodableColumn {
@@ -71,14 +72,7 @@ class Writer {
   constructor(readonly buf: Buffer) {}
 
   varint(value: number): void {
-    let rest = value;
-    while (rest >= 128) {
-      this.buf[this.pos] = (rest % 128) | 128;
-      this.pos += 1;
-      rest = Math.floor(rest / 128);
-    }
-    this.buf[this.pos] = rest;
-    this.pos += 1;
+    this.pos = writeVarint(this.buf, this.pos, value);
   }
 
   string(key: number, text: string, bytes: number): void {

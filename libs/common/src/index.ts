@@ -188,6 +188,7 @@ export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export { writeVarint } from './proto/varint.js';
 export type { BackoffOptions } from './service/backoff.js';
 export { backoffMs } from './service/backoff.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';

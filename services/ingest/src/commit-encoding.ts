@@ -1,5 +1,5 @@
 import type { CommitRequest, PartitionPart, TabDelta } from '@taba/common';
-import { loadTabaProtos, TAB_TYPES } from '@taba/common';
+import { loadTabaProtos, TAB_TYPES, writeVarint } from '@taba/common';
 
 /**
  * A hand-written encoder of `taba.internal.v1.CommitRequest` for the parts ingest builds: the
@@ -113,14 +113,7 @@ class Output {
   }
 
   varint(value: number): void {
-    let rest = value;
-    while (rest >= 0x80) {
-      this.bytes[this.at] = (rest % 0x80) | 0x80;
-      this.at += 1;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.bytes[this.at] = rest;
-    this.at += 1;
+    this.at = writeVarint(this.bytes, this.at, value);
   }
 
   ascii(tag: number, text: string): void {

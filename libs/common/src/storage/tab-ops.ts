@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/taba-error.js';
+import { writeVarint } from '../proto/varint.js';
 
 /**
  * A Delta as Redis operations: what ingest sends the aggregator (TabDelta.delta, in the binary
@@ -68,14 +69,7 @@ class ByteWriter {
   /** Unsigned LEB128, for whole numbers below 2^53 (arithmetic, not 32-bit shifts). */
   uv(value: number): void {
     this.room(8);
-    let rest = value;
-    while (rest >= 0x80) {
-      this.bytes[this.at] = (rest % 0x80) | 0x80;
-      this.at += 1;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.bytes[this.at] = rest;
-    this.at += 1;
+    this.at = writeVarint(this.bytes, this.at, value);
   }
 
   f64(value: number): void {
