@@ -4,7 +4,7 @@
 // setImmediate after each chunk of records; half load: the same loop paced to a rate. The
 // clients batch, send, retry and drop by themselves; this process only watches their calls
 // (unary-observer.ts), counters (stats()) and warnings.
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TabaClientStats } from '@taba/client';
 import { TabaClient } from '@taba/client';
 import { countableEvents, scanColumns } from './batch-bytes.js';
@@ -12,8 +12,8 @@ import { benchTabType } from './bench-batches.js';
 import { noteError, nowMs, PhaseRecorder, sleepUntil } from './phase-recorder.js';
 import { benchString, logNormalArray, seededRandom, seedOf } from './random.js';
 import { observePostEvents } from './unary-observer.js';
-import type { FinalReport, ParentMessage, WorkerMessage } from './worker-protocol.js';
-import { PHASE_DRAIN_MS } from './worker-protocol.js';
+import type { FinalReport, ParentMessage } from './worker-protocol.js';
+import { PHASE_DRAIN_MS, sendToParent } from './worker-protocol.js';
 
 export interface LibraryTask {
   readonly address: string;
@@ -179,27 +179,23 @@ class LibraryLoad {
 
 let load: LibraryLoad | undefined;
 
-function send(message: WorkerMessage): Promise<void> {
-  return new Promise(resolve => process.send?.(message, () => resolve()));
-}
-
 async function handle(message: ParentMessage): Promise<void> {
   if (message.type === 'task') {
     load = new LibraryLoad(message.task as LibraryTask);
-    await send({ type: 'ready' });
+    await sendToParent({ type: 'ready' });
   } else if (message.type === 'go' && load) {
     await sleepUntil(message.startAt);
     const recorder = new PhaseRecorder(message.measureFrom, message.measureTo, 'ack');
     await load.record(message.measureTo, recorder, SATURATED_RATE);
     // What the clients still hold goes out before the half-load phase starts.
     await load.drain();
-    await send({ type: 'saturated', report: recorder.report() });
+    await sendToParent({ type: 'saturated', report: recorder.report() });
   } else if (message.type === 'half' && load) {
     const recorder = new PhaseRecorder(nowMs(), message.until, 'send');
     if (message.rate > 0) await load.record(message.until, recorder, message.rate);
     await sleepUntil(message.until);
     const stats = await load.close();
-    await send({ type: 'done', report: load.final(recorder, stats) });
+    await sendToParent({ type: 'done', report: load.final(recorder, stats) });
     process.exit(0);
   }
 }
@@ -208,7 +204,10 @@ async function handle(message: ParentMessage): Promise<void> {
 process.once('disconnect', () => process.exit(1));
 process.on('message', (message: ParentMessage) => {
   handle(message).catch(async (error: unknown) => {
-    await send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    await sendToParent({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    });
     process.exit(1);
   });
 });

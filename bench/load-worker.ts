@@ -11,8 +11,8 @@ import { seedOf } from './random.js';
 import type { RawShape } from './shapes.js';
 import { lanesOf, STREAMS_PER_PROCESS, tabsOf } from './shapes.js';
 import { StreamPoster } from './stream-poster.js';
-import type { FinalReport, ParentMessage, WorkerMessage } from './worker-protocol.js';
-import { PHASE_DRAIN_MS } from './worker-protocol.js';
+import type { FinalReport, ParentMessage } from './worker-protocol.js';
+import { PHASE_DRAIN_MS, sendToParent } from './worker-protocol.js';
 
 export interface RawTask {
   readonly address: string;
@@ -158,19 +158,15 @@ class LoadProcess {
 
 let load: LoadProcess | undefined;
 
-function send(message: WorkerMessage): Promise<void> {
-  return new Promise(resolve => process.send?.(message, () => resolve()));
-}
-
 async function handle(message: ParentMessage): Promise<void> {
   if (message.type === 'task') {
     load = new LoadProcess(message.task as RawTask);
-    await send({ type: 'ready' });
+    await sendToParent({ type: 'ready' });
   } else if (message.type === 'go' && load) {
     await sleepUntil(message.startAt);
     const recorder = new PhaseRecorder(message.measureFrom, message.measureTo, 'ack');
     await load.run(message.measureTo, recorder);
-    await send({ type: 'saturated', report: recorder.report() });
+    await sendToParent({ type: 'saturated', report: recorder.report() });
   } else if (message.type === 'half' && load) {
     const recorder = new PhaseRecorder(nowMs(), message.until, 'send');
     if (message.rate > 0) {
@@ -178,7 +174,7 @@ async function handle(message: ParentMessage): Promise<void> {
     }
     await sleepUntil(message.until); // the recorder's CPU figure needs its end
     load.close();
-    await send({ type: 'done', report: load.final(recorder) });
+    await sendToParent({ type: 'done', report: load.final(recorder) });
     process.exit(0);
   }
 }
@@ -187,7 +183,10 @@ async function handle(message: ParentMessage): Promise<void> {
 process.once('disconnect', () => process.exit(1));
 process.on('message', (message: ParentMessage) => {
   handle(message).catch(async (error: unknown) => {
-    await send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    await sendToParent({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    });
     process.exit(1);
   });
 });

@@ -3,10 +3,11 @@
 // saturated phase of BENCH_SECONDS, a half-load phase of BENCH_HALF_SECONDS, then the counts
 // read back. stdout: one JSON line per shape, then a summary line; details go to stderr.
 // docs/performance.md describes the method and every field.
-import type { BenchSettings } from './shape-runner.js';
-import { runShape } from './shape-runner.js';
+
 import type { ShapeLine } from './shape-result.js';
 import { shapeDetails, shapeLine } from './shape-result.js';
+import type { BenchSettings } from './shape-runner.js';
+import { runShape } from './shape-runner.js';
 import type { Shape } from './shapes.js';
 import { selectShapes } from './shapes.js';
 

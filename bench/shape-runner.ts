@@ -12,8 +12,8 @@ import type { Shape } from './shapes.js';
 import { LOAD_PROCESSES } from './shapes.js';
 import { TabaReads } from './taba-reads.js';
 import { probeVisibility } from './visibility.js';
-import { PHASE_DRAIN_MS } from './worker-protocol.js';
 import { WorkerPool } from './worker-pool.js';
+import { PHASE_DRAIN_MS } from './worker-protocol.js';
 
 export interface BenchSettings {
   readonly warmupMs: number;

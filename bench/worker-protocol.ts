@@ -66,3 +66,8 @@ export type WorkerMessage =
  * or its clients still flush or close (library); what is left then is given up on, counted.
  */
 export const PHASE_DRAIN_MS = 30_000;
+
+/** Sends a message to the parent process; resolves once it has gone out. */
+export function sendToParent(message: WorkerMessage): Promise<void> {
+  return new Promise(resolve => process.send?.(message, () => resolve()));
+}

@@ -2,38 +2,20 @@
 // refuses a batch over TABA_MAX_BATCH_TABS at once with RESOURCE_EXHAUSTED (TOO_MANY_TABS) and
 // a reason, over REST and gRPC, while another client's batch goes through; a batch at the
 // limit is committed, in bounded calls, exactly.
-import { credentials, status } from '@grpc/grpc-js';
-import type { EventBatch, PostEventsResponse__Output, TabaClient } from '@taba/common';
-import { loadTabaProtos } from '@taba/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadlineIn, grpcErrorOf, TEST_CHANNEL_OPTIONS, unary } from '../support/grpc-client.js';
-import type { Stack } from '../support/stack.js';
-import { startStack } from '../support/stack.js';
+import { status } from '@grpc/grpc-js';
+import type { EventBatch } from '@taba/common';
+import { describe, expect, it } from 'vitest';
+import { postBatch, useGatewayStack } from '../support/gateway-stack.js';
+import { deadlineIn, grpcErrorOf, unary } from '../support/grpc-client.js';
 
 const LIMIT = 10_000;
-let stack: Stack;
-let grpc: TabaClient;
+const { stack, grpc } = useGatewayStack({
+  redisShards: 2,
+  // Small commit calls, so the batch at the limit is split into many of them.
+  aggregatorEnv: { TABA_COMMIT_MAX_TABS: '500' },
+});
 
-beforeAll(async () => {
-  stack = await startStack({
-    redisShards: 2,
-    // Small commit calls, so the batch at the limit is split into many of them.
-    aggregatorEnv: { TABA_COMMIT_MAX_TABS: '500' },
-  });
-  const Taba = loadTabaProtos().taba.v1.Taba;
-  grpc = new Taba(stack.grpcAddress, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
-}, 120_000);
-
-afterAll(async () => {
-  grpc?.close();
-  await stack?.stop();
-}, 60_000);
-
-function post(batch: EventBatch) {
-  return unary<PostEventsResponse__Output>(callback =>
-    grpc.postEvents(batch, { deadline: deadlineIn(30_000) }, callback),
-  );
-}
+const post = (batch: EventBatch) => postBatch(grpc(), batch, 30_000);
 
 /** One event on each of `count` distinct Tabs `<prefix>.<i>`. */
 function distinctTabs(prefix: string, count: number): NonNullable<EventBatch['tabs']> {
@@ -42,7 +24,7 @@ function distinctTabs(prefix: string, count: number): NonNullable<EventBatch['ta
 
 async function lifetimeCounts(pattern: string): Promise<number[]> {
   const reply = await unary<{ tabs: { name: string; body: string }[] }>(callback =>
-    grpc.getAggregates(
+    grpc().getAggregates(
       { filter: { names: [pattern], regex: true } },
       { deadline: deadlineIn(30_000) },
       callback,
@@ -77,7 +59,7 @@ describe('batches over the commit limits', () => {
   });
 
   it('refuses the same over REST with 429 and a JSON reason', async () => {
-    const response = await fetch(`${stack.restUrl}/v1/events`, {
+    const response = await fetch(`${stack().restUrl}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

@@ -7,48 +7,31 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, credentials, status } from '@grpc/grpc-js';
-import type {
-  EventBatch,
-  PostEventsResponse__Output,
-  TabaClient as TabaGrpcClient,
-} from '@taba/common';
-import { loadTabaProtos, partitionOf, redisKeys } from '@taba/common';
+import type { EventBatch } from '@taba/common';
+import { partitionOf, redisKeys } from '@taba/common';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess, spawnTaba } from '../cli/taba-cli.js';
 import { expectEveryType, postEveryType } from '../support/every-type.js';
+import { postBatch, useGatewayStack } from '../support/gateway-stack.js';
 import { deadlineIn, grpcErrorOf, TEST_CHANNEL_OPTIONS, unary } from '../support/grpc-client.js';
 import { pollUntil } from '../support/poll.js';
-import type { Stack } from '../support/stack.js';
-import { startStack } from '../support/stack.js';
 
 const NOW = Math.floor(Date.now() / 1000);
-let stack: Stack;
-let grpc: TabaGrpcClient;
+const { stack: stackOf, grpc: grpcOf } = useGatewayStack({ redisShards: 2 });
 
-beforeAll(async () => {
-  stack = await startStack({ redisShards: 2 });
-  const Taba = loadTabaProtos().taba.v1.Taba;
-  grpc = new Taba(stack.grpcAddress, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
-}, 120_000);
-
-afterAll(async () => {
-  grpc?.close();
-  await stack?.stop();
-}, 60_000);
-
-function post(batch: EventBatch) {
-  return unary<PostEventsResponse__Output>(callback =>
-    grpc.postEvents(batch, { deadline: deadlineIn(10_000) }, callback),
-  );
-}
+const post = (batch: EventBatch) => postBatch(grpcOf(), batch, 10_000);
 
 async function aggregates(
   names: string[],
   regex = false,
 ): Promise<Record<string, Record<string, unknown>>> {
   const reply = await unary<{ tabs: { name: string; body: string }[] }>(callback =>
-    grpc.getAggregates({ filter: { names, regex } }, { deadline: deadlineIn(10_000) }, callback),
+    grpcOf().getAggregates(
+      { filter: { names, regex } },
+      { deadline: deadlineIn(10_000) },
+      callback,
+    ),
   );
   return Object.fromEntries(
     reply.tabs.map(tab => [tab.name, JSON.parse(tab.body) as Record<string, unknown>]),
@@ -56,7 +39,7 @@ async function aggregates(
 }
 
 async function rest(path: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${stack.restUrl}${path}`, init);
+  const response = await fetch(`${stackOf().restUrl}${path}`, init);
   const text = await response.text();
   return {
     status: response.status,
@@ -66,7 +49,7 @@ async function rest(path: string, init?: RequestInit): Promise<{ status: number;
 
 describe('the data path end to end', () => {
   it('takes every type through the TS client and reads each back exactly over gRPC', async () => {
-    await postEveryType(stack.grpcAddress, 'e2e.ts', NOW);
+    await postEveryType(stackOf().grpcAddress, 'e2e.ts', NOW);
     expectEveryType(await aggregates(['^e2e\\.ts\\.'], true), 'e2e.ts');
   });
 
@@ -109,7 +92,7 @@ describe('the data path end to end', () => {
       'e2e.rest.bid',
       '4',
       '--gateway',
-      stack.grpcAddress,
+      stackOf().grpcAddress,
     ]);
     expect(cliPost.code).toBe(0);
 
@@ -119,7 +102,7 @@ describe('the data path end to end', () => {
     expect(tabs['e2e.rest.bid']?.lifetime).toMatchObject({ count: 5, total: 8, average: 1.6 });
     expect(tabs['e2e.rest.state']).toEqual({ values: { up: 1 } });
 
-    const text = await fetch(`${stack.restUrl}/v1/tabs?name=e2e.rest.state`, {
+    const text = await fetch(`${stackOf().restUrl}/v1/tabs?name=e2e.rest.state`, {
       headers: { accept: 'text/plain' },
     });
     expect(await text.text()).toBe('e2e.rest.state: values.up=1\n');
@@ -129,7 +112,7 @@ describe('the data path end to end', () => {
       'e2e.rest.bid',
       '--json',
       '--gateway',
-      stack.grpcAddress,
+      stackOf().grpcAddress,
     ]);
     expect(cli.code).toBe(0);
     const printed = JSON.parse(cli.stdout) as Record<
@@ -142,19 +125,19 @@ describe('the data path end to end', () => {
       '--re',
       '^e2e\\.rest\\.',
       '--gateway',
-      stack.grpcAddress,
+      stackOf().grpcAddress,
     ]).waitForExit(30_000);
     expect(child.code).toBe(0);
     expect(child.stdout).toContain('e2e.rest.bid');
   });
 
   it('applies a batch once when the aggregator dies between its commit and its answer', async () => {
-    const redis = new Redis(stack.redis[0]?.url ?? '');
-    const redis2 = new Redis(stack.redis[1]?.url ?? '');
+    const redis = new Redis(stackOf().redis[0]?.url ?? '');
+    const redis2 = new Redis(stackOf().redis[1]?.url ?? '');
     try {
       // An aggregator that commits, then waits for a replica that does not exist.
-      await stack.aggregators[0]?.stop('SIGKILL');
-      const stalled = await stack.restartAggregator(0, {
+      await stackOf().aggregators[0]?.stop('SIGKILL');
+      const stalled = await stackOf().restartAggregator(0, {
         TABA_WAIT_REPLICAS: '1',
         TABA_WAIT_TIMEOUT_MS: '20000',
       });
@@ -176,7 +159,7 @@ describe('the data path end to end', () => {
       await stalled.stop('SIGKILL');
       expect((await first).code).toBe(status.UNAVAILABLE);
 
-      await stack.restartAggregator(0);
+      await stackOf().restartAggregator(0);
       const retried = await post(batch);
       expect(retried).toMatchObject({ applied: 3, duplicate: true });
       expect((await aggregates(['e2e.once']))['e2e.once']?.lifetime).toMatchObject({
@@ -190,7 +173,11 @@ describe('the data path end to end', () => {
   });
 
   it('answers bad input with clear errors and keeps serving', async () => {
-    const raw = new Client(stack.grpcAddress, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
+    const raw = new Client(
+      stackOf().grpcAddress,
+      credentials.createInsecure(),
+      TEST_CHANNEL_OPTIONS,
+    );
     const identity = (value: Buffer) => value;
     const malformed = await grpcErrorOf(
       unary<Buffer>(callback =>
@@ -249,7 +236,7 @@ describe('the data path end to end', () => {
   });
 
   it('answers every batch of a PostEventsStream in order, a failed one with its status', async () => {
-    const stream = grpc.postEventsStream();
+    const stream = grpcOf().postEventsStream();
     const answers: {
       response?: { applied: number } | null;
       errorCode: number;
@@ -315,7 +302,7 @@ describe('the data path end to end', () => {
         [
           join(import.meta.dirname, '..', 'polyglot', 'post_and_read.py'),
           stubs,
-          stack.grpcAddress,
+          stackOf().grpcAddress,
           'e2e-python',
           String(NOW),
         ],

@@ -161,6 +161,14 @@ class ByteReader {
     return value;
   }
 
+  /** Passes over a string without decoding it (a check only needs its bounds). */
+  skipStr(what: string): string {
+    const length = this.uv(what);
+    this.need(length, what);
+    this.at += length;
+    return '';
+  }
+
   /** A count of items at least `minBytes` each: checked against what is left, so no huge loop. */
   count(minBytes: number, what: string): number {
     const value = this.uv(what);
@@ -259,12 +267,23 @@ export interface TabOpsVisitor {
   register(register: number, rank: number): void;
 }
 
+const IGNORE: TabOpsVisitor = {
+  hashNumber: () => {},
+  hashText: () => {},
+  bufferCap: () => {},
+  bufferEntry: () => {},
+  registerGroup: () => {},
+  register: () => {},
+};
+
 /**
  * Walks a Delta's bytes, checking everything; anything off is INVALID_ARGUMENT
  * (MALFORMED_DELTA), never a crash. The one parser: decodeTabOps and MergedOps both use it.
  */
-export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor): void {
+export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor = IGNORE): void {
   const input = new ByteReader(bytes);
+  // Checking only (no visitor): strings are bounds-checked, not decoded.
+  const str = visit === IGNORE ? input.skipStr.bind(input) : input.str.bind(input);
   const version = input.u8('version');
   if (version !== VERSION) throw malformed(`unknown version ${version}`);
   // Smallest encodings: an op is 1 + 1 + 1 bytes, an entry 8 + 1, a group 1 + 8 + 1, a pair 2.
@@ -275,8 +294,8 @@ export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor): void {
     const op = OPS_BY_CODE[code & ~INTEGER_FLAG];
     if (op === undefined || (whole && op === 'g'))
       throw malformed(`hash op ${i} has an unknown code`);
-    const field = input.str('hash field');
-    if (op === 'g') visit.hashText(field, input.str('gauge entry'));
+    const field = str('hash field');
+    if (op === 'g') visit.hashText(field, str('gauge entry'));
     else visit.hashNumber(op, field, whole ? input.uv('hash value') : input.f64('hash value'));
   }
   const hasBuffer = input.u8('buffer flag');
@@ -288,12 +307,12 @@ export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor): void {
     const entryCount = input.count(9, 'buffer entries');
     for (let i = 0; i < entryCount; i += 1) {
       const score = input.f64('buffer score');
-      visit.bufferEntry(score, input.str('buffer member'));
+      visit.bufferEntry(score, str('buffer member'));
     }
   }
   const groupCount = input.count(10, 'register groups');
   for (let g = 0; g < groupCount; g += 1) {
-    const bucket = input.str('register bucket');
+    const bucket = str('register bucket');
     visit.registerGroup(bucket, input.f64('register expiry'));
     const pairCount = input.count(2, 'register pairs');
     for (let i = 0; i < pairCount; i += 1) {
@@ -305,18 +324,9 @@ export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor): void {
   input.end();
 }
 
-const IGNORE: TabOpsVisitor = {
-  hashNumber: () => {},
-  hashText: () => {},
-  bufferCap: () => {},
-  bufferEntry: () => {},
-  registerGroup: () => {},
-  register: () => {},
-};
-
 /** Checks a Delta's bytes without building anything; anything off is INVALID_ARGUMENT. */
 export function checkTabOps(bytes: Uint8Array): void {
-  walkTabOps(bytes, IGNORE);
+  walkTabOps(bytes);
 }
 
 /** Parses and checks a TabDelta's bytes; anything off is INVALID_ARGUMENT, never a crash. */
