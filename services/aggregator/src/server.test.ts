@@ -172,9 +172,24 @@ describe('aggregator server', () => {
     const badDelta = { ...good, tabs: [{ ...good.tabs[0], delta: Buffer.from('{not json') }] };
     const badPartition = { ...good, partition: 4096 };
     const badClient = { ...good, clientId: 'a b' };
-    for (const part of [badDelta, badPartition, badClient]) {
+    // A binary Delta claiming 2^28 ops in 5 bytes, and a good one cut short: refused before
+    // anything is allocated for them or queued.
+    const hugeCount = {
+      ...good,
+      tabs: [{ ...good.tabs[0], delta: Buffer.from([1, 0xff, 0xff, 0xff, 0x7f]) }],
+    };
+    const goodDelta = good.tabs[0]?.delta as Buffer;
+    const cutShort = {
+      ...good,
+      tabs: [{ ...good.tabs[0], delta: goodDelta.subarray(0, goodDelta.length - 1) }],
+    };
+    for (const part of [badDelta, hugeCount, cutShort, badPartition, badClient]) {
       const error = await grpcErrorOf(commit(client, { parts: [part] }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
+    }
+    for (const part of [badDelta, hugeCount, cutShort]) {
+      const error = await grpcErrorOf(commit(client, { parts: [part] }));
+      expect(error.details).toMatch(/^delta is malformed: /);
     }
     expect((await grpcErrorOf(commit(client, { parts: [badPartition] }))).details).toBe(
       'part 0: partition 4096 is outside 0..1023',
