@@ -40,6 +40,7 @@ export function toCommitParts(
       partition: part.partition,
       client: part.clientId,
       seq: part.seq,
+      session: part.session,
       tabs: part.tabs.map(tab => {
         checkName('name', tab.name);
         if (tab.type === 'TAB_TYPE_UNSPECIFIED') {
@@ -58,7 +59,10 @@ export function toCommitParts(
   });
 }
 
-/** The response: per part, duplicate or not, events applied, and conflicting Tabs. */
+/**
+ * The response: per part, duplicate, refused (and why) or applied, events applied, conflicting
+ * Tabs, and the client's mark before the call.
+ */
 export function toCommitResponse(
   request: CommitRequest__Output,
   outcomes: readonly PartOutcome[],
@@ -66,15 +70,20 @@ export function toCommitResponse(
   return {
     results: request.parts.map((part, i) => {
       const outcome = outcomes[i];
+      const status = outcome?.status ?? 'applied';
       const conflicts = outcome?.conflicts ?? new Map<string, string>();
-      const events = outcome?.duplicate
-        ? 0
-        : part.tabs.reduce((sum, tab) => sum + (conflicts.has(tab.name) ? 0 : tab.events), 0);
+      const events =
+        status === 'applied'
+          ? part.tabs.reduce((sum, tab) => sum + (conflicts.has(tab.name) ? 0 : tab.events), 0)
+          : 0;
       return {
         partition: part.partition,
-        duplicate: outcome?.duplicate ?? false,
+        duplicate: status === 'duplicate',
         events,
         conflicts: [...conflicts].map(([name, storedType]) => ({ name, storedType })),
+        refused: status === 'SEQ_REGRESSION' || status === 'SESSION_FENCED' ? status : '',
+        markSession: outcome?.mark.session ?? 0,
+        markSeq: outcome?.mark.seq ?? 0,
       };
     }),
   };

@@ -6,6 +6,9 @@ export class CommitStats {
   requests = 0;
   parts = 0;
   duplicateParts = 0;
+  /** Parts refused by the mark check, by reason (SEQ_REGRESSION, SESSION_FENCED). */
+  regressedParts = 0;
+  fencedParts = 0;
   conflictingTabs = 0;
   eventsApplied = 0;
   failedRequests = 0;
@@ -21,6 +24,8 @@ export class CommitStats {
     for (const result of response.results ?? []) {
       this.parts += 1;
       if (result.duplicate) this.duplicateParts += 1;
+      if (result.refused === 'SEQ_REGRESSION') this.regressedParts += 1;
+      if (result.refused === 'SESSION_FENCED') this.fencedParts += 1;
       this.conflictingTabs += result.conflicts?.length ?? 0;
       this.eventsApplied += Number(result.events ?? 0);
       this.appliedRate.add(Number(result.events ?? 0));
@@ -33,6 +38,8 @@ export class CommitStats {
       'commit.requests_failed': this.failedRequests,
       'commit.parts': this.parts,
       'commit.parts_duplicate': this.duplicateParts,
+      'commit.parts_refused.seq_regression': this.regressedParts,
+      'commit.parts_refused.session_fenced': this.fencedParts,
       'commit.tabs_conflicting': this.conflictingTabs,
       'commit.events_applied': this.eventsApplied,
       'commit.shard_calls': this.shardCommits,

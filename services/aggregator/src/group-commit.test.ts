@@ -27,7 +27,11 @@ function part(partition: number, client: string, tabs = 3): CommitPart {
   };
 }
 
-const applied: PartOutcome = { duplicate: false, conflicts: new Map() };
+const applied: PartOutcome = {
+  status: 'applied',
+  mark: { session: 0, seq: 0 },
+  conflicts: new Map(),
+};
 
 /** A shard commit that records its calls and answers when `release` is called. */
 function gatedShards() {

@@ -29,7 +29,7 @@ export interface PartWeight {
 }
 
 /** commit.lua's arguments per part, per Tab of a part, and per all-clients group. */
-const ARGS_PER_PART = 9;
+const ARGS_PER_PART = 10;
 const ARGS_PER_TAB = 6;
 const ARGS_PER_GROUP = 5;
 

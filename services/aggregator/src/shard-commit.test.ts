@@ -48,7 +48,9 @@ describe('commitToShard', () => {
       waitReplicas: 1,
       waitTimeoutMs: 2000,
     });
-    expect(outcomes).toEqual([{ duplicate: false, conflicts: new Map() }]);
+    expect(outcomes).toEqual([
+      { status: 'applied', mark: { session: 0, seq: 0 }, conflicts: new Map() },
+    ]);
     const copy = new Redis(replica.url);
     try {
       expect(await count(copy, 'c1')).toBe(3);
@@ -73,7 +75,7 @@ describe('commitToShard', () => {
       waitReplicas: 1,
       waitTimeoutMs: 2000,
     });
-    expect(retry.outcomes[0]?.duplicate).toBe(true);
+    expect(retry.outcomes[0]?.status).toBe('duplicate');
     expect(await count(redis, 'c1')).toBe(6);
   });
 

@@ -17,6 +17,8 @@ export interface CommitPart {
   readonly client: string;
   /** 0: no sequence (at least once). */
   readonly seq: number;
+  /** The sending process's session (EventBatch.session). @default 0 (none) */
+  readonly session?: number;
   readonly tabs: readonly CommitTab[];
 }
 
@@ -27,15 +29,15 @@ export interface CommitArgs {
 
 /**
  * KEYS and ARGV of commit.lua for a chunk of parts (see the script's header for the layout).
- * `duplicates`: indexes of the parts believed to be duplicates; the others' Deltas are merged
- * into one all-clients record per (partition, Tab, type). `tailLimit`: bytes of records past a
+ * `notFresh`: indexes of the parts believed not fresh (duplicates or refused); the others'
+ * Deltas are merged into one all-clients record per (partition, Tab, type). `tailLimit`: bytes of records past a
  * cell's base beyond which the script names the cell for compaction. Pure: unit-tested without
  * Redis.
  */
 export function buildCommitArgs(
   parts: readonly CommitPart[],
   nowMs: number,
-  duplicates: ReadonlySet<number> = new Set(),
+  notFresh: ReadonlySet<number> = new Set(),
   tailLimit = Number.MAX_SAFE_INTEGER,
 ): CommitArgs {
   const keys = new ScriptKeys();
@@ -60,12 +62,13 @@ export function buildCommitArgs(
       keys.of(redisKeys.version(p)),
       part.client,
       String(part.seq),
-      duplicates.has(index) ? '1' : '0',
+      notFresh.has(index) ? '1' : '0',
       packForLua(tabs),
+      String(part.session ?? 0),
     );
   });
   const groups: LuaPackable[] = [];
-  for (const group of groupAllClients(parts, duplicates)) {
+  for (const group of groupAllClients(parts, notFresh)) {
     groups.push(
       keys.indexOf(redisKeys.types(group.partition)),
       group.name,
@@ -78,9 +81,31 @@ export function buildCommitArgs(
   return { keys: keys.keys, argv };
 }
 
+/**
+ * What the mark check made of a part: applied, a duplicate (its seq is the mark), or refused
+ * (a seq below its session's mark, or a session older than the mark's).
+ */
+export type PartStatus = 'applied' | 'duplicate' | 'SEQ_REGRESSION' | 'SESSION_FENCED';
+
+/** commit.lua's status codes, in order. */
+const PART_STATUSES: readonly PartStatus[] = [
+  'applied',
+  'duplicate',
+  'SEQ_REGRESSION',
+  'SESSION_FENCED',
+];
+
+/** A client's high-water mark on a partition; (0, 0) when it has none. */
+export interface Mark {
+  readonly session: number;
+  readonly seq: number;
+}
+
 /** What happened to one part. */
 export interface PartOutcome {
-  readonly duplicate: boolean;
+  readonly status: PartStatus;
+  /** The client's mark on the partition before this call. */
+  readonly mark: Mark;
   /** Tabs whose stored type differs from the part's: name → stored spec. */
   readonly conflicts: ReadonlyMap<string, string>;
 }
@@ -91,22 +116,22 @@ export interface CellToCompact {
   readonly spec: string;
 }
 
-/** commit.lua's reply: outcomes per part, or the real duplicates when the flags were wrong. */
+/** commit.lua's reply: outcomes per part, or the parts really not fresh when the flags were wrong. */
 export type CommitReply =
   | {
       readonly kind: 'applied';
       readonly outcomes: PartOutcome[];
       readonly toCompact: CellToCompact[];
     }
-  | { readonly kind: 'duplicates'; readonly duplicates: ReadonlySet<number> };
+  | { readonly kind: 'notFresh'; readonly notFresh: ReadonlySet<number> };
 
 /** Reads commit.lua's flat reply back (part indexes 0-based). */
 export function parseCommitReply(reply: unknown, partCount: number): CommitReply {
   if (!Array.isArray(reply)) throw new Error('commit script returned no array');
   if (Number(reply[0]) === 1) {
     return {
-      kind: 'duplicates',
-      duplicates: new Set(reply.slice(1).map(index => Number(index) - 1)),
+      kind: 'notFresh',
+      notFresh: new Set(reply.slice(1).map(index => Number(index) - 1)),
     };
   }
   const toCompact: CellToCompact[] = [];
@@ -118,15 +143,17 @@ export function parseCommitReply(reply: unknown, partCount: number): CommitReply
   }
   const outcomes: PartOutcome[] = [];
   for (let part = 0; part < partCount; part += 1) {
-    const status = Number(reply[at]);
-    const conflictCount = Number(reply[at + 1]);
-    at += 2;
+    const status = PART_STATUSES[Number(reply[at])];
+    if (status === undefined) throw new Error(`commit script returned status ${reply[at]}`);
+    const mark = { session: Number(reply[at + 1]), seq: Number(reply[at + 2]) };
+    const conflictCount = Number(reply[at + 3]);
+    at += 4;
     const conflicts = new Map<string, string>();
     for (let c = 0; c < conflictCount; c += 1) {
       conflicts.set(String(reply[at]), String(reply[at + 1]));
       at += 2;
     }
-    outcomes.push({ duplicate: status === 1, conflicts });
+    outcomes.push({ status, mark, conflicts });
   }
   return { kind: 'applied', outcomes, toCompact };
 }

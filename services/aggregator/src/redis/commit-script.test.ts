@@ -22,7 +22,7 @@ import {
   paramsFor,
 } from '../../../../libs/common/src/test-support/tab-events.js';
 import { useRedisServer } from '../../../../test/support/redis-server.js';
-import type { CommitPart } from './commit-args.js';
+import type { CommitPart, Mark, PartOutcome, PartStatus } from './commit-args.js';
 import { defineCommitScript, runCommit } from './commit-script.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -133,22 +133,61 @@ describe('commit script', () => {
     ((await readRender(counter, 'COUNTER_GROUP', name, ALL_CLIENTS)).lifetime as { count: number })
       .count;
 
-  it('applies a (client, seq) once: a resend and an older seq are duplicates; seq 0 always applies', async () => {
+  const outcome = (
+    status: PartStatus,
+    mark: Mark = { session: 0, seq: 0 },
+    conflicts = new Map<string, string>(),
+  ): PartOutcome => ({ status, mark, conflicts });
+
+  it('applies a (client, seq) once: a resend of the mark is a duplicate, a lower seq is refused; seq 0 always applies', async () => {
     const part = partFor('COUNTER_GROUP', name, 'c1', events(5), 7);
+    expect(await runCommit(redis, [part], Date.now())).toEqual([outcome('applied')]);
     expect(await runCommit(redis, [part], Date.now())).toEqual([
-      { duplicate: false, conflicts: new Map() },
-    ]);
-    expect(await runCommit(redis, [part], Date.now())).toEqual([
-      { duplicate: true, conflicts: new Map() },
+      outcome('duplicate', { session: 0, seq: 7 }),
     ]);
     expect(await runCommit(redis, [{ ...part, seq: 6 }], Date.now())).toEqual([
-      { duplicate: true, conflicts: new Map() },
+      outcome('SEQ_REGRESSION', { session: 0, seq: 7 }),
     ]);
     expect(await lifetimeCount()).toBe(1);
     await runCommit(redis, [{ ...part, seq: 0 }], Date.now());
     await runCommit(redis, [{ ...part, seq: 0 }], Date.now());
     expect(await lifetimeCount()).toBe(3);
     expect(await redis.hget(redisKeys.highWaterMarks(part.partition), 'c1')).toBe('7');
+  });
+
+  it('lets a newer session take over whatever the seq; an older session is fenced', async () => {
+    const poison = partFor('COUNTER_GROUP', name, 'c1', events(5), Number.MAX_SAFE_INTEGER);
+    expect(await runCommit(redis, [poison], Date.now())).toEqual([outcome('applied')]);
+    const session = 1_780_000_000_000_123;
+    const fresh = { ...partFor('COUNTER_GROUP', name, 'c1', events(5), 3), session };
+    expect(await runCommit(redis, [fresh], Date.now())).toEqual([
+      outcome('applied', { session: 0, seq: Number.MAX_SAFE_INTEGER }),
+    ]);
+    expect(await redis.hget(redisKeys.highWaterMarks(fresh.partition), 'c1')).toBe(`${session}:3`);
+    expect(await runCommit(redis, [fresh], Date.now())).toEqual([
+      outcome('duplicate', { session, seq: 3 }),
+    ]);
+    expect(await runCommit(redis, [{ ...fresh, seq: 2 }], Date.now())).toEqual([
+      outcome('SEQ_REGRESSION', { session, seq: 3 }),
+    ]);
+    expect(
+      await runCommit(redis, [{ ...fresh, session: session - 1, seq: 99 }], Date.now()),
+    ).toEqual([outcome('SESSION_FENCED', { session, seq: 3 })]);
+    expect(
+      await runCommit(redis, [{ ...poison, seq: Number.MAX_SAFE_INTEGER - 1 }], Date.now()),
+    ).toEqual([outcome('SESSION_FENCED', { session, seq: 3 })]);
+    expect(await lifetimeCount()).toBe(2);
+  });
+
+  it('counts a fresh part once in the all-clients State when refused parts share its call', async () => {
+    await runCommit(redis, [partFor('COUNTER_GROUP', name, 'c1', events(5), 5)], Date.now());
+    const older = partFor('COUNTER_GROUP', name, 'c1', events(5), 4);
+    const fresh = partFor('COUNTER_GROUP', name, 'c2', events(7), 1);
+    expect(await runCommit(redis, [older, fresh], Date.now())).toEqual([
+      outcome('SEQ_REGRESSION', { session: 0, seq: 5 }),
+      outcome('applied'),
+    ]);
+    expect(await lifetimeCount()).toBe(2);
   });
 
   it('keeps the first type of a Tab and reports a conflicting one without applying it', async () => {
@@ -199,8 +238,8 @@ describe('commit script', () => {
     // The first is resent (a retry) next to a new part: the script names the duplicate, the
     // all-clients ops are merged again without it, and the call is run again.
     expect(await runCommit(redis, [first, fresh], Date.now())).toEqual([
-      { duplicate: true, conflicts: new Map() },
-      { duplicate: false, conflicts: new Map() },
+      outcome('duplicate', { session: 0, seq: 1 }),
+      outcome('applied'),
     ]);
     expect(await lifetimeCount()).toBe(2);
   });
@@ -215,8 +254,8 @@ describe('commit script', () => {
       1,
     );
     expect(await runCommit(redis, [counterPart, gaugePart], Date.now())).toEqual([
-      { duplicate: false, conflicts: new Map() },
-      { duplicate: false, conflicts: new Map([[name, 'COUNTER_GROUP']]) },
+      outcome('applied'),
+      outcome('applied', undefined, new Map([[name, 'COUNTER_GROUP']])),
     ]);
     expect(await lifetimeCount()).toBe(1);
     const stored = await readStoredStates(
@@ -238,9 +277,9 @@ describe('commit script', () => {
     );
     const outcomes = await runCommit(redis, parts, Date.now());
     expect(outcomes).toHaveLength(20_000);
-    expect(outcomes.every(outcome => !outcome.duplicate && outcome.conflicts.size === 0)).toBe(
-      true,
-    );
+    expect(
+      outcomes.every(({ status, conflicts }) => status === 'applied' && conflicts.size === 0),
+    ).toBe(true);
     const stored = await readStoredStates(
       redis,
       parts[19_999]?.partition ?? 0,

@@ -8,19 +8,19 @@ import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 const COMMIT_SOURCE = readFileSync(new URL('./lua/commit.lua', import.meta.url), 'utf8');
 
 /** Versioned, so two deployed versions never run each other's script. */
-export const COMMIT_COMMAND = 'tabaCommitV3';
+export const COMMIT_COMMAND = 'tabaCommitV4';
 
 /**
- * Runs of the script per chunk: the first with no part flagged a duplicate, then with the
- * duplicates the script named. Marks only grow, so the second run settles it; a third covers
- * a concurrent commit of the same parts by another aggregator in between.
+ * Runs of the script per chunk: the first with no part flagged as not fresh, then with the
+ * duplicates and refused parts the script named. Marks only grow, so the second run settles it;
+ * a third covers a concurrent commit of the same parts by another aggregator in between.
  */
 const MAX_RUNS = 3;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     // Arrays, not spread arguments: ioredis flattens them, and a chunk can outgrow the stack.
-    tabaCommitV3(
+    tabaCommitV4(
       numberOfKeys: number,
       keys: readonly string[],
       argv: readonly (string | Buffer)[],
@@ -71,18 +71,18 @@ export async function runCommitThenWait(
 ): Promise<CommitCallResult> {
   const { replicas, timeoutMs } = options;
   if (parts.length === 0) return { outcomes: [], toCompact: [] };
-  let duplicates: ReadonlySet<number> = new Set();
+  let notFresh: ReadonlySet<number> = new Set();
   for (let run = 1; ; run += 1) {
-    const { keys, argv } = buildCommitArgs(parts, nowMs, duplicates, options.tailLimit);
-    const pipeline = redis.pipeline().tabaCommitV3(keys.length, keys, argv);
+    const { keys, argv } = buildCommitArgs(parts, nowMs, notFresh, options.tailLimit);
+    const pipeline = redis.pipeline().tabaCommitV4(keys.length, keys, argv);
     if (replicas > 0) pipeline.wait(replicas, timeoutMs);
     const replies = (await pipeline.exec()) ?? [];
     const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];
     if (commitError) throw commitError;
     const reply = parseCommitReply(commitReply, parts.length);
-    if (reply.kind === 'duplicates') {
+    if (reply.kind === 'notFresh') {
       if (run >= MAX_RUNS) throw new Error(`duplicates kept changing over ${run} commit runs`);
-      duplicates = reply.duplicates;
+      notFresh = reply.notFresh;
       continue;
     }
     const { outcomes, toCompact } = reply;

@@ -7,15 +7,17 @@ its compacted base) and records appended since. Applying a Delta is one APPEND o
 whatever its fields; the aggregator merges what it reads back.
 
 Three passes:
-  1. every part's seq against its client's high-water mark (exactly once). The caller says
-     which parts it believes are duplicates, because it merged the others' all-clients Deltas in
-     advance; if it is wrong, nothing is written and the reply names the real duplicates (the
+  1. every part's (session, seq) against its client's high-water mark (exactly once): a newer
+     session, or a higher seq of the mark's session, is fresh; the mark itself is a duplicate;
+     a lower seq is refused (SEQ_REGRESSION), an older session too (SESSION_FENCED). The caller
+     says which parts it believes are not fresh, because it merged the others' all-clients Deltas
+     in advance; if it is wrong, nothing is written and the reply names the real ones (the
      caller merges again and retries; marks only grow, so this settles at once);
   2. each fresh part, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
      stored type differs (a conflict, reported); appends the Delta to the client's cell (a new
      cell also enters the indexes); then advances the mark and bumps the partition's version.
      A duplicate part writes only its mark's time (so a WAIT after a retried commit covers the
-     original write);
+     original write); a refused part writes nothing;
   3. each all-clients group (one per partition, Tab and type: the Deltas of every fresh part
      merged by the caller) is appended once to the all-clients cell, unless the Tab's stored type
      differs (its parts conflicted too).
@@ -28,12 +30,17 @@ failing at the first write with some written already (a retry would then apply t
 KEYS: every key touched, by index. A part's Tabs and the groups each travel as one MessagePack
 array (unpacked in C by cmsgpack): a few arguments per part instead of six per Tab.
 ARGV[1] now, epoch ms   ARGV[2] part count   ARGV[3] the groups   ARGV[4] tail limit
-from ARGV[5], per part (7 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedDuplicate tabs
+from ARGV[5], per part (8 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedNotFresh tabs
+  session
   tabs = [typesIdx, then per Tab: name, spec, clientsIdx, tabsOfClientIdx, cellIdx, record]
   groups = [per group: typesIdx, name, spec, cellIdx, record]
 
-Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate), conflictCount,
-(Tab, stored spec)*}, or {1, index of every duplicate part (1-based)} when the flags were wrong.
+A mark is stored as `seq` (no session) or `session:seq`, as decimal text.
+
+Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate, 2 seq
+regression, 3 session fenced), the mark's session and seq before the call (decimal text), conflictCount,
+(Tab, stored spec)*}, or {1, index of every part that is not fresh (1-based)} when the flags were
+wrong.
 ]]
 
 local EMPTY_HEADER = '\0\0\0\0'
@@ -66,38 +73,76 @@ local function append(cellIdx, record, spec)
   return false
 end
 
--- Pass 1: duplicates, checked before anything is written.
-local duplicate, actual, wrong = {}, {}, false
+-- ==== Marks (exactly once, SEQ_REGRESSION, SESSION_FENCED): begin ====
+-- Per part: ARGV[h + 4] seq, ARGV[h + 7] session, both decimal text below 2^53 (exact in Lua).
+local PART_ARGS = 8
+local APPLIED, DUPLICATE, REGRESSION, FENCED = 0, 1, 2, 3
+
+-- The stored mark of a client on a partition as text: session, seq ('0', '0' when none). The
+-- reply carries the text: Redis's integer replies of Lua numbers do not survive 2^53 exactly.
+local function readMark(hwmKey, client)
+  local stored = redis.call('HGET', hwmKey, client)
+  if not stored then return '0', '0' end
+  local session, seq = string.match(stored, '^(%d+):(%d+)$')
+  if session then return session, seq end
+  return '0', stored
+end
+
+-- What a part's (session, seq) is against the mark.
+local function classify(session, seq, markSession, markSeq)
+  if session > markSession then return APPLIED end
+  if session < markSession then return FENCED end
+  if seq > markSeq then return APPLIED end
+  if seq == markSeq then return DUPLICATE end
+  return REGRESSION
+end
+
+-- The mark a fresh part leaves, as text (the arguments' own digits, never a Lua float).
+local function markText(h)
+  local session = ARGV[h + 7]
+  if session == '0' then return ARGV[h + 4] end
+  return session .. ':' .. ARGV[h + 4]
+end
+
+-- Pass 1: every part's status, checked before anything is written.
+local status, markSessions, markSeqs, notFresh, wrong = {}, {}, {}, {}, false
 for p = 1, partCount do
-  local h = FIRST_PART + (p - 1) * 7
+  local h = FIRST_PART + (p - 1) * PART_ARGS
   local seq = tonumber(ARGV[h + 4])
-  local isDuplicate = false
+  local markSession, markSeq = '0', '0'
+  local partStatus = APPLIED
   if seq > 0 then
-    local mark = tonumber(redis.call('HGET', KEYS[tonumber(ARGV[h])], ARGV[h + 3]) or '0')
-    isDuplicate = seq <= mark
+    markSession, markSeq = readMark(KEYS[tonumber(ARGV[h])], ARGV[h + 3])
+    partStatus = classify(tonumber(ARGV[h + 7]), seq, tonumber(markSession), tonumber(markSeq))
   end
-  duplicate[p] = isDuplicate
-  if isDuplicate then actual[#actual + 1] = p end
-  if isDuplicate ~= (ARGV[h + 5] == '1') then wrong = true end
+  status[p], markSessions[p], markSeqs[p] = partStatus, markSession, markSeq
+  if partStatus ~= APPLIED then notFresh[#notFresh + 1] = p end
+  if (partStatus ~= APPLIED) ~= (ARGV[h + 5] == '1') then wrong = true end
 end
 if wrong then
   local reply = { 1 }
-  for _, p in ipairs(actual) do reply[#reply + 1] = p end
+  for _, p in ipairs(notFresh) do reply[#reply + 1] = p end
   return reply
 end
+-- ==== Marks: end (pass 2 writes the mark of a fresh part with markText) ====
 
 -- Pass 2: each part on its client's cells.
 local outcomes = {}
 local bumped = {}
 for p = 1, partCount do
-  local h = FIRST_PART + (p - 1) * 7
+  local h = FIRST_PART + (p - 1) * PART_ARGS
   local hwmKey, hwmTimesKey = KEYS[tonumber(ARGV[h])], KEYS[tonumber(ARGV[h + 1])]
   local versionKey, client, seq = KEYS[tonumber(ARGV[h + 2])], ARGV[h + 3], tonumber(ARGV[h + 4])
-  if duplicate[p] then
+  outcomes[#outcomes + 1] = status[p]
+  outcomes[#outcomes + 1] = markSessions[p]
+  outcomes[#outcomes + 1] = markSeqs[p]
+  if status[p] == DUPLICATE then
     -- Still a write: a WAIT after this call then also covers the first, lost-answer commit of
     -- this part (WAIT counts replicas up to this connection's last write).
     redis.call('HSET', hwmTimesKey, client, now)
-    outcomes[#outcomes + 1] = 1
+    outcomes[#outcomes + 1] = 0
+  elseif status[p] ~= APPLIED then
+    -- Refused (SEQ_REGRESSION, SESSION_FENCED): nothing written.
     outcomes[#outcomes + 1] = 0
   else
     local tabs = cmsgpack.unpack(ARGV[h + 6])
@@ -118,14 +163,13 @@ for p = 1, partCount do
       end
     end
     if seq > 0 then
-      redis.call('HSET', hwmKey, client, seq)
+      redis.call('HSET', hwmKey, client, markText(h))
       redis.call('HSET', hwmTimesKey, client, now)
     end
     if not bumped[versionKey] then
       redis.call('INCR', versionKey)
       bumped[versionKey] = true
     end
-    outcomes[#outcomes + 1] = 0
     outcomes[#outcomes + 1] = #conflicts / 2
     for _, value in ipairs(conflicts) do outcomes[#outcomes + 1] = value end
   end

@@ -17,6 +17,15 @@ export interface PostEventsResponse {
    * True when the batch's (client_id, seq) had already been applied; nothing changed.
    */
   'duplicate'?: (boolean);
+  /**
+   * True when this batch's session took over from an older session of the same client_id
+   * (now fenced: its batches are refused with SESSION_FENCED) on at least one partition.
+   */
+  'fencedOlderSession'?: (boolean);
+  /**
+   * The newest such older session (0: it posted without a session).
+   */
+  'fencedSession'?: (number | string | Long);
 }
 
 export interface PostEventsResponse__Output {
@@ -33,4 +42,13 @@ export interface PostEventsResponse__Output {
    * True when the batch's (client_id, seq) had already been applied; nothing changed.
    */
   'duplicate': (boolean);
+  /**
+   * True when this batch's session took over from an older session of the same client_id
+   * (now fenced: its batches are refused with SESSION_FENCED) on at least one partition.
+   */
+  'fencedOlderSession': (boolean);
+  /**
+   * The newest such older session (0: it posted without a session).
+   */
+  'fencedSession': (number);
 }

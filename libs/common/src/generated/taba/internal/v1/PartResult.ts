@@ -6,7 +6,7 @@ import type { Long } from '@grpc/proto-loader';
 export interface PartResult {
   'partition'?: (number);
   /**
-   * True when the part's seq was not above the client's high-water mark: nothing changed.
+   * True when the part's (session, seq) was the client's high-water mark: nothing changed.
    */
   'duplicate'?: (boolean);
   /**
@@ -14,12 +14,22 @@ export interface PartResult {
    */
   'events'?: (number | string | Long);
   'conflicts'?: (_taba_internal_v1_TabConflict)[];
+  /**
+   * Set when the part was refused and nothing changed: SEQ_REGRESSION (a seq below the mark of
+   * its session) or SESSION_FENCED (a newer session of the client has written the partition).
+   */
+  'refused'?: (string);
+  /**
+   * The client's mark on the partition before this part: session and seq (0, 0: none).
+   */
+  'markSession'?: (number | string | Long);
+  'markSeq'?: (number | string | Long);
 }
 
 export interface PartResult__Output {
   'partition': (number);
   /**
-   * True when the part's seq was not above the client's high-water mark: nothing changed.
+   * True when the part's (session, seq) was the client's high-water mark: nothing changed.
    */
   'duplicate': (boolean);
   /**
@@ -27,4 +37,14 @@ export interface PartResult__Output {
    */
   'events': (number);
   'conflicts': (_taba_internal_v1_TabConflict__Output)[];
+  /**
+   * Set when the part was refused and nothing changed: SEQ_REGRESSION (a seq below the mark of
+   * its session) or SESSION_FENCED (a newer session of the client has written the partition).
+   */
+  'refused': (string);
+  /**
+   * The client's mark on the partition before this part: session and seq (0, 0: none).
+   */
+  'markSession': (number);
+  'markSeq': (number);
 }

@@ -15,6 +15,10 @@ export interface PartitionPart {
    */
   'seq'?: (number | string | Long);
   'tabs'?: (_taba_internal_v1_TabDelta)[];
+  /**
+   * The batch's session (taba.v1.EventBatch.session); 0: none.
+   */
+  'session'?: (number | string | Long);
 }
 
 /**
@@ -29,4 +33,8 @@ export interface PartitionPart__Output {
    */
   'seq': (number);
   'tabs': (_taba_internal_v1_TabDelta__Output)[];
+  /**
+   * The batch's session (taba.v1.EventBatch.session); 0: none.
+   */
+  'session': (number);
 }
