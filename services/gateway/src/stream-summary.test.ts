@@ -18,13 +18,24 @@ describe('StreamSummary', () => {
       rejectedCount: 2,
       rejected: [rejection(0), rejection(1)],
       duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
     });
-    summary.add({ applied: 0, rejectedCount: 0, rejected: [], duplicate: true });
+    summary.add({
+      applied: 0,
+      rejectedCount: 0,
+      rejected: [],
+      duplicate: true,
+      fencedOlderSession: false,
+      fencedSession: 0,
+    });
     summary.add({
       applied: 7,
       rejectedCount: 4,
       rejected: [rejection(2), rejection(3)],
       duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
     });
 
     expect(summary.result()).toEqual({
@@ -49,7 +60,14 @@ describe('StreamSummary', () => {
       rejected: [],
     });
     const none = new StreamSummary(0);
-    none.add({ applied: 1, rejectedCount: 1, rejected: [rejection(0)], duplicate: false });
+    none.add({
+      applied: 1,
+      rejectedCount: 1,
+      rejected: [rejection(0)],
+      duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
+    });
     expect(none.result()).toMatchObject({ rejectedCount: 1, rejected: [] });
   });
 });

@@ -28,7 +28,7 @@ function column(overrides: Partial<DecodedColumn>): DecodedColumn {
 }
 
 function batchOf(...tabs: DecodedColumn[]): DecodedBatch {
-  return { clientId: 'c1', seq: 3, sentAt: 0, tabs };
+  return { clientId: 'c1', seq: 3, sentAt: 0, tabs, session: 0 };
 }
 
 function options(stored: Record<string, string> = {}): FoldingOptions {

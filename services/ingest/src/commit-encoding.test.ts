@@ -39,6 +39,9 @@ describe('encodeCommitRequest', () => {
     });
     expectSameBytes({ parts: [part(2, { partition: 0xffff_ffff, seq: Number.MAX_SAFE_INTEGER })] });
     expectSameBytes({ parts: [part(3, { tabs: [tab(3, { type: 'TAB_TYPE_UNSPECIFIED' })] })] });
+    expectSameBytes({
+      parts: [part(4, { session: 1_780_000_000_123_456 }), part(5, { session: 0 })],
+    });
     expectSameBytes({ parts: [] });
   });
 
@@ -49,6 +52,7 @@ describe('encodeCommitRequest', () => {
     expectSameBytes({ parts: [part(7, { tabs: [tab(7, { bounds: ['1', 2] })] })] });
     expectSameBytes({ parts: [part(8, { seq: '12' })] });
     expectSameBytes({ parts: [part(9, { seq: 2 ** 60 })] });
+    expectSameBytes({ parts: [part(9, { session: 2 ** 60 })] });
     expectSameBytes({ parts: [part(10, { partition: -1 })] });
     expectSameBytes({ parts: [part(11, { tabs: [tab(11, { delta: 'AAEC' })] })] });
     const { clientId: _, ...noClient } = part(12);

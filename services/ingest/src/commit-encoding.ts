@@ -39,6 +39,10 @@ function asciiSize(text: unknown): number {
   return text.length;
 }
 
+function isUint53(value: unknown): boolean {
+  return value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0);
+}
+
 function isUint32(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_UINT32;
 }
@@ -70,9 +74,8 @@ function tabSize(tab: TabDelta): number {
 /** A part's size; pushes its size, then each Tab's, into `sizes` for the writer. */
 function partSize(part: PartitionPart, sizes: number[]): number {
   const client = asciiSize(part.clientId);
-  const { partition, seq, tabs = [] } = part;
-  if (client < 0 || !isUint32(partition) || !Number.isSafeInteger(seq) || (seq as number) < 0)
-    return GENERIC;
+  const { partition, seq, tabs = [], session = 0 } = part;
+  if (client < 0 || !isUint32(partition) || !isUint53(seq) || !isUint53(session)) return GENERIC;
   const at = sizes.length;
   sizes.push(0);
   let size = 1 + varintSize(partition) + delimited(client) + 1 + varintSize(seq as number);
@@ -82,6 +85,7 @@ function partSize(part: PartitionPart, sizes: number[]): number {
     sizes.push(tabBytes);
     size += delimited(tabBytes);
   }
+  if (part.session !== undefined) size += 1 + varintSize(session as number);
   sizes[at] = size;
   return size;
 }
@@ -153,6 +157,10 @@ function writePart(out: Output, part: PartitionPart): void {
     out.varint(0x22); // tabs = 4
     out.varint(out.nextSize());
     writeTab(out, tab);
+  }
+  if (part.session !== undefined) {
+    out.varint(0x28); // session = 5
+    out.varint(part.session as number);
   }
 }
 

@@ -20,6 +20,7 @@ import { foldBatch } from './batch-folding.js';
 import { ClientTurns } from './client-turns.js';
 import type { IngestConfig } from './config.js';
 import type { IngestStats } from './ingest-stats.js';
+import { checkSequence, readSeqOutcome } from './seq-contract.js';
 import type { TypeCache } from './type-cache.js';
 
 /**
@@ -70,6 +71,7 @@ export class IngestPipeline {
       );
     }
     checkDistinctTabs(batch.tabs, this.config.maxBatchTabs);
+    checkSequence(batch, this.clock.nowSeconds(), this.config.limits.futureSkewSeconds);
     this.stats.batches += 1;
     this.stats.eventsReceived += eventCount;
     return this.turns.run(batch.clientId, async () => {
@@ -81,9 +83,9 @@ export class IngestPipeline {
         now: this.clock.nowSeconds(),
         storedSpec: name => stored.get(name),
         bufferCapacity: this.config.handlerSettings.bufferCapacity,
-        uniqPrefix: batch.seq > 0 ? String(batch.seq) : randomUUID().slice(0, 8),
+        uniqPrefix: uniqPrefixOf(batch),
       });
-      const parts = commitParts(folded, batch.clientId, batch.seq);
+      const parts = commitParts(folded, batch);
       const results: Map<number, PartResult__Output> =
         parts.length > 0 ? await this.router.commit(parts) : new Map();
 
@@ -93,6 +95,7 @@ export class IngestPipeline {
       let duplicates = 0;
       for (const [partition, tabs] of folded.parts) {
         const result = results.get(partition);
+        if (result?.refused) continue;
         if (result?.duplicate) duplicates += 1;
         // Conflicts are rare: a part without any needs no lookup table.
         const conflicts =
@@ -121,23 +124,41 @@ export class IngestPipeline {
       if (columnLengths) rejections.sort((a, b) => a.index - b.index);
       this.stats.recordOutcome(applied, rejections, duplicates);
       this.stats.appliedRate.add(applied);
+      const seqOutcome = readSeqOutcome(batch, results.values(), applied);
+      this.stats.recordSeqOutcome(seqOutcome);
+      if (seqOutcome.refusal) throw seqOutcome.refusal;
       return {
         applied,
         rejectedCount: rejections.length,
         rejected: rejections.slice(0, this.config.maxListedRejections),
         duplicate: parts.length > 0 && duplicates === parts.length,
+        fencedOlderSession: seqOutcome.fencedSession !== undefined,
+        fencedSession: seqOutcome.fencedSession ?? 0,
       };
     });
   }
 }
 
 /** The Commit's parts of a folded batch: one per partition, its Tabs' Deltas in order. */
-export function commitParts(folded: FoldedBatch, clientId: string, seq: number): PartitionPart[] {
+export function commitParts(
+  folded: FoldedBatch,
+  batch: { readonly clientId: string; readonly seq: number; readonly session: number },
+): PartitionPart[] {
+  const { clientId, seq, session } = batch;
   const parts: PartitionPart[] = [];
   for (const [partition, tabs] of folded.parts) {
-    parts.push({ partition, clientId, seq, tabs: tabs.map(tab => tab.delta) });
+    parts.push({ partition, clientId, seq, tabs: tabs.map(tab => tab.delta), session });
   }
   return parts;
+}
+
+/**
+ * What keeps a batch's Buffer entries apart from other batches' of the client: its (session,
+ * seq), the same on every retry (so a retried part is the same part), or a nonce for seq 0.
+ */
+function uniqPrefixOf(batch: { readonly seq: number; readonly session: number }): string {
+  if (batch.seq === 0) return randomUUID().slice(0, 8);
+  return batch.session > 0 ? `${batch.session}-${batch.seq}` : String(batch.seq);
 }
 
 /**

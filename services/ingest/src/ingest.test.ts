@@ -83,6 +83,19 @@ async function render(name: string, type: TabTypeName, client = ALL_CLIENTS) {
   return handler.render(state, client === ALL_CLIENTS ? 'aggregate' : 'projection');
 }
 
+/** The ingest's GetStatus metrics. */
+async function ingestMetrics(address: string): Promise<Record<string, number>> {
+  const client = connectIngest(address);
+  try {
+    const reply = await unary<{ metrics: Record<string, number> }>(callback =>
+      client.getStatus({}, { deadline: deadlineIn(5000) }, callback),
+    );
+    return reply.metrics;
+  } finally {
+    client.close();
+  }
+}
+
 const counterBatch = (clientId: string, seq: number, values: number[]): EventBatch => ({
   clientId,
   seq,
@@ -103,7 +116,14 @@ describe('ingest with an aggregator on Redis', () => {
         { name: 'visitors', type: 'UNIQUE', strings: ['a', 'b', 'a'] },
       ],
     });
-    expect(reply).toEqual({ applied: 9, rejectedCount: 0, rejected: [], duplicate: false });
+    expect(reply).toEqual({
+      applied: 9,
+      rejectedCount: 0,
+      rejected: [],
+      duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
+    });
     expect((await render('bid.price', 'COUNTER_GROUP'))['1m']).toEqual({
       count: 3,
       total: 1.5,
@@ -114,12 +134,17 @@ describe('ingest with an aggregator on Redis', () => {
     expect((await render('visitors', 'UNIQUE')).lifetime).toEqual({ distinct: 2 });
   });
 
-  it('applies a resent (client, seq) once and says it was a duplicate', async () => {
-    const { client } = await startStack();
+  it('applies a resent (client, seq) once and says it was a duplicate; a lower seq is refused and counted', async () => {
+    const { client, ingest } = await startStack();
     const batch = counterBatch('bidder-2', 10, [1, 2, 3]);
     expect(await post(client, batch)).toMatchObject({ applied: 3, duplicate: false });
     expect(await post(client, batch)).toMatchObject({ applied: 3, duplicate: true });
-    expect(await post(client, { ...batch, seq: 9 })).toMatchObject({ duplicate: true });
+    const regression = await grpcErrorOf(post(client, { ...batch, seq: 9 }));
+    expect(regression.code).toBe(status.FAILED_PRECONDITION);
+    expect(regression.metadata.get('taba-reason')).toEqual(['SEQ_REGRESSION']);
+    expect(regression.details).toBe(
+      `seq 9 of client "bidder-2" (session 0) is below the client's mark (session 0, seq 10): each batch needs a higher seq than the last; resending the last one is a duplicate (refused on 1 of the batch's partitions)`,
+    );
     expect(await post(client, counterBatch('bidder-2', 11, [4]))).toMatchObject({
       applied: 1,
       duplicate: false,
@@ -128,6 +153,81 @@ describe('ingest with an aggregator on Redis', () => {
       count: 4,
       total: 10,
     });
+    expect(
+      (await ingestMetrics(ingest.running.address))['ingest.batches_refused.SEQ_REGRESSION'],
+    ).toBe(1);
+  });
+
+  it('applies the rest of a batch resent after a partial commit: the applied part is a duplicate', async () => {
+    const { client } = await startStack();
+    const tab = (name: string, values: number[]) => ({
+      name,
+      type: 'COUNTER_GROUP' as const,
+      values,
+      timestamps: values.map(() => NOW),
+    });
+    expect(partitionOf('part.a', 1024)).not.toBe(partitionOf('part.b', 1024));
+    // As if the first attempt of seq 5 reached only part.a's partition.
+    await post(client, { clientId: 'split', seq: 5, tabs: [tab('part.a', [1, 2])] });
+    const whole = { clientId: 'split', seq: 5, tabs: [tab('part.a', [1, 2]), tab('part.b', [3])] };
+    expect(await post(client, whole)).toMatchObject({ applied: 3, duplicate: false });
+    expect(await post(client, whole)).toMatchObject({ applied: 3, duplicate: true });
+    expect((await render('part.a', 'COUNTER_GROUP')).lifetime).toMatchObject({
+      count: 2,
+      total: 3,
+    });
+    expect((await render('part.b', 'COUNTER_GROUP')).lifetime).toMatchObject({
+      count: 1,
+      total: 3,
+    });
+  });
+
+  it('lets a newer session take a client ID over, fences the older one, and says so to both', async () => {
+    const { client, ingest } = await startStack();
+    const older = NOW * 1e6;
+    const newer = older + 1;
+    expect(
+      await post(client, { ...counterBatch('shared', 500, [1]), session: older }),
+    ).toMatchObject({ applied: 1, fencedOlderSession: false });
+    expect(await post(client, { ...counterBatch('shared', 7, [2]), session: newer })).toMatchObject(
+      {
+        applied: 1,
+        fencedOlderSession: true,
+        fencedSession: older,
+      },
+    );
+    const fenced = await grpcErrorOf(
+      post(client, { ...counterBatch('shared', 501, [100]), session: older }),
+    );
+    expect(fenced.code).toBe(status.FAILED_PRECONDITION);
+    expect(fenced.metadata.get('taba-reason')).toEqual(['SESSION_FENCED']);
+    expect(fenced.details).toContain(`session ${older} of client "shared" is fenced`);
+    expect(await post(client, { ...counterBatch('shared', 8, [3]), session: newer })).toMatchObject(
+      {
+        applied: 1,
+        fencedOlderSession: false,
+      },
+    );
+    expect((await render('bid.price', 'COUNTER_GROUP')).lifetime).toMatchObject({
+      count: 3,
+      total: 6,
+    });
+    const metrics = await ingestMetrics(ingest.running.address);
+    expect(metrics['ingest.batches_refused.SESSION_FENCED']).toBe(1);
+    expect(metrics['ingest.older_sessions_fenced']).toBe(1);
+  });
+
+  it('refuses a seq above 2^53 - 1 and a session that starts in the future', async () => {
+    const { client } = await startStack();
+    const seq = await grpcErrorOf(post(client, counterBatch('s', 2 ** 60, [1])));
+    expect(seq.code).toBe(status.INVALID_ARGUMENT);
+    expect(seq.metadata.get('taba-reason')).toEqual(['INVALID_SEQ']);
+    const session = await grpcErrorOf(
+      post(client, { ...counterBatch('s', 1, [1]), session: (NOW + 3600) * 1e6 }),
+    );
+    expect(session.code).toBe(status.INVALID_ARGUMENT);
+    expect(session.metadata.get('taba-reason')).toEqual(['INVALID_SESSION']);
+    expect((await render('bid.price', 'COUNTER_GROUP')).lifetime).toMatchObject({ count: 0 });
   });
 
   it('lists refused events with their batch position and reason, and counts them', async () => {

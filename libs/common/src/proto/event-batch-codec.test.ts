@@ -106,6 +106,7 @@ describe('decodeEventBatch', () => {
       seq: 0,
       sentAt: 0,
       tabs: [],
+      session: 0,
     });
   });
 });

@@ -28,6 +28,8 @@ export interface DecodedBatch {
   seq: number;
   sentAt: number;
   tabs: DecodedColumn[];
+  /** The sender's session (0: none). */
+  session: number;
 }
 
 /** Enum number → name: TabType's numbers are UNSPECIFIED (0), then TAB_TYPES in order. */
@@ -157,7 +159,7 @@ function readColumn(reader: Reader, end: number, arena: DoubleArena): DecodedCol
  * (reason MALFORMED_BATCH), never a crash.
  */
 export function decodeEventBatch(bytes: Uint8Array): DecodedBatch {
-  const batch: DecodedBatch = { clientId: '', seq: 0, sentAt: 0, tabs: [] };
+  const batch: DecodedBatch = { clientId: '', seq: 0, sentAt: 0, tabs: [], session: 0 };
   const reader = protobuf.Reader.create(bytes);
   const arena = new DoubleArena(bytes.length);
   try {
@@ -182,6 +184,9 @@ export function decodeEventBatch(bytes: Uint8Array): DecodedBatch {
           batch.tabs.push(readColumn(reader, end, arena));
           break;
         }
+        case 5:
+          batch.session = toNumber(reader.uint64());
+          break;
         default:
           reader.skipType(wireType);
       }

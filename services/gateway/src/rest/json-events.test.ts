@@ -193,7 +193,17 @@ describe('rejections of a REST batch', () => {
       undefined,
     ]);
     expect(
-      eventsResult({ applied: 1, rejectedCount: 3, rejected, duplicate: false }, built.origins),
+      eventsResult(
+        {
+          applied: 1,
+          rejectedCount: 3,
+          rejected,
+          duplicate: false,
+          fencedOlderSession: false,
+          fencedSession: 0,
+        },
+        built.origins,
+      ),
     ).toEqual({
       applied: 1,
       rejected: [
@@ -203,6 +213,8 @@ describe('rejections of a REST batch', () => {
       ],
       rejectedCount: 3,
       duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
     });
   });
 });
