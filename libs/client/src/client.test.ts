@@ -511,6 +511,70 @@ describe('TabaClient against a real gRPC server', () => {
     });
   });
 
+  it('sends its own session with every batch; a later client has a higher one', async () => {
+    const fake = await gateway();
+    const before = Date.now() * 1000;
+    const { client: first } = client(fake.address);
+    const { client: second } = client(fake.address);
+    first.counter('a', 1);
+    await within(first.flush());
+    second.counter('a', 2);
+    await within(second.flush());
+    expect(fake.calls.map(call => call.session)).toEqual([
+      first.stats().session,
+      second.stats().session,
+    ]);
+    expect(first.stats().session).toBeGreaterThanOrEqual(before);
+    expect(second.stats().session).toBeGreaterThan(first.stats().session);
+  });
+
+  it.each([
+    ['SESSION_FENCED', true],
+    ['SEQ_REGRESSION', false],
+  ])(
+    'reports a batch refused with %s once, never retries it, and goes on',
+    async (reason, fenced) => {
+      const fake = await gateway((batch, call) =>
+        call === 0
+          ? { error: { code: status.FAILED_PRECONDITION, details: `refused: ${reason}`, reason } }
+          : applyAll(batch, call),
+      );
+      const { client: taba, errors } = client(fake.address);
+      taba.counter('n', 1);
+      await within(taba.flush());
+      expect(fake.calls).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: 'FAILED_PRECONDITION', reason, retrying: false });
+      expect(taba.stats()).toMatchObject({ retries: 0, dropped: { rejectedBatch: 1 }, fenced });
+      taba.counter('n', 2);
+      await within(taba.flush());
+      expect(fake.calls).toHaveLength(2);
+      expect(taba.stats()).toMatchObject({ applied: 1, retries: 0 });
+    },
+  );
+
+  it('tells onError once per older session it fenced', async () => {
+    const fake = await gateway(batch => ({
+      reply: {
+        applied: eventCount(batch),
+        rejectedCount: 0,
+        rejected: [],
+        duplicate: false,
+        fencedOlderSession: true,
+        fencedSession: 42,
+      },
+    }));
+    const { client: taba, errors } = client(fake.address);
+    for (const value of [1, 2]) {
+      taba.counter('n', value);
+      await within(taba.flush());
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'FENCED_OLDER_SESSION', events: 0, retrying: false });
+    expect(errors[0]?.message).toContain('took over from session 42');
+    expect(taba.stats()).toMatchObject({ olderSessionsFenced: 1, applied: 2, fenced: false });
+  });
+
   it('counts duplicates the server reports', async () => {
     const fake = await gateway(batch => ({
       reply: { applied: eventCount(batch), rejectedCount: 0, rejected: [], duplicate: true },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { TabaProtos, TabTypeName } from '@taba/common';
@@ -49,6 +50,12 @@ export interface TabaClientStats {
   readonly retries: number;
   /** Sequence number of the latest batch; 0 before the first. */
   readonly seq: number;
+  /** This client's session: microseconds since the epoch when it was created (and unique). */
+  readonly session: number;
+  /** Older sessions of this client ID that this one fenced (each reported once to onError). */
+  readonly olderSessionsFenced: number;
+  /** True once a newer session of this client ID fenced this one: every batch is refused. */
+  readonly fenced: boolean;
 }
 
 /** Optional parts of an event. */
@@ -72,8 +79,24 @@ const RETRYABLE = new Set<number>([
   status.CANCELLED,
 ]);
 
-/** RESOURCE_EXHAUSTED reasons that a retry of the same bytes cannot cure. */
-const PERMANENT_REASONS = new Set(['BATCH_TOO_LARGE', 'TOO_MANY_TABS']);
+/**
+ * Reasons that a retry of the same bytes cannot cure, whatever the status: a batch too large,
+ * and the seq contract's refusals (a seq below the mark stays below it; a fenced session stays
+ * fenced).
+ */
+const PERMANENT_REASONS = new Set([
+  'BATCH_TOO_LARGE',
+  'TOO_MANY_TABS',
+  'SEQ_REGRESSION',
+  'SESSION_FENCED',
+  'INVALID_SEQ',
+  'INVALID_SESSION',
+]);
+
+/** The `taba-reason` of a failed call ('' without one). */
+function reasonOf(error: ServiceError | null): string {
+  return String(error?.metadata?.get('taba-reason')[0] ?? '');
+}
 
 /**
  * Whether the same batch is sent again: transient statuses, and RESOURCE_EXHAUSTED when it is
@@ -81,10 +104,20 @@ const PERMANENT_REASONS = new Set(['BATCH_TOO_LARGE', 'TOO_MANY_TABS']);
  */
 function isRetryable(error: ServiceError | null): boolean {
   const code = error?.code ?? status.INTERNAL;
-  if (!RETRYABLE.has(code)) return false;
-  if (code !== status.RESOURCE_EXHAUSTED) return true;
-  const reason = String(error?.metadata?.get('taba-reason')[0] ?? '');
-  return !PERMANENT_REASONS.has(reason) && !/larger than max/i.test(error?.details ?? '');
+  if (!RETRYABLE.has(code) || PERMANENT_REASONS.has(reasonOf(error))) return false;
+  return code !== status.RESOURCE_EXHAUSTED || !/larger than max/i.test(error?.details ?? '');
+}
+
+let lastSession = 0;
+
+/**
+ * A new session: when it starts, in microseconds since the epoch (ms and a random sub-ms part,
+ * so two processes starting in the same ms still differ), and above every earlier session of
+ * this process, so a TabaClient created later always fences one created before it.
+ */
+function newSession(): number {
+  lastSession = Math.max(Date.now() * 1000 + randomInt(1000), lastSession + 1);
+  return lastSession;
 }
 
 const POST_EVENTS_PATH = '/taba.v1.Taba/PostEvents';
@@ -210,6 +243,11 @@ function resolveType(type: TabTypeName | string): TabTypeName {
  * above everything it sent before) is never mistaken for a retry. One batch is in flight at a
  * time; a failed batch is retried with the same seq and bytes until acknowledged, so the
  * gateway applies it exactly once. Nothing is dropped silently: see `stats()` and `onDrop`.
+ *
+ * Sessions: each TabaClient has its own session (when it was created, in µs), sent with every
+ * batch. The newest session of a client ID fences older ones: another live process with the
+ * same client ID gets SESSION_FENCED for each batch (reported to onError, dropped, counted),
+ * and this one gets a FENCED_OLDER_SESSION notice.
  */
 export class TabaClient {
   private readonly options: ResolvedOptions;
@@ -237,6 +275,10 @@ export class TabaClient {
   private duplicates = 0;
   private retries = 0;
   private lastSeq = 0;
+  private readonly session = newSession();
+  /** Older sessions already reported as fenced by this one. */
+  private readonly fencedSessions = new Set<number>();
+  private fenced = false;
   private readonly dropped: Record<DropReason, number> = {
     bufferFull: 0,
     rejectedBatch: 0,
@@ -332,6 +374,9 @@ export class TabaClient {
       inFlight: this.inFlight?.events ?? 0,
       retries: this.retries,
       seq: this.lastSeq,
+      session: this.session,
+      olderSessionsFenced: this.fencedSessions.size,
+      fenced: this.fenced,
     };
   }
 
@@ -509,7 +554,7 @@ export class TabaClient {
     this.nextSeq += 1;
     this.lastSeq = seq;
     const bytes = encodeEventBatch(
-      { clientId: this.options.clientId, seq, sentAt: Date.now() / 1000 },
+      { clientId: this.options.clientId, seq, sentAt: Date.now() / 1000, session: this.session },
       columns,
     );
     const batch: InFlightBatch = {
@@ -551,6 +596,8 @@ export class TabaClient {
       const code = error?.code ?? status.INTERNAL;
       const codeName = status[code] ?? String(code);
       const details = error?.details ?? 'no reply';
+      const reason = reasonOf(error);
+      if (reason === 'SESSION_FENCED') this.fenced = true;
       if (isRetryable(error) && !this.channelClosed) {
         batch.failures += 1;
         const wait = backoffMs(this.options.retry, batch.failures);
@@ -563,6 +610,7 @@ export class TabaClient {
             true,
             [],
             { cause: error },
+            reason,
           ),
           batch.failures === 1,
         );
@@ -585,6 +633,7 @@ export class TabaClient {
           false,
           [],
           { cause: error },
+          reason,
         ),
         true,
       );
@@ -599,6 +648,7 @@ export class TabaClient {
     this.sent += batch.events;
     this.applied += reply.applied;
     if (reply.duplicate) this.duplicates += 1;
+    if (reply.fencedOlderSession) this.noteFencedOlder(batch, reply.fencedSession);
     if (reply.rejectedCount === 0) return;
     this.rejected += reply.rejectedCount;
     const rejections: RejectedEvent[] = reply.rejected.map(rejection => ({
@@ -626,6 +676,23 @@ export class TabaClient {
         rejections,
       ),
       true,
+    );
+  }
+
+  /** Tells onError, once per older session, that this session took the client ID over. */
+  private noteFencedOlder(batch: InFlightBatch, older: number): void {
+    if (this.fencedSessions.has(older)) return;
+    this.fencedSessions.add(older);
+    const which = older > 0 ? `session ${older}` : 'a sender without a session';
+    this.reportError(
+      new TabaClientError(
+        `client ID ${this.options.clientId}: session ${this.session} took over from ${which}, whose batches are now refused (SESSION_FENCED); after a restart that is expected, otherwise another process uses this client ID`,
+        'FENCED_OLDER_SESSION',
+        batch.seq,
+        0,
+        false,
+      ),
+      false,
     );
   }
 

@@ -43,13 +43,19 @@ describe('encodeEventBatch', () => {
     numberColumn('latency', 'HISTOGRAM', [[1_700_000_000, 7]], [1, 2.5, 10]),
     stringColumn('users', 'UNIQUE', [[1_700_000_000, 'x'.repeat(300)]]),
   ];
-  const header = { clientId: 'app-1', seq: 1_700_000_000_123_456, sentAt: 1_700_000_003.5 };
+  const header = {
+    clientId: 'app-1',
+    seq: 1_700_000_000_123_456,
+    sentAt: 1_700_000_003.5,
+    session: 1_700_000_000_000_777,
+  };
 
   it('writes the same bytes as protobufjs for the same batch', () => {
     const message: EventBatch = {
       clientId: header.clientId,
       seq: header.seq,
       sentAt: header.sentAt,
+      session: header.session,
       tabs: columns.map(column => ({
         name: column.name,
         type: column.type,

@@ -39,6 +39,7 @@ const BATCH_CLIENT_ID = 0x0a;
 const BATCH_SEQ = 0x10;
 const BATCH_SENT_AT = 0x19;
 const BATCH_TABS = 0x22;
+const BATCH_SESSION = 0x28;
 const COLUMN_NAME = 0x0a;
 const COLUMN_TYPE = 0x10;
 const COLUMN_TIMESTAMPS = 0x1a;
@@ -154,6 +155,8 @@ export interface BatchHeader {
   readonly seq: number;
   /** Epoch seconds; 0 means the time of arrival. */
   readonly sentAt: number;
+  /** The sender's session (microseconds since the epoch when it started); 0: none. */
+  readonly session?: number;
 }
 
 /** The serialized `taba.v1.EventBatch`, byte for byte what protobufjs would decode back. */
@@ -164,6 +167,8 @@ export function encodeEventBatch(header: BatchHeader, columns: readonly Encodabl
   if (header.sentAt !== 0) size += 9;
   const plans = columns.map(planColumn);
   for (const plan of plans) size += delimitedSize(plan.size);
+  const session = header.session ?? 0;
+  if (session > 0) size += 1 + varintSize(session);
 
   const writer = new Writer(Buffer.allocUnsafe(size));
   if (clientIdBytes > 0) writer.string(BATCH_CLIENT_ID, header.clientId, clientIdBytes);
@@ -182,6 +187,11 @@ export function encodeEventBatch(header: BatchHeader, columns: readonly Encodabl
     writer.pos += 1;
     writer.varint(plan.size);
     writeColumn(writer, plan);
+  }
+  if (session > 0) {
+    writer.buf[writer.pos] = BATCH_SESSION;
+    writer.pos += 1;
+    writer.varint(session);
   }
   if (writer.pos !== size) {
     throw new Error(`EventBatch encoding wrote ${writer.pos} bytes, planned ${size}`);

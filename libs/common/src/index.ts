@@ -92,7 +92,12 @@ export type {
   PoolCallOptions,
   PoolMember,
 } from './grpc/instance-pool.js';
-export { InstancePool, isRetryableError, NO_INSTANCE_REASON } from './grpc/instance-pool.js';
+export {
+  failedBeforeSending,
+  InstancePool,
+  isRetryableError,
+  NO_INSTANCE_REASON,
+} from './grpc/instance-pool.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,
@@ -185,6 +190,7 @@ export {
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 export { createLogger, LOG_LEVELS } from './logging/logger.js';
 export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
+export { readBatchSeq } from './proto/batch-seq.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';

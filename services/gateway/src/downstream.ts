@@ -9,7 +9,15 @@ import type {
   QueryClient,
   TabaProtos,
 } from '@taba/common';
-import { grpcChannelOptions, InflightBudget, InstancePool, loadTabaProtos } from '@taba/common';
+import {
+  failedBeforeSending,
+  grpcChannelOptions,
+  InflightBudget,
+  InstancePool,
+  isRetryableError,
+  loadTabaProtos,
+  readBatchSeq,
+} from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
 import { IngestStreams } from './ingest-streams.js';
 
@@ -181,11 +189,20 @@ export class Downstream {
     }
   }
 
+  /**
+   * A batch with a seq may be re-posted on another ingest after any UNAVAILABLE (the marks
+   * make a repeat harmless); one without (at least once) only when the failure certainly came
+   * before it was sent, else a repeat could count it twice: its error is answered instead.
+   */
   private forwardBatch(batch: Buffer, context: CallContext): Promise<PostEventsResponse__Output> {
     const method = this.protos.Ingest.service.Ingest;
+    const options = {
+      ...context,
+      retryable: readBatchSeq(batch) > 0 ? isRetryableError : failedBeforeSending,
+    };
     const unary = (client: IngestClient) =>
       invoke(client, method.path, identity, method.responseDeserialize, batch, context);
-    if (!this.options.ingestStreams) return this.ingest.call(unary, context);
+    if (!this.options.ingestStreams) return this.ingest.call(unary, options);
     return this.ingest.call(
       client =>
         this.unaryOnly.has(client)
@@ -195,7 +212,7 @@ export class Downstream {
               this.unaryOnly.add(client);
               return unary(client);
             }),
-      context,
+      options,
     );
   }
 

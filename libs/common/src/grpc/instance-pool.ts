@@ -1,7 +1,7 @@
 import type { ChannelCredentials, ChannelOptions, Client } from '@grpc/grpc-js';
 import { credentials as grpcCredentials, status } from '@grpc/grpc-js';
 import type { Discovery, ServiceInstance } from '../discovery/discovery.js';
-import { isGrpcServiceError } from '../errors/grpc-status.js';
+import { isGrpcServiceError, REASON_METADATA_KEY } from '../errors/grpc-status.js';
 import { isTabaError, UnavailableError } from '../errors/taba-error.js';
 import type { ServiceName } from '../service/base-config.js';
 import { grpcChannelOptions } from './server.js';
@@ -29,6 +29,11 @@ export interface PoolMember<C> {
 export interface PoolCallOptions {
   /** Once aborted (e.g. the caller's own call was cancelled), no further instance is tried. */
   readonly signal?: AbortSignal;
+  /**
+   * Whether a failure may be tried on another instance; narrower for a call that must not run
+   * twice (a post without a seq). @default isRetryableError
+   */
+  readonly retryable?: (error: unknown) => boolean;
 }
 
 /** Reason of the UNAVAILABLE error when discovery reports no instance at all. */
@@ -55,6 +60,25 @@ export function isRetryableError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && CONNECTION_ERROR_CODES.has(code);
 }
+
+/**
+ * Whether a failed call certainly never reached the instance: grpc-js found no connection to
+ * send it on (refused, unreachable), so it is safe to try elsewhere whatever the call does.
+ * A call that failed once sent (a dropped connection, a deadline, an error answered: those
+ * carry a `taba-reason`, even when they quote a failure of the callee's own callee) may have
+ * done its work.
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  return (
+    isGrpcServiceError(error) &&
+    error.code === status.UNAVAILABLE &&
+    (error.metadata?.get(REASON_METADATA_KEY).length ?? 0) === 0 &&
+    error.details.includes(NOT_SENT_DETAILS)
+  );
+}
+
+/** What grpc-js says when it had no connection to send a call on (its pickers' message). */
+const NOT_SENT_DETAILS = 'No connection established';
 
 function reasonOf(error: unknown): string {
   if (isTabaError(error)) return error.reason;
@@ -131,7 +155,8 @@ export class InstancePool<C extends Client> {
       try {
         return await fn(member.client, member.instance);
       } catch (error) {
-        if (!isRetryableError(error) || options.signal?.aborted) throw error;
+        const retryable = options.retryable ?? isRetryableError;
+        if (!retryable(error) || options.signal?.aborted) throw error;
         lastError = error;
       }
     }

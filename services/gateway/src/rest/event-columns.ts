@@ -76,7 +76,7 @@ export class ColumnBuilder<Origin> {
   }
 
   /** The batch (`sent_at` 0: the time of arrival) and the origin of every event. */
-  build(clientId: string, seq: number, nowSeconds: number): BuiltBatch<Origin> {
+  build(clientId: string, seq: number, nowSeconds: number, session = 0): BuiltBatch<Origin> {
     const tabs: TabColumn[] = [];
     const origins: Origin[][] = [];
     for (const group of this.groups.values()) {
@@ -93,7 +93,7 @@ export class ColumnBuilder<Origin> {
       tabs.push(column);
       origins.push(group.origins);
     }
-    return { batch: { clientId, seq, sentAt: 0, tabs }, origins, eventCount: this.count };
+    return { batch: { clientId, seq, sentAt: 0, tabs, session }, origins, eventCount: this.count };
   }
 }
 

@@ -12,7 +12,7 @@ import { ColumnBuilder } from './event-columns.js';
 /** Reason of every 400 about the shape of a POST /v1/events body. */
 export const INVALID_BODY = 'INVALID_BODY';
 
-const BODY_FIELDS = ['client', 'seq', 'events'] as const;
+const BODY_FIELDS = ['client', 'seq', 'session', 'events'] as const;
 const EVENT_FIELDS = ['name', 'type', 'value', 'timestamp', 'bounds'] as const;
 const KNOWN_TYPES = TAB_TYPES.map(tabaTypeName).join(', ');
 
@@ -96,7 +96,8 @@ function readEvent(raw: unknown, index: number): ColumnEvent {
  * positions of the events in the body's `events` array, so rejections can name them.
  *
  * Body: `{"client":"c1","seq":7,"events":[{"name":"bid","type":"CounterGroup","value":0.23,
- * "timestamp":1763800000.5}]}`; `seq` defaults to 0 (at-least-once), `type` to CounterGroup,
+ * "timestamp":1763800000.5}]}`; `seq` defaults to 0 (at-least-once), `session` (the sender's
+ * session, microseconds since the epoch when it started) to 0 (none), `type` to CounterGroup,
  * `timestamp` to the time of arrival; `bounds` for HISTOGRAM events. Unknown fields are refused.
  *
  * @throws InvalidArgumentError (reason INVALID_BODY) naming the first offending field
@@ -107,17 +108,21 @@ export function eventsBodyToBatch(body: unknown, nowSeconds: number): BuiltBatch
   }
   checkFields(body, BODY_FIELDS, 'the body ');
   if (typeof body.client !== 'string') throw invalid('client must be a string');
-  let seq = 0;
-  if (body.seq !== undefined) {
-    if (typeof body.seq !== 'number' || !Number.isSafeInteger(body.seq) || body.seq < 0) {
-      throw invalid('seq must be a non-negative integer');
-    }
-    seq = body.seq;
-  }
+  const seq = readCounter(body.seq, 'seq');
+  const session = readCounter(body.session, 'session');
   if (!Array.isArray(body.events)) throw invalid('events must be an array');
   const builder = new ColumnBuilder<number>();
   body.events.forEach((raw: unknown, index: number) => {
     builder.add(readEvent(raw, index), index);
   });
-  return builder.build(body.client, seq, nowSeconds);
+  return builder.build(body.client, seq, nowSeconds, session);
+}
+
+/** `seq` and `session`: absent → 0, else a non-negative integer up to 2^53 - 1. */
+function readCounter(raw: unknown, field: string): number {
+  if (raw === undefined) return 0;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) {
+    throw invalid(`${field} must be a non-negative integer up to 2^53 - 1`);
+  }
+  return raw;
 }

@@ -105,6 +105,10 @@ export interface EventsResult {
   readonly rejected: EventRejection[];
   readonly rejectedCount: number;
   readonly duplicate: boolean;
+  /** Present (true) only when this batch's session fenced an older one of the same client. */
+  readonly fencedOlderSession?: true;
+  /** With fencedOlderSession: the newest session fenced (0: it posted without a session). */
+  readonly fencedSession?: number;
 }
 
 /** Ingest's answer with every rejection's index mapped back to the request's `events`. */
@@ -120,6 +124,9 @@ export function eventsResult(
     rejected,
     rejectedCount: response.rejectedCount,
     duplicate: response.duplicate,
+    ...(response.fencedOlderSession
+      ? { fencedOlderSession: true, fencedSession: response.fencedSession }
+      : {}),
   };
 }
 
