@@ -149,8 +149,7 @@ function makeStep(shape: Shape, name: StepName): Step {
   const known = new Map<string, string>();
   for (const tab of decodeEventBatch(bytes[0] ?? new Uint8Array()).tabs)
     known.set(tab.name, typeSpec(tab.type ?? '', []));
-  const partsOf = (batch: DecodedBatch) =>
-    commitParts(foldBatch(batch, foldOptions(known)), batch.clientId, batch.seq);
+  const partsOf = (batch: DecodedBatch) => commitParts(foldBatch(batch, foldOptions(known)), batch);
   const at = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
   switch (name) {
     case 'decode':

@@ -1,14 +1,20 @@
 import type { Server, ServerUnaryCall, ServiceError, sendUnaryData } from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MembershipListener, ServiceInstance } from '../discovery/discovery.js';
 import { StaticDiscovery } from '../discovery/static-discovery.js';
+import { REASON_METADATA_KEY } from '../errors/grpc-status.js';
 import { FailedPreconditionError, isTabaError, TabaError } from '../errors/taba-error.js';
 import type { IngestClient } from '../generated/taba/internal/v1/Ingest.js';
 import type { InstanceStatus__Output } from '../generated/taba/v1/InstanceStatus.js';
 import { loadTabaProtos } from '../proto/load.js';
 import { unaryCall } from './client.js';
-import { InstancePool, isRetryableError, NO_INSTANCE_REASON } from './instance-pool.js';
+import {
+  failedBeforeSending,
+  InstancePool,
+  isRetryableError,
+  NO_INSTANCE_REASON,
+} from './instance-pool.js';
 import { bindServer, createGrpcServer } from './server.js';
 
 const { Ingest } = loadTabaProtos().taba.internal.v1;
@@ -200,6 +206,47 @@ describe('InstancePool', () => {
     pool.close();
     expect(unsubscribed).toBe(true);
     expect(pool.size).toBe(0);
+  });
+});
+
+/** GetStatus rejecting with grpc-js's own ServiceError, as the gateway's calls do. */
+function rawStatusVia(pool: InstancePool<IngestClient>): Promise<string> {
+  return pool.call(
+    client =>
+      new Promise<string>((resolve, reject) => {
+        client.getStatus({}, { deadline: Date.now() + 2000 }, (error, reply) =>
+          error ? reject(error) : resolve(reply?.instanceId ?? ''),
+        );
+      }),
+    { retryable: failedBeforeSending },
+  );
+}
+
+describe('InstancePool with failedBeforeSending (a call that must not run twice)', () => {
+  it('moves on past an instance it could not connect to', async () => {
+    const [live, dead] = await Promise.all([startInstance('live'), startInstance('dead')]);
+    await dead.stop();
+    const pool = poolOver([dead.address, live.address]);
+
+    expect(await rawStatusVia(pool)).toBe('live');
+    expect(pool.retries).toBe(1);
+  });
+
+  it('answers the failure of an instance that got the call, even UNAVAILABLE', async () => {
+    const [busy, fine] = await Promise.all([startInstance('busy'), startInstance('fine')]);
+    const metadata = new Metadata();
+    metadata.set(REASON_METADATA_KEY, 'COMMIT_FAILED');
+    busy.fail = { code: status.UNAVAILABLE, details: 'No connection established', metadata };
+    const addresses = [busy.address, fine.address];
+
+    await expect(rawStatusVia(poolOver(addresses))).rejects.toMatchObject({
+      code: status.UNAVAILABLE,
+    });
+    expect(fine.calls).toBe(0);
+    busy.fail = { code: status.UNAVAILABLE, details: 'draining' };
+    await expect(rawStatusVia(poolOver(addresses))).rejects.toMatchObject({ details: 'draining' });
+    expect(fine.calls).toBe(0);
+    expect(busy.calls).toBe(2);
   });
 });
 
