@@ -74,6 +74,7 @@ function recordedClient(clientId: string): { client: TabaClient; errors: TabaCli
 describe('the seq contract', () => {
   it('answers a re-send of the last seq as a duplicate and refuses a lower one (409), counted in status', async () => {
     const regressions = await metric('ingest', 'ingest.batches_refused.SEQ_REGRESSION');
+    const refusedParts = await metric('aggregator', 'commit.parts_refused.SEQ_REGRESSION');
     const batch = (seq: number, value: number) => ({
       client: 'resender',
       seq,
@@ -99,6 +100,9 @@ describe('the seq contract', () => {
     expect(await postEvents(batch(11, 2))).toMatchObject({ status: 200, body: { applied: 1 } });
     expect(await lifetimes(['seq.resend'])).toEqual({ 'seq.resend': { count: 2, total: 3 } });
     expect(await metric('ingest', 'ingest.batches_refused.SEQ_REGRESSION')).toBe(regressions + 1);
+    expect(await metric('aggregator', 'commit.parts_refused.SEQ_REGRESSION')).toBe(
+      refusedParts + 1,
+    );
   });
 
   it('does not let a hostile seq 2^53 - 1 silence the real client: refused, noticed, and its next 5 events counted', async () => {

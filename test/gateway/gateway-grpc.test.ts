@@ -132,6 +132,8 @@ describe('PostEvents', () => {
       rejectedCount: 1,
       rejected: [{ index: 2, tab: 1, event: 0, code: 'LATE', reason: 'too old', batch: 0 }],
       duplicate: false,
+      fencedOlderSession: false,
+      fencedSession: 0,
     });
   });
 

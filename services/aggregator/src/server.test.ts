@@ -121,18 +121,19 @@ describe('aggregator server', () => {
       ),
   });
 
+  /** A PartResult of a fresh part of a client with no mark yet. */
+  const APPLIED = { duplicate: false, conflicts: [], refused: '', markSession: 0, markSeq: 0 };
+
   it('commits a part once: the answer counts its events, a resend is a duplicate', async () => {
     const running = await startAggregator();
     const client = aggregatorClient(running.address);
     const request = { parts: [counterPart('c1', 4, [1, 2, 3])] };
 
     const first = await commit(client, request);
-    expect(first.results).toEqual([
-      { partition: PARTITION, duplicate: false, events: 3, conflicts: [] },
-    ]);
+    expect(first.results).toEqual([{ ...APPLIED, partition: PARTITION, events: 3 }]);
     const again = await commit(client, request);
     expect(again.results).toEqual([
-      { partition: PARTITION, duplicate: true, events: 0, conflicts: [] },
+      { ...APPLIED, partition: PARTITION, duplicate: true, events: 0, markSeq: 4 },
     ]);
     expect(await lifetime()).toEqual({ count: 3, total: 6 });
   });

@@ -93,7 +93,8 @@ export class ColumnBuilder<Origin> {
       tabs.push(column);
       origins.push(group.origins);
     }
-    return { batch: { clientId, seq, sentAt: 0, tabs, session }, origins, eventCount: this.count };
+    const batch = { clientId, seq, sentAt: 0, tabs, ...(session > 0 ? { session } : {}) };
+    return { batch, origins, eventCount: this.count };
   }
 }
 

@@ -105,17 +105,30 @@ describe('eventsBodyToBatch', () => {
     expect(eventsBodyToBatch({ client: 'c1', events: [] }, NOW).batch.tabs).toEqual([]);
   });
 
+  it('passes a session on, and sends none without one', () => {
+    const body = { client: 'c1', seq: 3, events: [] };
+    const withSession = eventsBodyToBatch({ ...body, session: 1_763_800_000_000_123 }, NOW);
+    expect(withSession.batch).toMatchObject({ seq: 3, session: 1_763_800_000_000_123 });
+    expect(eventsBodyToBatch(body, NOW).batch).not.toHaveProperty('session');
+  });
+
   it.each([
     [null, 'the body must be a JSON object'],
     [[1], 'the body must be a JSON object'],
     [{ events: [] }, 'client must be a string'],
     [
       { client: 'c', events: [], extra: 1 },
-      'the body has the unknown field "extra"; allowed: client, seq, events',
+      'the body has the unknown field "extra"; allowed: client, seq, session, events',
     ],
     [{ client: 'c', seq: -1, events: [] }, 'seq must be a non-negative integer'],
     [{ client: 'c', seq: 1.5, events: [] }, 'seq must be a non-negative integer'],
     [{ client: 'c', seq: '7', events: [] }, 'seq must be a non-negative integer'],
+    [
+      { client: 'c', seq: 2 ** 53, events: [] },
+      'seq must be a non-negative integer up to 2^53 - 1',
+    ],
+    [{ client: 'c', session: -3, events: [] }, 'session must be a non-negative integer'],
+    [{ client: 'c', session: 'x', events: [] }, 'session must be a non-negative integer'],
     [{ client: 'c' }, 'events must be an array'],
     [{ client: 'c', events: [{ name: 'a', value: 1 }, 5] }, 'events[1] must be an object'],
     [{ client: 'c', events: [{ value: 1 }] }, 'events[0].name must be a string'],
@@ -213,8 +226,6 @@ describe('rejections of a REST batch', () => {
       ],
       rejectedCount: 3,
       duplicate: false,
-      fencedOlderSession: false,
-      fencedSession: 0,
     });
   });
 });

@@ -38,9 +38,9 @@ from ARGV[5], per part (8 each): hwmIdx hwmTimesIdx versionIdx client seq flagge
 A mark is stored as `seq` (no session) or `session:seq`, as decimal text.
 
 Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate, 2 seq
-regression, 3 session fenced), the mark's session and seq before the call (decimal text), conflictCount,
-(Tab, stored spec)*}, or {1, index of every part that is not fresh (1-based)} when the flags were
-wrong.
+regression, 3 session fenced), the mark's session and seq before the call (decimal text),
+conflictCount, (Tab, stored spec)*}, or {1, index of every part that is not fresh (1-based)} when
+the flags were wrong.
 ]]
 
 local EMPTY_HEADER = '\0\0\0\0'
