@@ -104,7 +104,7 @@ export interface Mark {
 /** What happened to one part. */
 export interface PartOutcome {
   readonly status: PartStatus;
-  /** The client's mark on the partition before this call. */
+  /** The client's mark on the partition that the part met (left by earlier parts of the call). */
   readonly mark: Mark;
   /** Tabs whose stored type differs from the part's: name → stored spec. */
   readonly conflicts: ReadonlyMap<string, string>;

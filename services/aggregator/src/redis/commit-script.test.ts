@@ -179,6 +179,22 @@ describe('commit script', () => {
     expect(await lifetimeCount()).toBe(2);
   });
 
+  it('checks the parts of one call in order: a part twice applies once, an older session after a newer is fenced', async () => {
+    const part = partFor('COUNTER_GROUP', name, 'c1', events(5), 4);
+    expect(await runCommit(redis, [part, part], Date.now())).toEqual([
+      outcome('applied'),
+      outcome('duplicate', { session: 0, seq: 4 }),
+    ]);
+    const newer = { ...part, session: 20, seq: 1 };
+    const older = { ...part, session: 10, seq: 9 };
+    expect(await runCommit(redis, [newer, older], Date.now())).toEqual([
+      outcome('applied', { session: 0, seq: 4 }),
+      outcome('SESSION_FENCED', { session: 20, seq: 1 }),
+    ]);
+    expect(await redis.hget(redisKeys.highWaterMarks(part.partition), 'c1')).toBe('20:1');
+    expect(await lifetimeCount()).toBe(2);
+  });
+
   it('counts a fresh part once in the all-clients State when refused parts share its call', async () => {
     await runCommit(redis, [partFor('COUNTER_GROUP', name, 'c1', events(5), 5)], Date.now());
     const older = partFor('COUNTER_GROUP', name, 'c1', events(5), 4);
@@ -272,8 +288,9 @@ describe('commit script', () => {
   });
 
   it('takes one call of 20,000 Tabs (far more arguments than a spread call takes)', async () => {
+    // Rising seqs: parts sharing a partition are then successive batches, each applied.
     const parts = Array.from({ length: 20_000 }, (_, i) =>
-      partFor('COUNTER_GROUP', `wide.${i}`, 'c1', events(1), 1),
+      partFor('COUNTER_GROUP', `wide.${i}`, 'c1', events(1), i + 1),
     );
     const outcomes = await runCommit(redis, parts, Date.now());
     expect(outcomes).toHaveLength(20_000);

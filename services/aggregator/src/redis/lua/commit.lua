@@ -38,7 +38,7 @@ from ARGV[5], per part (8 each): hwmIdx hwmTimesIdx versionIdx client seq flagge
 A mark is stored as `seq` (no session) or `session:seq`, as decimal text.
 
 Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate, 2 seq
-regression, 3 session fenced), the mark's session and seq before the call (decimal text),
+regression, 3 session fenced), the session and seq of the mark it met (decimal text),
 conflictCount, (Tab, stored spec)*}, or {1, index of every part that is not fresh (1-based)} when
 the flags were wrong.
 ]]
@@ -104,16 +104,31 @@ local function markText(h)
   return session .. ':' .. ARGV[h + 4]
 end
 
--- Pass 1: every part's status, checked before anything is written.
+-- Pass 1: every part's status, checked before anything is written. Parts are checked in order
+-- against the mark as the parts before them in this call leave it, so the same part twice in a
+-- call (a retry queued next to its first attempt) applies once, and an older session's part
+-- after a newer one's is fenced, never writing its mark over the newer one's.
 local status, markSessions, markSeqs, notFresh, wrong = {}, {}, {}, {}, false
+local marks = {}
 for p = 1, partCount do
   local h = FIRST_PART + (p - 1) * PART_ARGS
   local seq = tonumber(ARGV[h + 4])
   local markSession, markSeq = '0', '0'
   local partStatus = APPLIED
   if seq > 0 then
-    markSession, markSeq = readMark(KEYS[tonumber(ARGV[h])], ARGV[h + 3])
+    local markKey = ARGV[h] .. ':' .. ARGV[h + 3]
+    local mark = marks[markKey]
+    if mark then
+      markSession, markSeq = mark[1], mark[2]
+    else
+      markSession, markSeq = readMark(KEYS[tonumber(ARGV[h])], ARGV[h + 3])
+    end
     partStatus = classify(tonumber(ARGV[h + 7]), seq, tonumber(markSession), tonumber(markSeq))
+    if partStatus == APPLIED then
+      marks[markKey] = { ARGV[h + 7], ARGV[h + 4] }
+    else
+      marks[markKey] = { markSession, markSeq }
+    end
   end
   status[p], markSessions[p], markSeqs[p] = partStatus, markSession, markSeq
   if partStatus ~= APPLIED then notFresh[#notFresh + 1] = p end
