@@ -64,9 +64,8 @@ export function readSeqOutcome(
   for (const result of results) {
     if (result.refused === 'SEQ_REGRESSION' || result.refused === 'SESSION_FENCED') {
       refused.push(result);
-    } else if (!result.duplicate && batch.seq > 0 && result.markSeq > 0) {
-      if (result.markSession < batch.session)
-        fencedSession = Math.max(fencedSession ?? 0, result.markSession);
+    } else if (tookOver(batch, result)) {
+      fencedSession = Math.max(fencedSession ?? 0, result.markSession);
     }
   }
   const first = refused.find(result => result.refused === 'SESSION_FENCED') ?? refused[0];
@@ -88,4 +87,11 @@ export function readSeqOutcome(
     refusedParts: refused.length,
     fencedSession,
   };
+}
+
+/** An applied part that replaced an older session's mark (a mark exists when its seq is set). */
+function tookOver(batch: BatchIdentity, result: PartResult__Output): boolean {
+  return (
+    !result.duplicate && batch.seq > 0 && result.markSeq > 0 && result.markSession < batch.session
+  );
 }
