@@ -5,12 +5,13 @@
 // back, over every client and client by client, exactly what was acknowledged: nothing lost,
 // nothing counted twice. Then compaction must have gone on, leaving every cell within the tail
 // limit with the State it had. Each fault prints one JSON line with its figures.
+import { status } from '@grpc/grpc-js';
 import type { TabaClient as TabaGrpcClient } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingSenders } from '../support/counting-senders.js';
 import { freePort, LOOPBACK } from '../support/free-port.js';
-import { connectTaba } from '../support/grpc-client.js';
+import { connectTaba, grpcErrorOf } from '../support/grpc-client.js';
 import { pollUntil } from '../support/poll.js';
 import type { ServiceProcess } from '../support/service-process.js';
 import { startServiceProcess } from '../support/service-process.js';
@@ -308,9 +309,12 @@ describe('one aggregator over two Redis shards with append-only files', () => {
     const successor = await stack.restartAggregator(0);
     const whileDown = await inFlight;
 
-    // An old batch again: a duplicate, counted nothing.
-    const replay = await postUntilAcknowledged(grpc, ledger.batch(0, 2));
+    // The last batch again: a duplicate, counted nothing. An older one: refused, counted nothing.
+    const replay = await postUntilAcknowledged(grpc, ledger.batch(0, ROUNDS_BEFORE + 1));
     expect(replay.response.duplicate).toBe(true);
+    const older = await grpcErrorOf(postUntilAcknowledged(grpc, ledger.batch(0, 2)));
+    expect(older.code).toBe(status.FAILED_PRECONDITION);
+    expect(older.metadata.get('taba-reason')).toEqual(['SEQ_REGRESSION']);
     await Promise.all(
       clients.map(async c => {
         for (let seq = ROUNDS_BEFORE + 2; seq <= ROUNDS_BEFORE + 1 + ROUNDS_AFTER; seq += 1) {
