@@ -1,4 +1,6 @@
 import type { Env, ServiceBaseConfig } from '@taba/common';
+import type { AuthConfig } from './auth/auth-config.js';
+import { loadAuthConfig } from './auth/auth-config.js';
 import {
   ConfigError,
   DEFAULT_GRPC_ADDRESSES,
@@ -67,6 +69,8 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
   readonly maxListedRejections: number;
+  /** Bearer tokens and scopes (TABA_AUTH, TABA_AUTH_TOKENS_FILE). @default off */
+  readonly auth: AuthConfig;
 }
 
 /** A comma list of `host:port` addresses; every item is checked like a listen address. */
@@ -117,5 +121,6 @@ export function loadConfig(env: Env): GatewayConfig {
       DEFAULT_MAX_LISTED_REJECTIONS,
       { min: 0, max: 1_000_000 },
     ),
+    auth: loadAuthConfig(env),
   });
 }

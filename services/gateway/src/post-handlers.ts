@@ -1,17 +1,21 @@
 import type {
+  Metadata,
   handleBidiStreamingCall,
   handleClientStreamingCall,
   handleUnaryCall,
 } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
+import type { GatewayAuth } from './auth/gateway-auth.js';
+import type { Grant } from './auth/scopes.js';
 import { REASON_METADATA_KEY } from '@taba/common';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
-import type { Downstream } from './downstream.js';
+import type { CallContext, Downstream } from './downstream.js';
 import { StreamSummary } from './stream-summary.js';
 
 export interface PostHandlersOptions {
   readonly downstream: Downstream;
+  readonly auth: GatewayAuth;
   readonly maxListedRejections: number;
   readonly logger: Logger;
 }
@@ -26,33 +30,50 @@ export function postHandlers(options: PostHandlersOptions): {
   StreamEvents: handleClientStreamingCall<Buffer, StreamEventsResponse>;
   PostEventsStream: handleBidiStreamingCall<Buffer, PostEventsResult>;
 } {
-  const { downstream, maxListedRejections, logger } = options;
+  const { downstream, auth, maxListedRejections, logger } = options;
+  // The token and its write scope were checked before any message (the server's guard); each
+  // batch's client ID is checked here, against the grant, before the batch is forwarded.
+  const grantOf = (call: { getPath(): string; metadata: Metadata }): Grant =>
+    auth.grantOfCall(call.getPath(), call.metadata);
+  const post = (grant: Grant, batch: Buffer, context: CallContext) => {
+    auth.authorizeBatch(grant, batch);
+    return downstream.postBatch(batch, context);
+  };
   return {
     PostEvents: (call, callback) => {
       const context = {
         deadline: downstream.deadline(call.getDeadline()),
         signal: cancellationOf(call),
       };
-      downstream.postBatch(call.request, context).then(
-        response => callback(null, response),
-        (error: unknown) => {
-          logUnexpected(logger, 'PostEvents', error);
-          callback(toCallStatus(error));
-        },
-      );
+      Promise.resolve()
+        .then(() => post(grantOf(call), call.request, context))
+        .then(
+          response => callback(null, response),
+          (error: unknown) => {
+            logUnexpected(logger, 'PostEvents', error);
+            callback(toCallStatus(error));
+          },
+        );
     },
 
     // Every batch goes to ingest at once; answers leave in the order the batches came, a failed
     // batch answered with its status, and the stream goes on.
     PostEventsStream: call => {
       const signal = cancellationOf(call);
+      let grant: Grant | undefined;
       let tail: Promise<void> = Promise.resolve();
       let ended = false;
       let open = 0;
       call.on('data', (batch: Buffer) => {
         open += 1;
-        const result = downstream
-          .postBatch(batch, { deadline: downstream.deadline(call.getDeadline()), signal })
+        const result = Promise.resolve()
+          .then(() => {
+            grant ??= grantOf(call);
+            return post(grant, batch, {
+              deadline: downstream.deadline(call.getDeadline()),
+              signal,
+            });
+          })
           .then(
             (response): PostEventsResult => ({ response }),
             (error: unknown): PostEventsResult => {
@@ -84,9 +105,10 @@ export function postHandlers(options: PostHandlersOptions): {
       const signal = cancellationOf(call);
       const summary = new StreamSummary(maxListedRejections);
       const run = async () => {
+        const grant = grantOf(call);
         for await (const batch of call as AsyncIterable<Buffer>) {
           const context = { deadline: downstream.deadline(call.getDeadline()), signal };
-          summary.add(await downstream.postBatch(batch, context));
+          summary.add(await post(grant, batch, context));
         }
         return summary.result();
       };

@@ -11,6 +11,7 @@ import {
   createDiscovery,
   createHandlerRegistry,
   grpcChannelOptions,
+  withBearerToken,
   loadTabaProtos,
   REASON_METADATA_KEY,
   type RedisShards,
@@ -64,7 +65,10 @@ export function createIngestService(
     partitionCount: config.cluster.partitionCount,
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
-    channelOptions: grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+    channelOptions: withBearerToken(
+      grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+      config.base.internalToken,
+    ),
   });
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);
