@@ -1,13 +1,14 @@
 import protobuf from 'protobufjs/minimal.js';
 import { InvalidArgumentError } from '../errors/taba-error.js';
 
-const CLIENT_ID_FIELD = 1;
+const WIRE_LENGTH = 2;
 
 /**
- * The `client_id` of an encoded `taba.v1.EventBatch` without decoding the rest: the top-level
- * fields are stepped over by their lengths (a column is skipped, not read). As protobuf says and
- * `decodeEventBatch` does, the last `client_id` wins. Cheap enough to run on every batch at the
- * gateway, before it is forwarded.
+ * The `client_id` of an encoded `taba.v1.EventBatch` without decoding the rest: columns are
+ * stepped over by their lengths, not read. It must find the client ID that ingest's
+ * `decodeEventBatch` will, so it reads the top-level fields exactly as that decoder does (which
+ * reads `seq` and `sent_at` whatever their wire type, and the last `client_id` wins); a test
+ * holds the two together on mutated batches. Cheap enough for every batch at the gateway.
  *
  * @throws InvalidArgumentError (MALFORMED_BATCH) when the bytes are not an EventBatch
  */
@@ -17,8 +18,24 @@ export function readBatchClientId(bytes: Uint8Array): string {
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
-      if (tag >>> 3 === CLIENT_ID_FIELD) clientId = reader.string();
-      else reader.skipType(tag & 7);
+      const wireType = tag & 7;
+      switch (tag >>> 3) {
+        case 1:
+          clientId = reader.string();
+          break;
+        case 2:
+          reader.uint64();
+          break;
+        case 3:
+          reader.double();
+          break;
+        case 4:
+          if (wireType !== WIRE_LENGTH) throw new RangeError(`tabs with wire type ${wireType}`);
+          reader.skipType(WIRE_LENGTH);
+          break;
+        default:
+          reader.skipType(wireType);
+      }
     }
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

@@ -147,6 +147,11 @@ export class GatewayAuth {
     this.authorizeClients(grant, [readBatchClientId(batch)]);
   }
 
+  /** Reads the tokens file again now (what SIGHUP does); resolves once the reload settled. */
+  reload(): Promise<void> {
+    return this.watch?.reload() ?? Promise.resolve();
+  }
+
   /** Refusals by reason, reloads, and how many tokens are loaded, for the gateway's status. */
   metrics(): Record<string, number> {
     const metrics: Record<string, number> = {
