@@ -309,6 +309,7 @@ Examples:
         {
           gateway: options.gateway,
           timeout: options.timeout,
+          ...(options.token === undefined ? {} : { token: options.token }),
           ...(options.text ? { text: true } : {}),
           type: options.type,
           clientId: options.client,
