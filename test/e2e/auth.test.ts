@@ -573,6 +573,49 @@ describe('the tokens file', () => {
     );
   });
 
+  it('refuses the next batch of an open stream once its token is removed', async () => {
+    const call = grpc().postEventsStream(tokenMetadata(TOKENS.writer), {
+      deadline: deadlineIn(20_000),
+    });
+    const answers: StreamAnswer[] = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      call.on('data', (answer: StreamAnswer) => answers.push(answer));
+      call.on('end', resolve);
+      call.on('error', reject);
+    });
+    call.write({ clientId: 'bidder-r', tabs: [{ name: 'auth.revoke', values: [1] }] });
+    await pollUntil(() => (answers.length === 1 ? true : undefined), {
+      what: 'the first answer',
+      timeoutMs: 10_000,
+    });
+    const { [TOKENS.writer]: _revoked, ...kept } = FIRST_TOKENS;
+    replaceTokensFile(TOKENS_PATH, tokensFile(kept));
+    await pollUntil(
+      async () => {
+        const error = await grpcPost({ clientId: 'bidder-r' }, TOKENS.writer).catch(
+          (failure: ServiceError) => failure,
+        );
+        return 'code' in error && error.code === status.UNAUTHENTICATED ? true : undefined;
+      },
+      { what: 'the writer token to be refused', timeoutMs: 10_000, intervalMs: 100 },
+    );
+    call.write({ clientId: 'bidder-r', tabs: [{ name: 'auth.revoke', values: [1] }] });
+    call.end();
+    await ended;
+    expect(
+      answers.map(
+        answer => answer.response?.applied ?? `${answer.errorCode} ${answer.errorReason}`,
+      ),
+    ).toEqual([1, `${status.UNAUTHENTICATED} TOKEN_INVALID`]);
+    expect(await counts('^auth\\.revoke$')).toEqual({ 'auth.revoke': 1 });
+    replaceTokensFile(TOKENS_PATH, tokensFile(FIRST_TOKENS));
+    await pollUntil(
+      async () =>
+        (await grpcPost({ clientId: 'bidder-r' }, TOKENS.writer).catch(() => undefined)) && true,
+      { what: 'the writer token to be back', timeoutMs: 10_000, intervalMs: 100 },
+    );
+  });
+
   describe('on SIGHUP (a gateway that does not poll)', () => {
     let gateway: ServiceProcess | undefined;
     afterAll(async () => {

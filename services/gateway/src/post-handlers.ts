@@ -6,7 +6,6 @@ import type {
 } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
 import type { GatewayAuth } from './auth/gateway-auth.js';
-import type { Grant } from './auth/scopes.js';
 import { REASON_METADATA_KEY } from '@taba/common';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
@@ -31,12 +30,15 @@ export function postHandlers(options: PostHandlersOptions): {
   PostEventsStream: handleBidiStreamingCall<Buffer, PostEventsResult>;
 } {
   const { downstream, auth, maxListedRejections, logger } = options;
-  // The token and its write scope were checked before any message (the server's guard); each
-  // batch's client ID is checked here, against the grant, before the batch is forwarded.
-  const grantOf = (call: { getPath(): string; metadata: Metadata }): Grant =>
-    auth.grantOfCall(call.getPath(), call.metadata);
-  const post = (grant: Grant, batch: Buffer, context: CallContext) => {
-    auth.authorizeBatch(grant, batch);
+  // The token and its write scope were checked before any message (the server's guard). Each
+  // batch is checked again here, with its client ID, before it is forwarded: on a long-lived
+  // stream a token removed from the tokens file stops working at the next batch.
+  const post = (
+    call: { getPath(): string; metadata: Metadata },
+    batch: Buffer,
+    context: CallContext,
+  ) => {
+    auth.authorizeBatch(auth.grantOfCall(call.getPath(), call.metadata), batch);
     return downstream.postBatch(batch, context);
   };
   return {
@@ -46,7 +48,7 @@ export function postHandlers(options: PostHandlersOptions): {
         signal: cancellationOf(call),
       };
       Promise.resolve()
-        .then(() => post(grantOf(call), call.request, context))
+        .then(() => post(call, call.request, context))
         .then(
           response => callback(null, response),
           (error: unknown) => {
@@ -60,20 +62,15 @@ export function postHandlers(options: PostHandlersOptions): {
     // batch answered with its status, and the stream goes on.
     PostEventsStream: call => {
       const signal = cancellationOf(call);
-      let grant: Grant | undefined;
       let tail: Promise<void> = Promise.resolve();
       let ended = false;
       let open = 0;
       call.on('data', (batch: Buffer) => {
         open += 1;
         const result = Promise.resolve()
-          .then(() => {
-            grant ??= grantOf(call);
-            return post(grant, batch, {
-              deadline: downstream.deadline(call.getDeadline()),
-              signal,
-            });
-          })
+          .then(() =>
+            post(call, batch, { deadline: downstream.deadline(call.getDeadline()), signal }),
+          )
           .then(
             (response): PostEventsResult => ({ response }),
             (error: unknown): PostEventsResult => {
@@ -105,10 +102,9 @@ export function postHandlers(options: PostHandlersOptions): {
       const signal = cancellationOf(call);
       const summary = new StreamSummary(maxListedRejections);
       const run = async () => {
-        const grant = grantOf(call);
         for await (const batch of call as AsyncIterable<Buffer>) {
           const context = { deadline: downstream.deadline(call.getDeadline()), signal };
-          summary.add(await post(grant, batch, context));
+          summary.add(await post(call, batch, context));
         }
         return summary.result();
       };

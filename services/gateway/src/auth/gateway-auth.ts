@@ -38,12 +38,12 @@ export class GatewayAuth {
   );
   private reloads = 0;
   private reloadFailures = 0;
+  private watch: TokensWatch | undefined;
+  private readonly onHangUp = () => void this.reload();
 
   private constructor(
     readonly required: boolean,
     private readonly registry: TokenRegistry,
-    private watch: TokensWatch | undefined = undefined,
-    private readonly onHangUp: (() => void) | undefined = undefined,
   ) {}
 
   /** Auth off: every call is let through (`npm start` on one machine). */
@@ -52,37 +52,34 @@ export class GatewayAuth {
   }
 
   /**
-   * Reads the tokens file (a problem fails the start) and watches it. A later reload that fails
-   * keeps the tokens as they were, logs the problem and counts it.
+   * Reads the tokens file (a problem fails the start: ConfigError) and watches it, and reloads it
+   * on SIGHUP. A later reload that fails keeps the tokens as they were, logs it and counts it.
    */
   static async start(config: AuthConfig, logger: Logger): Promise<GatewayAuth> {
     if (config.mode === 'off' || config.tokensFile === undefined) return GatewayAuth.off();
     const path = config.tokensFile;
-    const registry = new TokenRegistry();
+    const auth = new GatewayAuth(true, new TokenRegistry());
     try {
-      registry.replace(await loadTokensFile(path));
+      auth.registry.replace(await loadTokensFile(path));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new ConfigError('TABA_AUTH_TOKENS_FILE', `"${path}": ${detail}`);
     }
-    let auth: GatewayAuth | undefined;
-    const watch = watchTokensFile({
+    auth.watch = watchTokensFile({
       path,
       intervalMs: config.reloadIntervalMs,
       onLoad: entries => {
-        registry.replace(entries);
-        if (auth) auth.reloads += 1;
+        auth.registry.replace(entries);
+        auth.reloads += 1;
         logger.info({ path, tokens: entries.length }, 'tokens file reloaded');
       },
       onError: error => {
-        if (auth) auth.reloadFailures += 1;
+        auth.reloadFailures += 1;
         logger.error({ path, err: error }, 'tokens file reload failed; the previous tokens stay');
       },
     });
-    const onHangUp = () => void watch.reload();
-    process.on('SIGHUP', onHangUp);
-    auth = new GatewayAuth(true, registry, watch, onHangUp);
-    logger.info({ path, tokens: registry.size }, 'auth required');
+    process.on('SIGHUP', auth.onHangUp);
+    logger.info({ path, tokens: auth.registry.size }, 'auth required');
     return auth;
   }
 
@@ -167,7 +164,7 @@ export class GatewayAuth {
   close(): void {
     this.watch?.close();
     this.watch = undefined;
-    if (this.onHangUp) process.off('SIGHUP', this.onHangUp);
+    process.off('SIGHUP', this.onHangUp);
   }
 
   private refuse(reason: RefusalReason, message: string): Error {
