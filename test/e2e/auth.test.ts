@@ -26,7 +26,7 @@ import {
 import { createHealthClient } from '../support/grpc-health.js';
 import { pollUntil } from '../support/poll.js';
 import type { ServiceProcess } from '../support/service-process.js';
-import { startServiceProcess } from '../support/service-process.js';
+import { spawnServiceProcess, startServiceProcess } from '../support/service-process.js';
 
 const INTERNAL_TOKEN = 'cluster-internal-token-0123456789';
 const TOKENS = {
@@ -613,6 +613,19 @@ describe('the tokens file', () => {
       async () =>
         (await grpcPost({ clientId: 'bidder-r' }, TOKENS.writer).catch(() => undefined)) && true,
       { what: 'the writer token to be back', timeoutMs: 10_000, intervalMs: 100 },
+    );
+  });
+
+  it('stops a gateway whose tokens file is invalid at start with exit code 2, naming the variable', async () => {
+    const path = join(dir, 'bad-tokens.yaml');
+    writeFileSync(path, 'tokens:\n  - {name: a, sha256: nothex, scopes: [read]}\n');
+    const child = await spawnServiceProcess({
+      service: 'gateway',
+      env: { ...stack().env, ...AUTH_ENV, TABA_AUTH_TOKENS_FILE: path },
+    });
+    expect(await child.waitForExit(20_000)).toEqual({ code: 2, signal: null });
+    expect(child.stderr()).toBe(
+      `gateway: TABA_AUTH_TOKENS_FILE: "${path}": tokens[0].sha256: must be 64 hex digits (the SHA-256 of the token)\n`,
     );
   });
 
