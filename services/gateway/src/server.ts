@@ -112,20 +112,15 @@ export async function createGatewayService(
       : { internalToken: config.base.internalToken }),
   });
   let restAddress = config.restAddress;
+  const metrics = () => ({ ...downstream.metrics(), ...auth.metrics() });
   const self = () =>
-    describeInstance(
-      config.base,
-      context.address(),
-      startedAtSeconds,
-      { ...downstream.metrics(), ...auth.metrics() },
-      {
-        rest: restAddress,
-        ...discoveryDetails(discovery, GATEWAY_PEERS, {
-          id: context.selfId(),
-          address: context.advertisedAddress(),
-        }),
-      },
-    );
+    describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
+      rest: restAddress,
+      ...discoveryDetails(discovery, GATEWAY_PEERS, {
+        id: context.selfId(),
+        address: context.advertisedAddress(),
+      }),
+    });
   const status = statusSource(self, downstream);
 
   const handlers: UntypedServiceImplementation = {

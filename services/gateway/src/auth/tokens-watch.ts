@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { StatWatcher } from 'node:fs';
 import { unwatchFile, watchFile } from 'node:fs';
 import type { TokenEntry } from './tokens-file.js';
 import { parseTokensFile } from './tokens-file.js';
@@ -67,16 +66,10 @@ export function watchTokensFile(options: TokensWatchOptions): TokensWatch {
       void reload();
     }
   };
-  const watcher: StatWatcher = watchFile(
-    options.path,
-    { interval: options.intervalMs, persistent: false },
-    listener,
-  );
+  // Not persistent: the watch alone never keeps the process alive.
+  watchFile(options.path, { interval: options.intervalMs, persistent: false }, listener);
   return {
     reload,
-    close: () => {
-      unwatchFile(options.path, listener);
-      watcher.unref();
-    },
+    close: () => unwatchFile(options.path, listener),
   };
 }
