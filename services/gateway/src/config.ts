@@ -1,6 +1,4 @@
 import type { Env, ServiceBaseConfig } from '@taba/common';
-import type { AuthConfig } from './auth/auth-config.js';
-import { loadAuthConfig } from './auth/auth-config.js';
 import {
   ConfigError,
   DEFAULT_GRPC_ADDRESSES,
@@ -10,6 +8,8 @@ import {
   readInteger,
   readList,
 } from '@taba/common';
+import type { AuthConfig } from './auth/auth-config.js';
+import { loadAuthConfig } from './auth/auth-config.js';
 
 /** Where the REST/JSON bridge listens unless TABA_REST_ADDRESS says otherwise. */
 export const DEFAULT_REST_ADDRESS = '127.0.0.1:8300';

@@ -1,12 +1,12 @@
 import type {
-  Metadata,
   handleBidiStreamingCall,
   handleClientStreamingCall,
   handleUnaryCall,
+  Metadata,
 } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
-import type { GatewayAuth } from './auth/gateway-auth.js';
 import { REASON_METADATA_KEY } from '@taba/common';
+import type { GatewayAuth } from './auth/gateway-auth.js';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
 import type { CallContext, Downstream } from './downstream.js';

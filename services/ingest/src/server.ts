@@ -11,13 +11,13 @@ import {
   createDiscovery,
   createHandlerRegistry,
   grpcChannelOptions,
-  withBearerToken,
   loadTabaProtos,
   REASON_METADATA_KEY,
   type RedisShards,
   statusHandler,
   systemClock,
   toGrpcStatus,
+  withBearerToken,
 } from '@taba/common';
 import { AggregatorRouter } from './aggregator-router.js';
 import type { IngestConfig } from './config.js';

@@ -1,3 +1,4 @@
+import type { Metadata } from '@grpc/grpc-js';
 import type { CallGuard, Logger } from '@taba/common';
 import {
   bearerTokenOf,
@@ -8,7 +9,6 @@ import {
   TOKEN_MISSING,
   UnauthenticatedError,
 } from '@taba/common';
-import type { Metadata } from '@grpc/grpc-js';
 import type { AuthConfig } from './auth-config.js';
 import type { Grant, Scope } from './scopes.js';
 import { hasScope, mayWrite, OPEN_GRANT, scopeOfMethod, writesAnyClient } from './scopes.js';

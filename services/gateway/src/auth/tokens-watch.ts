@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { TokenEntry } from './tokens-file.js';
 import { parseTokensFile } from './tokens-file.js';
 
