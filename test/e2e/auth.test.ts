@@ -29,6 +29,8 @@ import type { ServiceProcess } from '../support/service-process.js';
 import { spawnServiceProcess, startServiceProcess } from '../support/service-process.js';
 
 const INTERNAL_TOKEN = 'cluster-internal-token-0123456789';
+/** Still accepted, no longer presented: a rotation half-way. */
+const OLD_INTERNAL_TOKEN = 'cluster-internal-token-before-rotation';
 const TOKENS = {
   writer: 'writer-token-bidders',
   agent: 'agent-token-line-protocol',
@@ -75,7 +77,7 @@ const AUTH_ENV = {
   TABA_AUTH: 'required',
   TABA_AUTH_TOKENS_FILE: TOKENS_PATH,
   TABA_AUTH_RELOAD_INTERVAL_MS: '100',
-  TABA_INTERNAL_TOKEN: INTERNAL_TOKEN,
+  TABA_INTERNAL_TOKEN: `${INTERNAL_TOKEN},${OLD_INTERNAL_TOKEN}`,
 };
 
 const { stack, grpc } = useGatewayStack({ redisShards: 1, env: AUTH_ENV });
@@ -533,7 +535,7 @@ describe('the internal services with TABA_INTERNAL_TOKEN', () => {
     }
   });
 
-  it('refuse a wrong internal token, and take the right one', async () => {
+  it('refuse a wrong internal token, and take each one of the cluster (a rotation)', async () => {
     const ingest = connectIngest(stack().ingest.address);
     try {
       const statusWith = (token: string) =>
@@ -543,6 +545,7 @@ describe('the internal services with TABA_INTERNAL_TOKEN', () => {
       const wrong = await grpcErrorOf(statusWith(TOKENS.admin));
       expect([wrong.code, reasonOf(wrong)]).toEqual([status.UNAUTHENTICATED, 'TOKEN_INVALID']);
       expect((await statusWith(INTERNAL_TOKEN)).service).toBe('ingest');
+      expect((await statusWith(OLD_INTERNAL_TOKEN)).service).toBe('ingest');
     } finally {
       ingest.close();
     }

@@ -107,9 +107,9 @@ export async function createGatewayService(
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
     maxInflightBytes: config.maxInflightBytes,
-    ...(config.base.internalToken === undefined
+    ...(config.base.internalTokens === undefined
       ? {}
-      : { internalToken: config.base.internalToken }),
+      : { internalToken: config.base.internalTokens[0] }),
   });
   let restAddress = config.restAddress;
   const metrics = () => ({ ...downstream.metrics(), ...auth.metrics() });

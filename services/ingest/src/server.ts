@@ -67,7 +67,7 @@ export function createIngestService(
     attempts: config.commitAttempts,
     channelOptions: withBearerToken(
       grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
-      config.base.internalToken,
+      config.base.internalTokens?.[0],
     ),
   });
   const stats = new IngestStats();

@@ -26,7 +26,7 @@ describe('bearerToken', () => {
 });
 
 describe('internalTokenGuard', () => {
-  const guard = internalTokenGuard('cluster-secret-0123456789');
+  const guard = internalTokenGuard(['cluster-secret-0123456789', 'rotated-out-secret-42']);
   const reason = (metadata: Metadata) => {
     const refusal = guard('/taba.internal.v1.Ingest/Ingest', metadata);
     return refusal === undefined ? 'ok' : isTabaError(refusal) ? refusal.reason : 'other';
@@ -34,6 +34,8 @@ describe('internalTokenGuard', () => {
 
   it('lets the cluster token through and refuses anything else', () => {
     expect(reason(withAuthorization('Bearer cluster-secret-0123456789'))).toBe('ok');
+    // A second token is accepted too (a rotation in progress).
+    expect(reason(withAuthorization('Bearer rotated-out-secret-42'))).toBe('ok');
     expect(reason(withAuthorization())).toBe('TOKEN_MISSING');
     expect(reason(withAuthorization('Bearer cluster-secret-012345678'))).toBe('TOKEN_INVALID');
     expect(reason(withAuthorization('cluster-secret-0123456789'))).toBe('TOKEN_INVALID');

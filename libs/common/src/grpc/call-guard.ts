@@ -82,12 +82,12 @@ export function sameDigest(a: Buffer, b: Buffer): boolean {
 }
 
 /**
- * The guard of the internal services: every call must carry `authorization: Bearer <the
- * cluster's internal token>` (TABA_INTERNAL_TOKEN); the comparison is of digests, in constant
- * time.
+ * The guard of the internal services: every call must carry `authorization: Bearer <one of the
+ * cluster's internal tokens>` (TABA_INTERNAL_TOKEN; several while one is rotated). Digests are
+ * compared in constant time, with every accepted token.
  */
-export function internalTokenGuard(internalToken: string): CallGuard {
-  const expected = tokenSha256(internalToken);
+export function internalTokenGuard(acceptedTokens: readonly string[]): CallGuard {
+  const accepted = acceptedTokens.map(tokenSha256);
   return (_path, metadata) => {
     const token = bearerTokenOf(metadata);
     if (token === undefined) {
@@ -96,7 +96,10 @@ export function internalTokenGuard(internalToken: string): CallGuard {
         'internal services take calls only with the cluster internal token (authorization: Bearer …)',
       );
     }
-    if (!sameDigest(tokenSha256(token), expected)) {
+    const digest = tokenSha256(token);
+    let known = false;
+    for (const expected of accepted) known = sameDigest(digest, expected) || known;
+    if (!known) {
       return new UnauthenticatedError(TOKEN_INVALID, 'the internal token is not this cluster’s');
     }
     return undefined;

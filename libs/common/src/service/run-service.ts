@@ -75,7 +75,7 @@ export async function startService(
   build: (context: ServiceBuildContext) => BuiltService | Promise<BuiltService>,
 ): Promise<RunningService> {
   let guard: CallGuard | undefined =
-    config.internalToken === undefined ? undefined : internalTokenGuard(config.internalToken);
+    config.internalTokens === undefined ? undefined : internalTokenGuard(config.internalTokens);
   const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes }, [
     callGuardInterceptor(() => guard),
   ]);
