@@ -5,6 +5,7 @@
 // change and on SIGHUP.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
@@ -248,6 +249,41 @@ describe('REST with TABA_AUTH=required', () => {
     // A write-only token cannot read back what it wrote.
     const victimToken = await rest('GET', '/v1/tabs?name=auth.rest.w', { token: TOKENS.writer });
     expect(refusal(victimToken)).toEqual({ status: 403, reason: 'SCOPE_MISSING' });
+  });
+
+  it('refuses before reading the body: a declared 8 MiB body, 1 KiB sent, is answered 401 and the connection closed', async () => {
+    const { hostname, port } = new URL(stack().restUrl);
+    const answer = await new Promise<{ status: number; connection: string; body: string }>(
+      (resolve, reject) => {
+        const request = httpRequest({
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/v1/events',
+          headers: { 'content-length': String(8 * 1024 * 1024) },
+        });
+        request.on('response', response => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => {
+            body += chunk.toString('utf8');
+          });
+          response.on('end', () => {
+            resolve({
+              status: response.statusCode ?? 0,
+              connection: String(response.headers.connection),
+              body,
+            });
+            request.destroy();
+          });
+        });
+        request.on('error', reject);
+        // The rest of the body never comes: only a refusal that does not wait for it answers.
+        request.write(Buffer.alloc(1024, 0x20));
+      },
+    );
+    expect(answer.status).toBe(401);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: 'TOKEN_MISSING' } });
   });
 
   it('reads with read or admin, and refuses reads without a token or with write only', async () => {
