@@ -38,21 +38,24 @@ export function callGuardInterceptor(guardOf: () => CallGuard | undefined): Serv
   return (
     method: ServerMethodDefinition<unknown, unknown>,
     call: ServerInterceptingCallInterface,
-  ) =>
-    new ServerInterceptingCall(call, {
+  ) => {
+    const guard = guardOf();
+    // Nothing to check: the call goes on as it came, without a wrapper on every message
+    // (grpc-js only uses the interface of what an interceptor returns).
+    if (guard === undefined || method.path.startsWith(OPEN_SERVICE_PREFIX)) {
+      return call as ServerInterceptingCall;
+    }
+    return new ServerInterceptingCall(call, {
       start: next =>
         next({
           onReceiveMetadata: (metadata, pass) => {
-            const guard = guardOf();
-            const refusal =
-              guard === undefined || method.path.startsWith(OPEN_SERVICE_PREFIX)
-                ? undefined
-                : guard(method.path, metadata);
+            const refusal = guard(method.path, metadata);
             if (refusal === undefined) pass(metadata);
             else call.sendStatus(toGrpcStatus(refusal));
           },
         }),
     });
+  };
 }
 
 /**
