@@ -780,5 +780,12 @@ describe('deploy/helm/taba chart', () => {
     expect(notes).toContain('svc/taba-gateway 8301:8301 8300:8300');
     expect(notes).toContain('TABA_REDIS_SHARDS=redis+sentinel://taba-redis-sentinel-0.');
     expect(notes).not.toMatch(/<no value>|map\[/);
+    expect(notes).toContain('Secret taba-auth-tokens (key tokens.yaml)');
+    expect(notes).toContain('Secret taba-internal-token (key token)');
+    const open = renderChart(
+      CHART_DIR,
+      variant(['auth', { mode: 'off', tokensSecret: 'x', internalTokenSecret: '' }]),
+    ).get('NOTES.txt');
+    expect(open).not.toContain('Secret');
   });
 });
