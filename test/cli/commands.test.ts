@@ -335,6 +335,10 @@ describe('usage', () => {
       '--expiry must be a positive number of seconds, got "-5"',
     ],
     [['up', '--redis-port', '99999'], '--redis-port must be a port from 1 to 65535, got "99999"'],
+    [
+      ['status', '--token', 'a b'],
+      '--token must be a token of printable characters without spaces',
+    ],
   ];
 
   it.each(usageErrors)('taba %j exits 2 with one line', async (args, message) => {
@@ -367,6 +371,13 @@ describe('usage', () => {
       expect(help.stdout).toContain('Example');
     }
     expect((await runInProcess(['--version'])).stdout).toBe('0.1.0\n');
+  });
+
+  it('shows where --token comes from in help, never the token itself', async () => {
+    const help = await runInProcess(['status', '--help'], { TABA_TOKEN: 'secret-value-1' });
+    expect(help.stdout).toContain('--token <token>');
+    expect(help.stdout).toContain('(default: $TABA_TOKEN)');
+    expect(help.stdout).not.toContain('secret-value-1');
   });
 
   it('reads the default gateway from TABA_GATEWAY', async () => {

@@ -265,6 +265,65 @@ function checkInvariants(objects: readonly SourcedObject[]): void {
   checkRedis(config, statefulSets, services, configMaps);
 }
 
+/**
+ * Auth as deployed: the gateway requires bearer tokens from a tokens file mounted from its
+ * Secret, every service reads the internal token from a mounted Secret, no token is in a
+ * ConfigMap, and neither Secret is defined by the manifests (the operator creates both).
+ */
+function checkAuth(
+  objects: readonly SourcedObject[],
+  expected: { readonly tokensSecret?: string; readonly internalTokenSecret?: string },
+  prefix = 'taba',
+): void {
+  const deployments = byKind<Workload>(objects, 'Deployment');
+  /** The Secret mounted at the directory of `file` in `workload`'s container, or undefined. */
+  const secretAt = (workload: Workload, container: IContainer, file: string) => {
+    const mount = container.volumeMounts?.find(each => file.startsWith(`${each.mountPath}/`));
+    expect(mount?.readOnly, `${file} is mounted read-only`).toBe(mount ? true : undefined);
+    const volume = workload.spec.template.spec.volumes?.find(each => each.name === mount?.name);
+    return volume?.secret?.secretName;
+  };
+  for (const name of SERVICE_NAMES) {
+    const deployment = deployments.get(`${prefix}-${name}`);
+    if (!deployment) throw new Error(`no Deployment ${prefix}-${name}`);
+    const container = containerOf(deployment, name);
+    const internal = envEntry(container, 'TABA_INTERNAL_TOKEN_FILE')?.value;
+    expect(envEntry(container, 'TABA_INTERNAL_TOKEN'), name).toBeUndefined();
+    if (expected.internalTokenSecret === undefined) {
+      expect(internal, name).toBeUndefined();
+    } else {
+      expect(internal, name).toBe('/etc/taba/internal/token');
+      expect(secretAt(deployment, container, internal ?? ''), name).toBe(
+        expected.internalTokenSecret,
+      );
+    }
+    if (name !== 'gateway') {
+      expect(envEntry(container, 'TABA_AUTH'), name).toBeUndefined();
+      continue;
+    }
+    const tokensFile = envEntry(container, 'TABA_AUTH_TOKENS_FILE')?.value;
+    if (expected.tokensSecret === undefined) {
+      expect(envValue(container, 'TABA_AUTH')).toBe('off');
+      expect(tokensFile).toBeUndefined();
+    } else {
+      expect(envValue(container, 'TABA_AUTH')).toBe('required');
+      expect(tokensFile).toBe('/etc/taba/auth/tokens.yaml');
+      expect(secretAt(deployment, container, tokensFile ?? '')).toBe(expected.tokensSecret);
+    }
+  }
+  // Both Secrets are the operator's: never an object of the manifests or the chart.
+  const secrets = byKind(objects, 'Secret');
+  for (const name of [expected.tokensSecret, expected.internalTokenSecret]) {
+    if (name !== undefined) expect(secrets.has(name), `Secret ${name}`).toBe(false);
+  }
+  for (const [name, configMap] of byKind<ConfigMapObject>(objects, 'ConfigMap')) {
+    expect(
+      Object.keys(configMap.data ?? {}).filter(key => /TOKEN|AUTH/.test(key)),
+      name,
+    ).toEqual([]);
+  }
+}
+
 /** The Sentinel shards: what TABA_REDIS_SHARDS names exists, and the Redis settings. */
 function checkRedis(
   config: Record<string, string>,
@@ -378,6 +437,13 @@ describe('deploy/k8s manifests', () => {
   it('keeps the invariants the services need from their pods', () => {
     // The raw manifests mount the generated ConfigMap by its base name.
     checkInvariants([...objects, ...generatedConfigMaps()]);
+  });
+
+  it('requires bearer tokens at the gateway and the internal token everywhere, from Secrets', () => {
+    checkAuth(objects, {
+      tokensSecret: 'taba-auth-tokens',
+      internalTokenSecret: 'taba-internal-token',
+    });
   });
 
   const kubectl = findOnPath('kubectl');
@@ -684,10 +750,42 @@ describe('deploy/helm/taba chart', () => {
     ).toThrow(/quorum is more than/);
   });
 
+  it('renders auth as configured: required from Secrets by default, off, or without the internal token', () => {
+    checkAuth(render(values), {
+      tokensSecret: 'taba-auth-tokens',
+      internalTokenSecret: 'taba-internal-token',
+    });
+    checkAuth(
+      render(
+        variant([
+          'auth',
+          { mode: 'required', tokensSecret: 'prod-tokens', internalTokenSecret: '' },
+        ]),
+        { name: 'prod', namespace: 'taba-prod' },
+      ),
+      { tokensSecret: 'prod-tokens' },
+      'prod-taba',
+    );
+    checkAuth(render(variant(['auth.mode', 'off'])), {
+      internalTokenSecret: 'taba-internal-token',
+    });
+    const validate = validator();
+    expect(validate(variant(['auth.mode', 'maybe']))).toBe(false);
+    expect(validate(variant(['auth.tokensSecret', '']))).toBe(false);
+    expect(validate(variant(['auth.token', 'inline']))).toBe(false);
+  });
+
   it('NOTES.txt tells how to reach the gateway and which shards the services use', () => {
     const notes = renderChart(CHART_DIR, values).get('NOTES.txt') ?? '';
     expect(notes).toContain('svc/taba-gateway 8301:8301 8300:8300');
     expect(notes).toContain('TABA_REDIS_SHARDS=redis+sentinel://taba-redis-sentinel-0.');
     expect(notes).not.toMatch(/<no value>|map\[/);
+    expect(notes).toContain('Secret taba-auth-tokens (key tokens.yaml)');
+    expect(notes).toContain('Secret taba-internal-token (key token)');
+    const open = renderChart(
+      CHART_DIR,
+      variant(['auth', { mode: 'off', tokensSecret: 'x', internalTokenSecret: '' }]),
+    ).get('NOTES.txt');
+    expect(open).not.toContain('Secret');
   });
 });

@@ -26,6 +26,8 @@ export interface Io {
 export interface GatewayOptions {
   readonly gateway: string;
   readonly timeout: number;
+  /** Bearer token for a gateway with TABA_AUTH=required (--token, TABA_TOKEN). */
+  readonly token?: string;
   readonly text?: boolean;
 }
 
@@ -50,7 +52,7 @@ async function withGateway<T>(
   options: GatewayOptions,
   use: (gateway: GatewayClient) => Promise<T>,
 ): Promise<T> {
-  const gateway = new GatewayClient(options.gateway, options.timeout);
+  const gateway = new GatewayClient(options.gateway, options.timeout, options.token);
   try {
     return await use(gateway);
   } finally {

@@ -2,7 +2,12 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { TabaProtos } from '@taba/common';
-import { grpcChannelOptions, loadTabaProtos, REASON_METADATA_KEY } from '@taba/common';
+import {
+  AUTHORIZATION_METADATA_KEY,
+  grpcChannelOptions,
+  loadTabaProtos,
+  REASON_METADATA_KEY,
+} from '@taba/common';
 import { FailureError, oneLine } from './errors.js';
 
 type TabaDefinition = TabaProtos['taba']['v1']['Taba']['service'];
@@ -42,6 +47,8 @@ export class GatewayClient {
   constructor(
     readonly address: string,
     private readonly timeoutMs: number,
+    /** Sent as `authorization: Bearer <token>` on every call (--token, TABA_TOKEN). */
+    private readonly token?: string,
   ) {
     this.client = new Client(address, credentials.createInsecure(), grpcChannelOptions());
   }
@@ -57,7 +64,7 @@ export class GatewayClient {
         serialize,
         deserialize,
         request,
-        new Metadata(),
+        this.metadata(),
         { deadline: Date.now() + this.timeoutMs },
         (error: ServiceError | null, response?: ResponseOf<M>) => {
           if (error) reject(new FailureError(describeCallError(method, this.address, error)));
@@ -67,6 +74,12 @@ export class GatewayClient {
         },
       );
     });
+  }
+
+  private metadata(): Metadata {
+    const metadata = new Metadata();
+    if (this.token !== undefined) metadata.set(AUTHORIZATION_METADATA_KEY, `Bearer ${this.token}`);
+    return metadata;
   }
 
   close(): void {

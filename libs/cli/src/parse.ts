@@ -21,6 +21,14 @@ export function parseAddress(flag: string, text: string): string {
   return text;
 }
 
+/** A bearer token: printable, without spaces (it travels in an HTTP header). */
+export function parseToken(flag: string, text: string): string {
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    throw new UsageError(`${flag} must be a token of printable characters without spaces`);
+  }
+  return text;
+}
+
 /** A TCP port from 1 to 65535. */
 export function parsePort(flag: string, text: string): number {
   const port = Number(text);

@@ -24,6 +24,7 @@ import {
   parseList,
   parseMilliseconds,
   parsePort,
+  parseToken,
   parseType,
   readNumber,
 } from './parse.js';
@@ -40,6 +41,16 @@ export interface RunContext extends Io {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** `--token`, defaulting to $TABA_TOKEN; its value is never shown in help. */
+function tokenOption(env: NodeJS.ProcessEnv): Option {
+  const option = new Option(
+    '--token <token>',
+    'bearer token for a gateway with TABA_AUTH=required ($TABA_TOKEN sets the default)',
+  ).argParser(value => parseToken('--token', value));
+  const fromEnv = env.TABA_TOKEN?.trim();
+  return fromEnv ? option.default(fromEnv, '$TABA_TOKEN') : option;
+}
+
 function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command
     .option(
@@ -54,6 +65,7 @@ function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
       value => parseMilliseconds('--timeout', value),
       DEFAULT_TIMEOUT_MS,
     )
+    .addOption(tokenOption(env))
     .addOption(new Option('--json', 'print one pretty JSON document (the default)'))
     .addOption(new Option('--text', 'print one `name: value` line per Tab').conflicts('json'));
 }
@@ -297,6 +309,7 @@ Examples:
         {
           gateway: options.gateway,
           timeout: options.timeout,
+          ...(options.token === undefined ? {} : { token: options.token }),
           ...(options.text ? { text: true } : {}),
           type: options.type,
           clientId: options.client,

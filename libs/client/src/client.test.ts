@@ -640,6 +640,8 @@ describe('TabaClient against a real gRPC server', () => {
     expect(() => new TabaClient({ ...base, maxBatch: 0 })).toThrow(/maxBatch/);
     expect(() => new TabaClient({ ...base, flushMs: Number.NaN })).toThrow(/flushMs/);
     expect(() => new TabaClient({ ...base, retry: { jitter: 2 } })).toThrow(/jitter/);
+    expect(() => new TabaClient({ ...base, token: '' })).toThrow(/token/);
+    expect(() => new TabaClient({ ...base, token: 'has space' })).toThrow(/token/);
   });
 });
 

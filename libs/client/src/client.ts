@@ -3,6 +3,7 @@ import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { TabaProtos, TabTypeName } from '@taba/common';
 import {
+  AUTHORIZATION_METADATA_KEY,
   DEFAULT_EVENT_LIMITS,
   grpcChannelOptions,
   loadTabaProtos,
@@ -68,7 +69,11 @@ export interface RecordOptions {
   readonly timestamp?: number | Date;
 }
 
-/** gRPC statuses after which the same batch is sent again (same seq, same bytes). */
+/**
+ * gRPC statuses after which the same batch is sent again (same seq, same bytes). Everything
+ * else is permanent, UNAUTHENTICATED and PERMISSION_DENIED included: the same token would be
+ * refused again.
+ */
 const RETRYABLE = new Set<number>([
   status.UNAVAILABLE,
   status.RESOURCE_EXHAUSTED,
@@ -577,10 +582,19 @@ export class TabaClient {
       (bytes: Buffer) => bytes,
       this.deserialize,
       batch.bytes,
-      new Metadata(),
+      this.callMetadata(),
       { deadline: Date.now() + this.options.deadlineMs },
       (error: ServiceError | null, reply?: PostEventsReply) => this.answered(batch, error, reply),
     );
+  }
+
+  /** Metadata of each call: the bearer token, when one is configured. */
+  private callMetadata(): Metadata {
+    const metadata = new Metadata();
+    if (this.options.token !== undefined) {
+      metadata.set(AUTHORIZATION_METADATA_KEY, `Bearer ${this.options.token}`);
+    }
+    return metadata;
   }
 
   private answered(

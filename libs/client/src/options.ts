@@ -41,6 +41,13 @@ export interface TabaClientOptions {
   readonly onError?: (error: TabaClientError) => void;
   /** @default insecure (TLS usually terminates in front of the gateway) */
   readonly credentials?: ChannelCredentials;
+  /**
+   * Bearer token sent as `authorization: Bearer <token>` on every call, for a gateway with
+   * TABA_AUTH=required; it needs `write` for this clientId. A refusal (UNAUTHENTICATED,
+   * PERMISSION_DENIED) is not retried: it reaches onError and the batch is dropped.
+   * @default none
+   */
+  readonly token?: string;
 }
 
 /** The options with every default applied, checked. */
@@ -52,6 +59,7 @@ export interface ResolvedOptions {
   readonly maxBuffered: number;
   readonly deadlineMs: number;
   readonly retry: RetryOptions;
+  readonly token: string | undefined;
 }
 
 export const DEFAULT_CLIENT_OPTIONS = {
@@ -87,11 +95,18 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
   const defaults = DEFAULT_CLIENT_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const maxBatch = positive('maxBatch', options.maxBatch ?? defaults.maxBatch, true);
+  if (
+    options.token !== undefined &&
+    (typeof options.token !== 'string' || !/^\S+$/.test(options.token))
+  ) {
+    throw new TypeError('TabaClient: token must be a non-empty string without spaces');
+  }
   const resolved: ResolvedOptions = {
     address,
     clientId: options.clientId,
     flushMs: positive('flushMs', options.flushMs ?? defaults.flushMs, false),
     maxBatch,
+    token: options.token,
     maxBuffered: positive('maxBuffered', options.maxBuffered ?? defaults.maxBuffered, true),
     deadlineMs: positive('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, false),
     retry: {

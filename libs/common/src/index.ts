@@ -50,8 +50,10 @@ export {
   InvalidArgumentError,
   isTabaError,
   NotFoundError,
+  PermissionDeniedError,
   ResourceExhaustedError,
   TabaError,
+  UnauthenticatedError,
   UnavailableError,
 } from './errors/taba-error.js';
 // Generated contract types.
@@ -84,6 +86,20 @@ export type { StatusRequest__Output } from './generated/taba/v1/StatusRequest.js
 export type { StatusResponse, StatusResponse__Output } from './generated/taba/v1/StatusResponse.js';
 export type { TabaClient, TabaHandlers } from './generated/taba/v1/Taba.js';
 export type { TabColumn, TabColumn__Output } from './generated/taba/v1/TabColumn.js';
+export type { CallGuard } from './grpc/call-guard.js';
+export {
+  AUTHORIZATION_METADATA_KEY,
+  bearerToken,
+  bearerTokenInterceptor,
+  bearerTokenOf,
+  callGuardInterceptor,
+  internalTokenGuard,
+  sameDigest,
+  TOKEN_INVALID,
+  TOKEN_MISSING,
+  tokenSha256,
+  withBearerToken,
+} from './grpc/call-guard.js';
 export type { UnaryCallOptions, UnaryInvoker } from './grpc/client.js';
 export { unaryCall } from './grpc/client.js';
 export type {
@@ -189,6 +205,7 @@ export {
 } from './hash/rendezvous.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 export { createLogger, LOG_LEVELS } from './logging/logger.js';
+export { readBatchClientId } from './proto/batch-client-id.js';
 export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { readBatchSeq } from './proto/batch-seq.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';

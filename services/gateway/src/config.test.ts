@@ -60,8 +60,28 @@ describe('gateway loadConfig', () => {
     ['TABA_CALL_DEADLINE_MS', 'soon'],
     ['TABA_MAX_BODY_BYTES', '-1'],
     ['TABA_MAX_LISTED_REJECTIONS', 'many'],
+    ['TABA_AUTH', 'on'],
+    ['TABA_AUTH_RELOAD_INTERVAL_MS', '10'],
   ])('rejects %s=%s, naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('leaves auth off by default, and requires a tokens file with TABA_AUTH=required', () => {
+    expect(loadConfig({}).auth).toEqual({ mode: 'off', reloadIntervalMs: 1000 });
+    expect(
+      loadConfig({
+        TABA_AUTH: 'required',
+        TABA_AUTH_TOKENS_FILE: '/etc/taba/auth/tokens.yaml',
+        TABA_AUTH_RELOAD_INTERVAL_MS: '250',
+      }).auth,
+    ).toEqual({
+      mode: 'required',
+      tokensFile: '/etc/taba/auth/tokens.yaml',
+      reloadIntervalMs: 250,
+    });
+    expect(() => loadConfig({ TABA_AUTH: 'required' })).toThrow(
+      'TABA_AUTH_TOKENS_FILE: is required with TABA_AUTH=required',
+    );
   });
 });

@@ -8,6 +8,8 @@ import {
   readInteger,
   readList,
 } from '@taba/common';
+import type { AuthConfig } from './auth/auth-config.js';
+import { loadAuthConfig } from './auth/auth-config.js';
 
 /** Where the REST/JSON bridge listens unless TABA_REST_ADDRESS says otherwise. */
 export const DEFAULT_REST_ADDRESS = '127.0.0.1:8300';
@@ -67,6 +69,8 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   /** Most rejections a StreamEvents answer lists (TABA_MAX_LISTED_REJECTIONS). @default 1000 */
   readonly maxListedRejections: number;
+  /** Bearer tokens and scopes (TABA_AUTH, TABA_AUTH_TOKENS_FILE). @default off */
+  readonly auth: AuthConfig;
 }
 
 /** A comma list of `host:port` addresses; every item is checked like a listen address. */
@@ -117,5 +121,6 @@ export function loadConfig(env: Env): GatewayConfig {
       DEFAULT_MAX_LISTED_REJECTIONS,
       { min: 0, max: 1_000_000 },
     ),
+    auth: loadAuthConfig(env),
   });
 }

@@ -17,6 +17,7 @@ import {
   isRetryableError,
   loadTabaProtos,
   readBatchSeq,
+  withBearerToken,
 } from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
 import { IngestStreams } from './ingest-streams.js';
@@ -58,6 +59,8 @@ export interface DownstreamOptions {
   readonly ingestStreamCount?: number;
   /** Batch bytes forwarded and not yet answered; beyond it posts are refused. @default unbounded */
   readonly maxInflightBytes?: number;
+  /** Presented on every call (TABA_INTERNAL_TOKEN). @default none */
+  readonly internalToken?: string;
 }
 
 export interface CallContext {
@@ -155,7 +158,10 @@ export class Downstream {
       'TABA_GATEWAY_MAX_INFLIGHT_BYTES',
     );
     const poolOptions = {
-      channelOptions: grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
+      channelOptions: withBearerToken(
+        grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
+        options.internalToken,
+      ),
     };
     this.ingest = new InstancePool(discovery, 'ingest', this.protos.Ingest, poolOptions);
     this.query = new InstancePool(discovery, 'query', this.protos.Query, poolOptions);

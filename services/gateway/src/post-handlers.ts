@@ -2,16 +2,19 @@ import type {
   handleBidiStreamingCall,
   handleClientStreamingCall,
   handleUnaryCall,
+  Metadata,
 } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
 import { REASON_METADATA_KEY } from '@taba/common';
+import type { GatewayAuth } from './auth/gateway-auth.js';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
-import type { Downstream } from './downstream.js';
+import type { CallContext, Downstream } from './downstream.js';
 import { StreamSummary } from './stream-summary.js';
 
 export interface PostHandlersOptions {
   readonly downstream: Downstream;
+  readonly auth: GatewayAuth;
   readonly maxListedRejections: number;
   readonly logger: Logger;
 }
@@ -26,20 +29,33 @@ export function postHandlers(options: PostHandlersOptions): {
   StreamEvents: handleClientStreamingCall<Buffer, StreamEventsResponse>;
   PostEventsStream: handleBidiStreamingCall<Buffer, PostEventsResult>;
 } {
-  const { downstream, maxListedRejections, logger } = options;
+  const { downstream, auth, maxListedRejections, logger } = options;
+  // The token and its write scope were checked before any message (the server's guard). Each
+  // batch is checked again here, with its client ID, before it is forwarded: on a long-lived
+  // stream a token removed from the tokens file stops working at the next batch.
+  const post = (
+    call: { getPath(): string; metadata: Metadata },
+    batch: Buffer,
+    context: CallContext,
+  ) => {
+    auth.authorizeBatch(auth.grantOfCall(call.getPath(), call.metadata), batch);
+    return downstream.postBatch(batch, context);
+  };
   return {
     PostEvents: (call, callback) => {
       const context = {
         deadline: downstream.deadline(call.getDeadline()),
         signal: cancellationOf(call),
       };
-      downstream.postBatch(call.request, context).then(
-        response => callback(null, response),
-        (error: unknown) => {
-          logUnexpected(logger, 'PostEvents', error);
-          callback(toCallStatus(error));
-        },
-      );
+      Promise.resolve()
+        .then(() => post(call, call.request, context))
+        .then(
+          response => callback(null, response),
+          (error: unknown) => {
+            logUnexpected(logger, 'PostEvents', error);
+            callback(toCallStatus(error));
+          },
+        );
     },
 
     // Every batch goes to ingest at once; answers leave in the order the batches came, a failed
@@ -51,8 +67,10 @@ export function postHandlers(options: PostHandlersOptions): {
       let open = 0;
       call.on('data', (batch: Buffer) => {
         open += 1;
-        const result = downstream
-          .postBatch(batch, { deadline: downstream.deadline(call.getDeadline()), signal })
+        const result = Promise.resolve()
+          .then(() =>
+            post(call, batch, { deadline: downstream.deadline(call.getDeadline()), signal }),
+          )
           .then(
             (response): PostEventsResult => ({ response }),
             (error: unknown): PostEventsResult => {
@@ -86,7 +104,7 @@ export function postHandlers(options: PostHandlersOptions): {
       const run = async () => {
         for await (const batch of call as AsyncIterable<Buffer>) {
           const context = { deadline: downstream.deadline(call.getDeadline()), signal };
-          summary.add(await downstream.postBatch(batch, context));
+          summary.add(await post(call, batch, context));
         }
         return summary.result();
       };

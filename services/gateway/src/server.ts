@@ -13,6 +13,7 @@ import {
   discoveryDetails,
   loadTabaProtos,
 } from '@taba/common';
+import { GatewayAuth } from './auth/gateway-auth.js';
 import type { GatewayConfig } from './config.js';
 import { Downstream, QUERY_METHODS } from './downstream.js';
 import { postHandlers } from './post-handlers.js';
@@ -96,6 +97,9 @@ export async function createGatewayService(
   const startedAtSeconds = Date.now() / 1000;
   const logger =
     dependencies.logger ?? createLogger({ service: 'gateway', level: config.base.logLevel });
+  const auth = await GatewayAuth.start(config.auth, logger);
+  // The public door checks bearer tokens and scopes instead of the internal token.
+  context.guardCalls(auth.required ? auth.guard : undefined);
   const discovery = dependencies.discovery ?? gatewayDiscovery(config, logger);
   const downstream = new Downstream(discovery, {
     callDeadlineMs: config.callDeadlineMs,
@@ -103,10 +107,14 @@ export async function createGatewayService(
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
     maxInflightBytes: config.maxInflightBytes,
+    ...(config.base.internalTokens === undefined
+      ? {}
+      : { internalToken: config.base.internalTokens[0] }),
   });
   let restAddress = config.restAddress;
+  const metrics = () => ({ ...downstream.metrics(), ...auth.metrics() });
   const self = () =>
-    describeInstance(config.base, context.address(), startedAtSeconds, downstream.metrics(), {
+    describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
       rest: restAddress,
       ...discoveryDetails(discovery, GATEWAY_PEERS, {
         id: context.selfId(),
@@ -118,11 +126,12 @@ export async function createGatewayService(
   const handlers: UntypedServiceImplementation = {
     ...postHandlers({
       downstream,
+      auth,
       maxListedRejections: config.maxListedRejections,
       logger,
     }),
     ...queryHandlers({ downstream, logger }),
-    GetStatus: statusHandler(status),
+    GetStatus: statusHandler(status, auth),
   };
   context.server.addService(gatewayServiceDefinition(), handlers);
 
@@ -143,9 +152,11 @@ export async function createGatewayService(
       address: config.restAddress,
       maxBodyBytes: config.maxBodyBytes,
       backend,
+      auth,
       logger,
     });
   } catch (error) {
+    auth.close();
     downstream.close();
     await discovery.close();
     throw error;
@@ -160,6 +171,7 @@ export async function createGatewayService(
     discovery,
     close: async () => {
       await rest.close(config.base.shutdownGraceMs);
+      auth.close();
       downstream.close();
     },
   };

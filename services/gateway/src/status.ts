@@ -1,5 +1,7 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { InstanceStatus, StatusResponse } from '@taba/common';
+import type { GatewayAuth } from './auth/gateway-auth.js';
+import type { Grant } from './auth/scopes.js';
 import { toCallStatus } from './call-status.js';
 import type { Downstream } from './downstream.js';
 
@@ -17,11 +19,30 @@ export function statusSource(self: () => InstanceStatus, downstream: Downstream)
   };
 }
 
-export function statusHandler(source: StatusSource): handleUnaryCall<unknown, StatusResponse> {
+/**
+ * What a grant may see of the status: everything with admin; with read only, every instance's
+ * metrics without its details (addresses, members, errors say how the cluster is laid out).
+ */
+export function statusFor(grant: Grant, response: StatusResponse): StatusResponse {
+  if (grant.admin) return response;
+  return { instances: (response.instances ?? []).map(instance => ({ ...instance, details: {} })) };
+}
+
+export function statusHandler(
+  source: StatusSource,
+  auth: GatewayAuth,
+): handleUnaryCall<unknown, StatusResponse> {
   // instanceStatuses never rejects: every failure is one instance's `details.error`.
   return (call, callback) => {
+    let grant: Grant;
+    try {
+      grant = auth.grantOfCall(call.getPath(), call.metadata);
+    } catch (error) {
+      callback(toCallStatus(error));
+      return;
+    }
     source(call.getDeadline()).then(
-      response => callback(null, response),
+      response => callback(null, statusFor(grant, response)),
       (error: unknown) => callback(toCallStatus(error)),
     );
   };

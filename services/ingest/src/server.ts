@@ -17,6 +17,7 @@ import {
   statusHandler,
   systemClock,
   toGrpcStatus,
+  withBearerToken,
 } from '@taba/common';
 import { AggregatorRouter } from './aggregator-router.js';
 import type { IngestConfig } from './config.js';
@@ -64,7 +65,10 @@ export function createIngestService(
     partitionCount: config.cluster.partitionCount,
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
-    channelOptions: grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+    channelOptions: withBearerToken(
+      grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+      config.base.internalTokens?.[0],
+    ),
   });
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);

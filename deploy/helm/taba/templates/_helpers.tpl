@@ -188,6 +188,19 @@ spec:
             - name: TABA_CONSUL_URL
               value: http://$(HOST_IP):{{ int $root.Values.consul.agentPort }}
             {{- end }}
+            {{- if $root.Values.auth.internalTokenSecret }}
+            # The cluster's internal token: the internal services take calls only with it.
+            - name: TABA_INTERNAL_TOKEN_FILE
+              value: /etc/taba/internal/token
+            {{- end }}
+            {{- if $gateway }}
+            - name: TABA_AUTH
+              value: {{ $root.Values.auth.mode }}
+            {{- if eq $root.Values.auth.mode "required" }}
+            - name: TABA_AUTH_TOKENS_FILE
+              value: /etc/taba/auth/tokens.yaml
+            {{- end }}
+            {{- end }}
           # grpc.health.v1.Health turns SERVING once the port is bound, NOT_SERVING on SIGTERM.
           startupProbe:
             grpc:
@@ -225,10 +238,30 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if $root.Values.auth.internalTokenSecret }}
+            - name: internal-token
+              mountPath: /etc/taba/internal
+              readOnly: true
+            {{- end }}
+            {{- if and $gateway (eq $root.Values.auth.mode "required") }}
+            - name: auth-tokens
+              mountPath: /etc/taba/auth
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- if $root.Values.auth.internalTokenSecret }}
+        - name: internal-token
+          secret:
+            secretName: {{ $root.Values.auth.internalTokenSecret }}
+        {{- end }}
+        {{- if and $gateway (eq $root.Values.auth.mode "required") }}
+        - name: auth-tokens
+          secret:
+            secretName: {{ $root.Values.auth.tokensSecret }}
+        {{- end }}
 ---
 apiVersion: v1
 kind: Service

@@ -12,6 +12,8 @@ export type ErrorKind =
   | 'RESOURCE_EXHAUSTED'
   | 'UNAVAILABLE'
   | 'DEADLINE_EXCEEDED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'INTERNAL';
 
 export interface TabaErrorOptions {
@@ -67,6 +69,22 @@ export class UnavailableError extends TabaError {
   override readonly name = 'UnavailableError';
   constructor(reason: string, message: string, options?: TabaErrorOptions) {
     super('UNAVAILABLE', reason, message, options);
+  }
+}
+
+/** No credential, or one nobody issued; retrying without a new one fails again. */
+export class UnauthenticatedError extends TabaError {
+  override readonly name = 'UnauthenticatedError';
+  constructor(reason: string, message: string, options?: TabaErrorOptions) {
+    super('UNAUTHENTICATED', reason, message, options);
+  }
+}
+
+/** The credential is known but does not grant this call (a scope, a client ID). */
+export class PermissionDeniedError extends TabaError {
+  override readonly name = 'PermissionDeniedError';
+  constructor(reason: string, message: string, options?: TabaErrorOptions) {
+    super('PERMISSION_DENIED', reason, message, options);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Http2Server, Http2Session } from 'node:http2';
-import type { ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 
@@ -63,9 +63,12 @@ function widenReceiveWindows(server: Server): void {
  * NOTE: servers keep channelz on. In grpc-js 1.14 a server with channelz off does not track
  * its connections, so forceShutdown() cannot cancel the calls still open after the grace.
  */
-export function createGrpcServer(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): Server {
+export function createGrpcServer(
+  limits: GrpcLimits = DEFAULT_GRPC_LIMITS,
+  interceptors: readonly ServerInterceptor[] = [],
+): Server {
   const { 'grpc.enable_channelz': _channelz, ...options } = grpcChannelOptions(limits);
-  const server = new Server(options);
+  const server = new Server({ ...options, interceptors: [...interceptors] });
   widenReceiveWindows(server);
   return server;
 }

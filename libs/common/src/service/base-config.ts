@@ -13,6 +13,7 @@ import type { DiscoveryConfig } from '../discovery/discovery-config.js';
 import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
 import type { LogLevel } from '../logging/logger.js';
 import { LOG_LEVELS } from '../logging/logger.js';
+import { readInternalTokens } from './internal-token.js';
 
 /** What every service reads the same way. */
 export interface ServiceBaseConfig {
@@ -36,6 +37,13 @@ export interface ServiceBaseConfig {
   readonly shutdownGraceMs: number;
   /** Largest gRPC message in or out (TABA_MAX_MESSAGE_BYTES). @default 67108864 */
   readonly maxMessageBytes: number;
+  /**
+   * The cluster's shared internal tokens (TABA_INTERNAL_TOKEN or TABA_INTERNAL_TOKEN_FILE):
+   * internal services take calls only with one of them, and the gateway and ingest present the
+   * first. More than one only while a token is rotated.
+   * @default unset: no check
+   */
+  readonly internalTokens?: readonly string[];
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -106,6 +114,7 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
   const grpcAddress = readAddress(env, 'TABA_GRPC_ADDRESS', DEFAULT_GRPC_ADDRESSES[service]);
   const advertiseAddress = readAdvertiseAddress(env);
   const discovery = loadDiscoveryConfig(env);
+  const internalTokens = readInternalTokens(env);
   // Fail at start-up, not once bound, when Consul would be given a wildcard address.
   if (advertiseAddress === undefined && discovery.mode === 'consul') {
     if (isWildcardHost(hostOf(grpcAddress))) throw wildcardError(grpcAddress);
@@ -122,5 +131,6 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
       min: 1024,
       max: 2 ** 31 - 1,
     }),
+    ...(internalTokens === undefined ? {} : { internalTokens }),
   });
 }

@@ -1,7 +1,12 @@
 import { connect } from 'node:net';
+import type { ChannelOptions, ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/env-readers.js';
 import type { Discovery, MembershipListener, ServiceInstance } from '../discovery/discovery.js';
+import { PermissionDeniedError } from '../errors/taba-error.js';
+import type { CallGuard } from '../grpc/call-guard.js';
+import { withBearerToken } from '../grpc/call-guard.js';
 import { createLogger } from '../logging/logger.js';
 import type { ServiceBaseConfig, ServiceName } from './base-config.js';
 import { advertisedAddress, loadServiceBaseConfig } from './base-config.js';
@@ -90,6 +95,7 @@ async function start(
   discovery: Discovery | undefined,
   env: Record<string, string> = {},
   extra: Partial<BuiltService> = {},
+  onBuild: (context: ServiceBuildContext) => void = () => {},
 ): Promise<{ service: RunningService; context: ServiceBuildContext }> {
   let context: ServiceBuildContext | undefined;
   const service = await startService(
@@ -97,6 +103,7 @@ async function start(
     createLogger({ service: 'ingest', level: 'silent' }),
     built => {
       context = built;
+      onBuild(built);
       return { serviceNames: [], ...(discovery ? { discovery } : {}), ...extra };
     },
   );
@@ -246,5 +253,82 @@ describe('TABA_ADVERTISE_ADDRESS', () => {
     expect(advertisedAddress(consul, '127.0.0.1:4567')).toBe('127.0.0.1:4567');
     expect(() => advertisedAddress(consul, '0.0.0.0:4567')).toThrow(ConfigError);
     expect(() => advertisedAddress(consul, '[::]:4567')).toThrow(ConfigError);
+  });
+});
+
+describe('the call guard of every server', () => {
+  const bytes = (value: Buffer) => value;
+  const ECHO = {
+    Echo: {
+      path: '/test.Echo/Echo',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: bytes,
+      requestDeserialize: bytes,
+      responseSerialize: bytes,
+      responseDeserialize: bytes,
+    },
+  };
+
+  async function startEcho(env: Record<string, string>, guard?: CallGuard) {
+    const { service } = await start(undefined, env, {}, context => {
+      context.server.addService(ECHO, {
+        Echo: (call: { request: Buffer }, callback: (e: null, r: Buffer) => void) =>
+          callback(null, call.request),
+      });
+      if (guard) context.guardCalls(guard);
+    });
+    return service;
+  }
+
+  /** `[status code, taba-reason]` of a call, or 'ok'. */
+  function call(address: string, path: string, options: ChannelOptions = {}, token?: string) {
+    const client = new Client(address, credentials.createInsecure(), options);
+    const metadata = new Metadata();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise<string>(resolve => {
+      client.makeUnaryRequest(
+        path,
+        bytes,
+        bytes,
+        Buffer.alloc(0),
+        metadata,
+        { deadline: Date.now() + 5000 },
+        (error: ServiceError | null) => {
+          client.close();
+          resolve(
+            error ? `${status[error.code]} ${String(error.metadata.get('taba-reason')[0])}` : 'ok',
+          );
+        },
+      );
+    });
+  }
+
+  const TOKEN = 'cluster-internal-token-0001';
+
+  it('takes every call without TABA_INTERNAL_TOKEN', async () => {
+    const service = await startEcho({});
+    expect(await call(service.address, ECHO.Echo.path)).toBe('ok');
+  });
+
+  it('with TABA_INTERNAL_TOKEN, refuses calls without it, takes them with it; health stays open', async () => {
+    const service = await startEcho({ TABA_INTERNAL_TOKEN: TOKEN });
+    expect(await call(service.address, ECHO.Echo.path)).toBe('UNAUTHENTICATED TOKEN_MISSING');
+    expect(await call(service.address, ECHO.Echo.path, {}, 'not-the-token-at-all')).toBe(
+      'UNAUTHENTICATED TOKEN_INVALID',
+    );
+    expect(await call(service.address, ECHO.Echo.path, {}, TOKEN)).toBe('ok');
+    // The client side: the interceptor peers use.
+    expect(await call(service.address, ECHO.Echo.path, withBearerToken({}, TOKEN))).toBe('ok');
+    expect(await call(service.address, '/grpc.health.v1.Health/Check')).toBe('ok');
+  });
+
+  it('lets the service replace the guard (the gateway does)', async () => {
+    const refuseAll: CallGuard = () => new PermissionDeniedError('SCOPE_MISSING', 'no');
+    const service = await startEcho({ TABA_INTERNAL_TOKEN: TOKEN }, refuseAll);
+    expect(await call(service.address, ECHO.Echo.path, {}, TOKEN)).toBe(
+      'PERMISSION_DENIED SCOPE_MISSING',
+    );
+    expect(await call(service.address, '/grpc.health.v1.Health/Check')).toBe('ok');
   });
 });

@@ -2,6 +2,8 @@ import type { Server } from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { Discovery } from '../discovery/discovery.js';
 import { StaticDiscovery } from '../discovery/static-discovery.js';
+import type { CallGuard } from '../grpc/call-guard.js';
+import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceBaseConfig } from './base-config.js';
@@ -38,6 +40,12 @@ export interface ServiceBuildContext {
   readonly selfId: () => string;
   /** The service's logger. */
   readonly logger: Logger;
+  /**
+   * Replaces the guard every call passes before its handler (see `callGuardInterceptor`):
+   * by default the internal-token check when TABA_INTERNAL_TOKEN is set, else none. The
+   * gateway, the public door, sets its own (bearer tokens and scopes). Health stays open.
+   */
+  readonly guardCalls: (guard: CallGuard | undefined) => void;
 }
 
 export interface RunningService {
@@ -66,7 +74,11 @@ export async function startService(
   logger: Logger,
   build: (context: ServiceBuildContext) => BuiltService | Promise<BuiltService>,
 ): Promise<RunningService> {
-  const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
+  let guard: CallGuard | undefined =
+    config.internalTokens === undefined ? undefined : internalTokenGuard(config.internalTokens);
+  const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes }, [
+    callGuardInterceptor(() => guard),
+  ]);
   let boundAddress = '';
   let advertised = '';
   let selfId = '';
@@ -76,6 +88,9 @@ export async function startService(
     advertisedAddress: () => advertised,
     selfId: () => selfId,
     logger,
+    guardCalls: next => {
+      guard = next;
+    },
   });
   const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);

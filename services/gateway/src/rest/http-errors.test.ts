@@ -31,6 +31,8 @@ describe('HTTP status of each gRPC status', () => {
       RESOURCE_EXHAUSTED: 429,
       UNAVAILABLE: 503,
       DEADLINE_EXCEEDED: 504,
+      UNAUTHENTICATED: 401,
+      PERMISSION_DENIED: 403,
       UNIMPLEMENTED: 501,
       INTERNAL: 500,
     });

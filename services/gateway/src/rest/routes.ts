@@ -1,8 +1,11 @@
 import type { EventBatch, StatusResponse } from '@taba/common';
 import { fromGrpcError, InvalidArgumentError, NotFoundError, TabaError } from '@taba/common';
+import type { Grant, Scope } from '../auth/scopes.js';
+import { scopeOfRoute } from '../auth/scopes.js';
 import { isUnexpectedError } from '../call-status.js';
 import type { PostEventsResponse__Output } from '../contract.js';
 import type { QueryMethod, QueryRequest, QueryResponse } from '../downstream.js';
+import { statusFor } from '../status.js';
 import { methodNotAllowed } from './http-errors.js';
 import { eventsBodyToBatch } from './json-events.js';
 import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
@@ -37,6 +40,14 @@ export interface RestBackend {
   status(signal: AbortSignal): Promise<StatusResponse>;
 }
 
+/** The credential of one request, as the routes check it (GatewayAuth behind it). */
+export interface RequestAuth {
+  /** The grant of the request's token if it has `scope`; throws 401 or 403 with the reason. */
+  grant(scope: Scope): Grant;
+  /** Throws 403 (CLIENT_NOT_ALLOWED) unless `grant` may write for every one of `clientIds`. */
+  authorizeClients(grant: Grant, clientIds: readonly string[]): void;
+}
+
 /** One HTTP request as the routes see it. */
 export interface RestRequest {
   readonly method: string;
@@ -48,6 +59,8 @@ export interface RestRequest {
   readonly signal: AbortSignal;
   /** The whole body, bounded by TABA_MAX_BODY_BYTES (413 beyond). */
   body(): Promise<Buffer>;
+  /** Checked by `route` before the handler (and so before the body is read). */
+  readonly auth: RequestAuth;
 }
 
 export interface RestReply {
@@ -56,7 +69,12 @@ export interface RestReply {
   readonly body: string;
 }
 
-type Route = (request: RestRequest, backend: RestBackend, nowSeconds: number) => Promise<RestReply>;
+type Route = (
+  request: RestRequest,
+  backend: RestBackend,
+  nowSeconds: number,
+  grant: Grant,
+) => Promise<RestReply>;
 
 function json(body: string): RestReply {
   return { status: 200, contentType: 'application/json', body };
@@ -83,9 +101,10 @@ function noParams(request: RestRequest): void {
   parseQuery(request.search, NO_PARAMS);
 }
 
-const postEvents: Route = async (request, backend, now) => {
+const postEvents: Route = async (request, backend, now, grant) => {
   noParams(request);
   const built = eventsBodyToBatch(await jsonBody(request), now);
+  request.auth.authorizeClients(grant, [built.batch.clientId ?? '']);
   const response = await backend.postBatch(built.batch, request.signal);
   return json(JSON.stringify(eventsResult(response, built.origins)));
 };
@@ -93,14 +112,17 @@ const postEvents: Route = async (request, backend, now) => {
 /**
  * Taba's line protocol. Each client's batch is posted in body order, one at a time; the first
  * failure answers that error (its message names the client and its line, and how many
- * clients before it were applied).
+ * clients before it were applied). A body with any client the token may not write is refused
+ * whole, before anything is posted: a credential problem never leaves half a body applied.
  */
-const postLines: Route = async (request, backend, now) => {
+const postLines: Route = async (request, backend, now, grant) => {
   noParams(request);
-  const batches = lineClientsToBatches(
-    parseLineProtocol((await request.body()).toString('utf8')),
-    now,
+  const clients = parseLineProtocol((await request.body()).toString('utf8'));
+  request.auth.authorizeClients(
+    grant,
+    clients.map(client => client.clientId),
   );
+  const batches = lineClientsToBatches(clients, now);
   const answers = [];
   for (const { clientId, line, built } of batches) {
     try {
@@ -179,9 +201,9 @@ const deleteTabs: Route = async (request, backend) => {
   return json(JSON.stringify({ deleted: response.deleted }));
 };
 
-const getStatus: Route = async (request, backend) => {
+const getStatus: Route = async (request, backend, _now, grant) => {
   noParams(request);
-  return json(JSON.stringify(await backend.status(request.signal)));
+  return json(JSON.stringify(statusFor(grant, await backend.status(request.signal))));
 };
 
 /** Every path and the methods it takes. */
@@ -205,8 +227,9 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
 
 /**
  * Routes one request. Throws what the caller turns into the error body: NOT_FOUND
- * (UNKNOWN_PATH) for a path that does not exist, 405 for a method the path does not take, and
- * whatever the route or the backend throws.
+ * (UNKNOWN_PATH) for a path that does not exist, 405 for a method the path does not take,
+ * 401/403 for a token that is missing, invalid or without the scope of the method (before the
+ * body is read), and whatever the route or the backend throws.
  */
 export function route(
   request: RestRequest,
@@ -221,5 +244,6 @@ export function route(
   if (handler === undefined) {
     throw methodNotAllowed(request.method, request.path, [...methods.keys()]);
   }
-  return handler(request, backend, nowSeconds);
+  const grant = request.auth.grant(scopeOfRoute(request.method));
+  return handler(request, backend, nowSeconds, grant);
 }

@@ -1,9 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Logger } from '@taba/common';
+import { bearerToken } from '@taba/common';
+import type { GatewayAuth } from '../auth/gateway-auth.js';
 import { isUnexpectedError } from '../call-status.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
-import type { RestBackend, RestReply } from './routes.js';
+import type { RequestAuth, RestBackend, RestReply } from './routes.js';
 import { route } from './routes.js';
 
 export interface RestServerOptions {
@@ -12,6 +14,8 @@ export interface RestServerOptions {
   /** Largest request body, bytes; larger bodies get 413. */
   readonly maxBodyBytes: number;
   readonly backend: RestBackend;
+  /** Who may call what (TABA_AUTH). */
+  readonly auth: GatewayAuth;
   readonly logger: Logger;
   /** Epoch seconds now (the time of arrival of events without a timestamp). @default Date.now()/1000 */
   readonly now?: () => number;
@@ -60,6 +64,31 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * The request's credential: `Authorization: Bearer <token>`, or for `/post` (whose original
+ * clients can only set a URL) a `token` query parameter, taken out of the parameters here.
+ */
+function requestAuth(
+  auth: GatewayAuth,
+  request: IncomingMessage,
+  path: string,
+  search: URLSearchParams,
+): RequestAuth {
+  let token = bearerToken(request.headers.authorization);
+  if (path === LINE_PROTOCOL_PATH && search.has(TOKEN_PARAM)) {
+    token ??= search.get(TOKEN_PARAM) ?? '';
+    search.delete(TOKEN_PARAM);
+  }
+  const what = `${request.method ?? 'GET'} ${path}`;
+  return {
+    grant: scope => auth.authenticate(token, scope, what),
+    authorizeClients: (grant, clientIds) => auth.authorizeClients(grant, clientIds),
+  };
+}
+
+const LINE_PROTOCOL_PATH = '/post';
+const TOKEN_PARAM = 'token';
+
 function send(response: ServerResponse, reply: RestReply, headers: Record<string, string>): void {
   if (response.headersSent || response.destroyed) return;
   const body = Buffer.from(reply.body, 'utf8');
@@ -86,7 +115,7 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
  * client sends can crash it.
  */
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
-  const { backend, logger, maxBodyBytes } = options;
+  const { backend, auth, logger, maxBodyBytes } = options;
   const now = options.now ?? (() => Date.now() / 1000);
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
@@ -99,14 +128,17 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     try {
       const target = request.url ?? '/';
       const query = target.indexOf('?');
+      const path = query < 0 ? target : target.slice(0, query);
+      const search = new URLSearchParams(query < 0 ? '' : target.slice(query + 1));
       reply = await route(
         {
           method: request.method ?? 'GET',
-          path: query < 0 ? target : target.slice(0, query),
-          search: new URLSearchParams(query < 0 ? '' : target.slice(query + 1)),
+          path,
+          search,
           accept: request.headers.accept,
           signal: abort.signal,
           body: () => readBody(request, maxBodyBytes),
+          auth: requestAuth(auth, request, path, search),
         },
         backend,
         now(),
@@ -117,8 +149,9 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       }
       const failure = errorResponse(error);
       Object.assign(headers, failure.headers);
-      // An unread body (413) is not drained: the connection closes after the answer.
-      if (failure.status === 413) headers.connection = 'close';
+      // An unread body (413, or a refusal before reading: 401, 403) is not drained: the
+      // connection closes after the answer.
+      if (failure.status === 413 || !request.complete) headers.connection = 'close';
       reply = {
         status: failure.status,
         contentType: 'application/json',
