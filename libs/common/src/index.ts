@@ -237,6 +237,13 @@ export {
   readCell,
 } from './storage/cell.js';
 export { gaugeEntryNewer, MergedOps } from './storage/merged-ops.js';
+export type { PartitionCardinality } from './storage/partition-walk.js';
+export {
+  clientsOfTab,
+  readPartitionCardinality,
+  tabsOfPartition,
+  WALK_CHUNK,
+} from './storage/partition-walk.js';
 export type { PrunableField } from './storage/prunable.js';
 export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';

@@ -58,7 +58,7 @@ export function toCommitParts(
   });
 }
 
-/** The response: per part, duplicate or not, events applied, and conflicting Tabs. */
+/** The response: per part, duplicate or not, events applied, conflicting and refused Tabs. */
 export function toCommitResponse(
   request: CommitRequest__Output,
   outcomes: readonly PartOutcome[],
@@ -67,14 +67,19 @@ export function toCommitResponse(
     results: request.parts.map((part, i) => {
       const outcome = outcomes[i];
       const conflicts = outcome?.conflicts ?? new Map<string, string>();
+      const refused = outcome?.refused ?? new Map<string, string>();
       const events = outcome?.duplicate
         ? 0
-        : part.tabs.reduce((sum, tab) => sum + (conflicts.has(tab.name) ? 0 : tab.events), 0);
+        : part.tabs.reduce(
+            (sum, tab) => sum + (conflicts.has(tab.name) || refused.has(tab.name) ? 0 : tab.events),
+            0,
+          );
       return {
         partition: part.partition,
         duplicate: outcome?.duplicate ?? false,
         events,
         conflicts: [...conflicts].map(([name, storedType]) => ({ name, storedType })),
+        refused: [...refused].map(([name, cap]) => ({ name, cap })),
       };
     }),
   };

@@ -128,11 +128,11 @@ describe('aggregator server', () => {
 
     const first = await commit(client, request);
     expect(first.results).toEqual([
-      { partition: PARTITION, duplicate: false, events: 3, conflicts: [] },
+      { partition: PARTITION, duplicate: false, events: 3, conflicts: [], refused: [] },
     ]);
     const again = await commit(client, request);
     expect(again.results).toEqual([
-      { partition: PARTITION, duplicate: true, events: 0, conflicts: [] },
+      { partition: PARTITION, duplicate: true, events: 0, conflicts: [], refused: [] },
     ]);
     expect(await lifetime()).toEqual({ count: 3, total: 6 });
   });

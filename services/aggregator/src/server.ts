@@ -9,11 +9,13 @@ import {
   clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
+  isTabaError,
   loadTabaProtos,
   type RedisShards,
   statusHandler,
   systemClock,
 } from '@taba/common';
+import { CardinalityView } from './cardinality-view.js';
 import { CellCompactor } from './cell-compactor.js';
 import { commitHandler, pendingBudget } from './commit-handler.js';
 import { CommitStats } from './commit-stats.js';
@@ -82,21 +84,34 @@ export function createAggregatorService(
     { maxQueued: config.compactQueue, concurrency: config.compactConcurrency },
     context.logger,
   );
+  const cardinality = new CardinalityView(config);
+  cardinality.start(
+    shards,
+    config.cluster.partitionCount,
+    config.cardinalityRefreshMs,
+    context.logger,
+  );
   const budget = pendingBudget(config.maxPendingBytes);
   const committer = new GroupCommitter(
     async (shard, parts) => {
       stats.shardCommits += 1;
       try {
-        const { outcomes, toCompact } = await commitToShard(
+        const { outcomes, toCompact, created } = await commitToShard(
           shards.connection(shard),
           parts,
           Date.now(),
-          { ...config, cellTailBytes: config.cellTailBytes },
+          { ...config, cellTailBytes: config.cellTailBytes, caps: cardinality.capsFor(parts) },
         );
         compactor.enqueue(toCompact);
+        cardinality.record(
+          created,
+          outcomes.flatMap(outcome => [...(outcome.refused?.values() ?? [])]),
+        );
         return outcomes;
       } catch (error) {
         stats.shardCommitFailures += 1;
+        if (isTabaError(error) && error.reason === 'REDIS_OUT_OF_MEMORY')
+          stats.redisOutOfMemory += 1;
         throw error;
       }
     },
@@ -136,6 +151,7 @@ export function createAggregatorService(
           ...budget.metrics('commit.pending_bytes'),
           'commit.refused_queue_full': committer.refused,
           ...compactor.metrics(),
+          ...cardinality.metrics(),
           'prune.runs': pruner.runs,
           'prune.failures': pruner.failures,
           'prune.deleted': pruner.totals.deleted,
@@ -155,6 +171,7 @@ export function createAggregatorService(
       committer.flush();
       unwatch();
       await pruner.stop();
+      await cardinality.stop();
       await compactor.drained();
       if (!deps.shards) await shards.close();
     },

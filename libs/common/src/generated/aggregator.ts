@@ -8,6 +8,7 @@ import type { PartResult as _taba_internal_v1_PartResult, PartResult__Output as 
 import type { PartitionPart as _taba_internal_v1_PartitionPart, PartitionPart__Output as _taba_internal_v1_PartitionPart__Output } from './taba/internal/v1/PartitionPart.js';
 import type { TabConflict as _taba_internal_v1_TabConflict, TabConflict__Output as _taba_internal_v1_TabConflict__Output } from './taba/internal/v1/TabConflict.js';
 import type { TabDelta as _taba_internal_v1_TabDelta, TabDelta__Output as _taba_internal_v1_TabDelta__Output } from './taba/internal/v1/TabDelta.js';
+import type { TabRefusal as _taba_internal_v1_TabRefusal, TabRefusal__Output as _taba_internal_v1_TabRefusal__Output } from './taba/internal/v1/TabRefusal.js';
 import type { AggregatesRequest as _taba_v1_AggregatesRequest, AggregatesRequest__Output as _taba_v1_AggregatesRequest__Output } from './taba/v1/AggregatesRequest.js';
 import type { AggregatesResponse as _taba_v1_AggregatesResponse, AggregatesResponse__Output as _taba_v1_AggregatesResponse__Output } from './taba/v1/AggregatesResponse.js';
 import type { ClientRender as _taba_v1_ClientRender, ClientRender__Output as _taba_v1_ClientRender__Output } from './taba/v1/ClientRender.js';
@@ -49,6 +50,7 @@ export interface ProtoGrpcType {
         PartitionPart: MessageTypeDefinition<_taba_internal_v1_PartitionPart, _taba_internal_v1_PartitionPart__Output>
         TabConflict: MessageTypeDefinition<_taba_internal_v1_TabConflict, _taba_internal_v1_TabConflict__Output>
         TabDelta: MessageTypeDefinition<_taba_internal_v1_TabDelta, _taba_internal_v1_TabDelta__Output>
+        TabRefusal: MessageTypeDefinition<_taba_internal_v1_TabRefusal, _taba_internal_v1_TabRefusal__Output>
       }
     }
     v1: {
