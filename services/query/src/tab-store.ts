@@ -5,6 +5,7 @@
  */
 import type { RedisConnection, RedisShards, StoredState, TabTypeName } from '@taba/common';
 import {
+  clientsOfTab,
   isTabaError,
   partitionOf,
   readStoredStates,
@@ -12,7 +13,12 @@ import {
   UnavailableError,
 } from '@taba/common';
 import type { ChainableCommander } from 'ioredis';
-import { defineDeleteScript, runDelete } from './redis/delete-script.js';
+import {
+  DELETE_CLIENTS_PER_CALL,
+  defineDeleteScript,
+  deleteCells,
+  runDelete,
+} from './redis/delete-script.js';
 
 /** Commands sent in one pipeline at most; bigger reads go in several. */
 const PIPELINE_CHUNK = 2000;
@@ -236,6 +242,29 @@ export class TabStore {
 }
 
 /**
+ * A Tab's clients, read in bounded chunks (SSCAN); while they are more than one delete call
+ * takes, the cells of all but the last DELETE_CLIENTS_PER_CALL go first, a call per chunk
+ * (delete-cells.lua). Returns the clients left for the atomic delete of the Tab.
+ */
+async function shedWideTab(
+  redis: RedisConnection,
+  partition: number,
+  tab: string,
+): Promise<string[]> {
+  for (;;) {
+    const clients = new Set<string>();
+    for await (const chunk of clientsOfTab(redis, partition, tab)) {
+      for (const client of chunk) clients.add(client);
+    }
+    if (clients.size <= DELETE_CLIENTS_PER_CALL) return [...clients];
+    const shed = [...clients].slice(DELETE_CLIENTS_PER_CALL);
+    for (let at = 0; at < shed.length; at += DELETE_CLIENTS_PER_CALL) {
+      await deleteCells(redis, partition, tab, shed.slice(at, at + DELETE_CLIENTS_PER_CALL));
+    }
+  }
+}
+
+/**
  * One partition's delete: read which of the Tabs exist and their clients, then delete them in
  * one script, which refuses when a commit added a client in between; then read again.
  */
@@ -245,17 +274,18 @@ async function deleteInPartition(
   tabs: readonly TypedPlacedTab[],
 ): Promise<string[]> {
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt += 1) {
-    const specs = await redis.hmget(redisKeys.types(partition), ...tabs.map(tab => tab.name));
+    // An array, not a spread: a spread of many names outgrows the stack.
+    const specs = (await redis.call('HMGET', [
+      redisKeys.types(partition),
+      ...tabs.map(tab => tab.name),
+    ])) as (string | null)[];
     const present = tabs.filter((_, i) => specs[i] !== null && specs[i] !== undefined);
     if (present.length === 0) return [];
-    const clientsRead = redis.pipeline();
-    for (const tab of present) clientsRead.smembers(redisKeys.clients(partition, tab.name));
-    const replies = (await clientsRead.exec()) ?? [];
-    const doomed = present.map((tab, i) => {
-      const [error, members] = replies[i] ?? [new Error('missing reply'), null];
-      if (error) throw error;
-      return { name: tab.name, type: tab.type, clients: members as string[] };
-    });
+    const doomed = [];
+    for (const tab of present) {
+      const clients = await shedWideTab(redis, partition, tab.name);
+      doomed.push({ name: tab.name, type: tab.type, clients });
+    }
     if (await runDelete(redis, partition, doomed)) return present.map(tab => tab.name);
   }
   throw new UnavailableError(
