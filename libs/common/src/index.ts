@@ -231,6 +231,7 @@ export {
   CELL_HEADER_BYTES,
   cellRecord,
   cellRecordOf,
+  cellTailBytes,
   compactCell,
   decodeCell,
   mergeCell,

@@ -57,6 +57,12 @@ export interface AggregatorConfig {
   readonly pruneIntervalMs: number;
   /** TABA_IDLE_CLIENT_SECONDS: high-water marks of clients idle this long are dropped. @default 86400 */
   readonly idleClientSeconds: number;
+  /**
+   * TABA_STATE_IDLE_SECONDS: a (Tab, client) State of any type without a commit this long is
+   * deleted by the pruner (and a Tab left without clients, with its all-clients State); 0: never.
+   * @default 0
+   */
+  readonly stateIdleSeconds: number;
   /** TABA_MAX_TABS: Tabs in all; a new Tab past it is refused (TAB_LIMIT); 0: no cap. @default 1000000 */
   readonly maxTabs: number;
   /** TABA_MAX_TABS_PER_CLIENT: Tabs one client ID may write; past it its new Tabs are refused (TAB_LIMIT); 0: no cap. @default 100000 */
@@ -115,6 +121,10 @@ export function loadConfig(env: Env): AggregatorConfig {
     idleClientSeconds: readInteger(env, 'TABA_IDLE_CLIENT_SECONDS', 86_400, {
       min: 1,
       max: 365 * 86_400,
+    }),
+    stateIdleSeconds: readInteger(env, 'TABA_STATE_IDLE_SECONDS', 0, {
+      min: 0,
+      max: 10 * 365 * 86_400,
     }),
     maxTabs: readInteger(env, 'TABA_MAX_TABS', 1_000_000, { min: 0, max: 2 ** 32 - 1 }),
     maxTabsPerClient: readInteger(env, 'TABA_MAX_TABS_PER_CLIENT', 100_000, {

@@ -71,6 +71,7 @@ export function createAggregatorService(
     deps.clock ?? systemClock,
     {
       idleClientSeconds: config.idleClientSeconds,
+      stateIdleSeconds: config.stateIdleSeconds,
       // Compared by discovery id: the address under static discovery, the instance id in Consul.
       partitions: () => ownership.ownedBy(context.selfId()),
     },
@@ -157,6 +158,8 @@ export function createAggregatorService(
           'prune.deleted': pruner.totals.deleted,
           'prune.cells_raced': pruner.totals.raced,
           'prune.marks_forgotten': pruner.totals.forgottenMarks,
+          'prune.states_expired': pruner.totals.expired,
+          'prune.partitions_failed': pruner.totals.failedPartitions,
         },
         ownership.describe(context.selfId()),
       ),

@@ -53,7 +53,11 @@ export async function deleteCells(
   tab: string,
   clients: readonly string[],
 ): Promise<number> {
-  const keys = [redisKeys.version(partition), redisKeys.clients(partition, tab)];
+  const keys = [
+    redisKeys.version(partition),
+    redisKeys.clients(partition, tab),
+    redisKeys.idleSince(partition),
+  ];
   for (const client of clients) {
     keys.push(redisKeys.tabsOfClient(partition, client), redisKeys.cell(partition, tab, client));
   }
@@ -97,6 +101,7 @@ export function buildDeleteArgs(
   }
   argv.push(String(doomed.length));
   for (const key of doomed) argv.push(key);
+  argv.push(keys.of(redisKeys.idleSince(partition)));
   return { keys: keys.keys, argv };
 }
 
