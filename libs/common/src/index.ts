@@ -72,6 +72,10 @@ export type { PartitionPart } from './generated/taba/internal/v1/PartitionPart.j
 export type { PartResult__Output } from './generated/taba/internal/v1/PartResult.js';
 export type { QueryClient, QueryHandlers } from './generated/taba/internal/v1/Query.js';
 export type { TabDelta } from './generated/taba/internal/v1/TabDelta.js';
+export type {
+  CardinalityResponse,
+  CardinalityResponse__Output,
+} from './generated/taba/v1/CardinalityResponse.js';
 export type { EventBatch, EventBatch__Output } from './generated/taba/v1/EventBatch.js';
 export type { InstanceStatus, InstanceStatus__Output } from './generated/taba/v1/InstanceStatus.js';
 export type {

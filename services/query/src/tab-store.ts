@@ -3,11 +3,18 @@
  * per shard; every failure of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is
  * libs/common's (redis-keys.ts): this module only composes its keys.
  */
-import type { RedisConnection, RedisShards, StoredState, TabTypeName } from '@taba/common';
+import type {
+  PartitionCardinality,
+  RedisConnection,
+  RedisShards,
+  StoredState,
+  TabTypeName,
+} from '@taba/common';
 import {
   clientsOfTab,
   isTabaError,
   partitionOf,
+  readPartitionCardinality,
   readStoredStates,
   redisKeys,
   UnavailableError,
@@ -219,6 +226,18 @@ export class TabStore {
   }
 
   /**
+   * Every partition's Tab and client counts (readPartitionCardinality), a few partitions at a
+   * time; `each` takes them one by one, so only the caller's tally grows.
+   */
+  walkCardinality(each: (counts: PartitionCardinality) => void): Promise<void> {
+    return this.guard('reading the Tab and client counts', async () => {
+      await mapLimit(this.allPartitions(), STATE_READ_CONCURRENCY, async partition => {
+        each(await readPartitionCardinality(this.shards.forPartition(partition), partition));
+      });
+    });
+  }
+
+  /**
    * Deletes every key of each Tab, partition by partition (one atomic script each), and bumps
    * the partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
    */
@@ -234,7 +253,7 @@ export class TabStore {
       await mapLimit([...byPartition], STATE_READ_CONCURRENCY, async ([partition, list]) => {
         const redis = this.shards.forPartition(partition);
         defineDeleteScript(redis);
-        deleted.push(...(await deleteInPartition(redis, partition, list)));
+        for (const name of await deleteInPartition(redis, partition, list)) deleted.push(name);
       });
       return deleted;
     });

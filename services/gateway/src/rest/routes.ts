@@ -8,6 +8,7 @@ import { eventsBodyToBatch } from './json-events.js';
 import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
 import type { QueryParam } from './query-params.js';
 import {
+  CARDINALITY_PARAMS,
   FILTER_PARAMS,
   NO_PARAMS,
   parseQuery,
@@ -18,6 +19,7 @@ import {
 import {
   aggregatesJson,
   aggregatesText,
+  cardinalityJson,
   eventsResult,
   lineResult,
   parseRender,
@@ -179,6 +181,12 @@ const deleteTabs: Route = async (request, backend) => {
   return json(JSON.stringify({ deleted: response.deleted }));
 };
 
+const getCardinality: Route = async (request, backend) => {
+  const { top } = parseQuery(request.search, CARDINALITY_PARAMS);
+  const response = await backend.query('GetCardinality', { top }, request.signal);
+  return json(cardinalityJson(response));
+};
+
 const getStatus: Route = async (request, backend) => {
   noParams(request);
   return json(JSON.stringify(await backend.status(request.signal)));
@@ -200,6 +208,7 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/clients', new Map([['GET', listClients]])],
   ['/v1/types', new Map([['GET', listTypes]])],
   ['/v1/status', new Map([['GET', getStatus]])],
+  ['/v1/cardinality', new Map([['GET', getCardinality]])],
   ['/post', new Map([['POST', postLines]])],
 ]);
 
