@@ -13,7 +13,8 @@ Three passes:
      caller merges again and retries; marks only grow, so this settles at once);
   2. each fresh part, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
      stored type differs (a conflict, reported); appends the Delta to the client's cell (a new
-     cell also enters the indexes); then advances the mark and bumps the partition's version.
+     cell also enters the indexes; a new Tab or cell past a cardinality cap is refused instead);
+     then advances the mark and bumps the partition's version.
      A duplicate part writes only its mark's time (so a WAIT after a retried commit covers the
      original write);
   3. each all-clients group (one per partition, Tab and type: the Deltas of every fresh part
@@ -69,7 +70,7 @@ local function append(cellIdx, record, spec)
   return false
 end
 
--- [cardinality] begin: caps on new Tabs and new cells (docs/architecture.md, "Cardinality").
+-- [cardinality] begin: caps on new Tabs and new cells (docs/architecture.md, "Cardinality caps").
 -- ARGV[#ARGV] = MessagePack [capped, tabBudget, maxClientsPerTab, (client, tabBudgetOfClient)*]:
 -- how many Tabs this call may create (capped 0: no cap), how many clients a Tab may have (0: no
 -- cap), and how many more Tabs each listed client may create (unlisted: no cap). Only a cell that
