@@ -5,6 +5,7 @@ import { FailureError, oneLine, UsageError } from './errors.js';
 import type { OutputFormat } from './format.js';
 import {
   formatAggregates,
+  formatCardinality,
   formatList,
   formatPost,
   formatProjections,
@@ -124,6 +125,17 @@ export async function listCommand(
 export async function statusCommand(options: GatewayOptions, io: Io): Promise<void> {
   await withGateway(options, async gateway => {
     io.out(formatStatus(await gateway.call('GetStatus', {}), formatOf(options)));
+  });
+}
+
+/** `taba cardinality [--top N]` */
+export async function cardinalityCommand(
+  options: GatewayOptions & { readonly top?: number },
+  io: Io,
+): Promise<void> {
+  await withGateway(options, async gateway => {
+    const reply = await gateway.call('GetCardinality', { top: options.top ?? 0 });
+    io.out(formatCardinality(reply, formatOf(options)));
   });
 }
 

@@ -113,6 +113,32 @@ export function formatStatus(reply: ResponseOf<'GetStatus'>, format: OutputForma
   );
 }
 
+/**
+ * `taba cardinality`: JSON `{ tabs, clients, states, topTabs, topClients }`, text the totals
+ * then `tab NAME CLIENTS` and `client ID TABS` lines, most first.
+ */
+export function formatCardinality(
+  reply: ResponseOf<'GetCardinality'>,
+  format: OutputFormat,
+): string {
+  const report = {
+    tabs: Number(reply.tabs),
+    clients: Number(reply.clients),
+    states: Number(reply.states),
+    topTabs: reply.topTabs.map(tab => ({ name: tab.name, clients: Number(tab.clients) })),
+    topClients: reply.topClients.map(entry => ({
+      client: entry.clientId,
+      tabs: Number(entry.tabs),
+    })),
+  };
+  if (format === 'json') return prettyJson(report);
+  return lines([
+    `tabs=${report.tabs} clients=${report.clients} states=${report.states}`,
+    ...report.topTabs.map(tab => `tab ${tab.name} ${tab.clients}`),
+    ...report.topClients.map(entry => `client ${entry.client} ${entry.tabs}`),
+  ]);
+}
+
 /** `taba post`: JSON `{ applied, rejected, duplicate }`, text `applied=1 rejected=0 duplicate=false`. */
 export function formatPost(reply: ResponseOf<'PostEvents'>, format: OutputFormat): string {
   const summary = {

@@ -22,7 +22,8 @@ export type UnaryMethod =
   | 'ListClients'
   | 'ListTypes'
   | 'GetStatus'
-  | 'DeleteTabs';
+  | 'DeleteTabs'
+  | 'GetCardinality';
 
 export type RequestOf<M extends UnaryMethod> = Parameters<TabaDefinition[M]['requestSerialize']>[0];
 export type ResponseOf<M extends UnaryMethod> = ReturnType<

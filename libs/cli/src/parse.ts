@@ -47,6 +47,15 @@ export function parseMilliseconds(flag: string, text: string): number {
   return value;
 }
 
+/** A whole number, at least 1. */
+export function parseCount(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d{1,9}$/.test(text) || value < 1) {
+    throw new UsageError(`${flag} must be a whole number, at least 1, got "${text}"`);
+  }
+  return value;
+}
+
 /** A finite number, or undefined when `text` does not read as one. */
 export function readNumber(text: string): number | undefined {
   if (text.trim() === '') return undefined;

@@ -12,6 +12,7 @@ import type {
   RenderOptions,
 } from './commands.js';
 import {
+  cardinalityCommand,
   deleteCommand,
   listCommand,
   postCommand,
@@ -21,6 +22,7 @@ import {
 import { CliError, FAILURE_EXIT_CODE, oneLine, USAGE_EXIT_CODE, UsageError } from './errors.js';
 import {
   parseAddress,
+  parseCount,
   parseList,
   parseMilliseconds,
   parsePort,
@@ -259,6 +261,18 @@ Example:
   )
     .addHelpText('after', '\nExample:\n  taba status --text\n')
     .action((options: GatewayOptions) => statusCommand(options, context));
+
+  addGatewayOptions(
+    program
+      .command('cardinality')
+      .description('the Tabs with the most clients and the clients with the most Tabs'),
+    context.env,
+  )
+    .option('--top <n>', 'how many of each to list (default 20)', value =>
+      parseCount('--top', value),
+    )
+    .addHelpText('after', '\nExample:\n  taba cardinality --top 5 --text\n')
+    .action((options: GatewayOptions & { top?: number }) => cardinalityCommand(options, context));
 
   addGatewayOptions(
     program

@@ -74,6 +74,10 @@ export type { PartitionPart } from './generated/taba/internal/v1/PartitionPart.j
 export type { PartResult__Output } from './generated/taba/internal/v1/PartResult.js';
 export type { QueryClient, QueryHandlers } from './generated/taba/internal/v1/Query.js';
 export type { TabDelta } from './generated/taba/internal/v1/TabDelta.js';
+export type {
+  CardinalityResponse,
+  CardinalityResponse__Output,
+} from './generated/taba/v1/CardinalityResponse.js';
 export type { EventBatch, EventBatch__Output } from './generated/taba/v1/EventBatch.js';
 export type { InstanceStatus, InstanceStatus__Output } from './generated/taba/v1/InstanceStatus.js';
 export type {
@@ -254,12 +258,20 @@ export {
   CELL_HEADER_BYTES,
   cellRecord,
   cellRecordOf,
+  cellTailBytes,
   compactCell,
   decodeCell,
   mergeCell,
   readCell,
 } from './storage/cell.js';
 export { gaugeEntryNewer, MergedOps } from './storage/merged-ops.js';
+export type { PartitionCardinality } from './storage/partition-walk.js';
+export {
+  clientsOfTab,
+  readPartitionCardinality,
+  tabsOfPartition,
+  WALK_CHUNK,
+} from './storage/partition-walk.js';
 export type { PrunableField } from './storage/prunable.js';
 export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';

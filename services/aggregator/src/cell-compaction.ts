@@ -30,9 +30,20 @@ export async function compactOneCell(
   spec: string,
   nowSeconds: number,
 ): Promise<{ result: CompactionResult; pruned: number }> {
-  const key = redisKeys.cell(cell.partition, cell.tab, cell.client);
-  const value = await redis.getBuffer(key);
+  const value = await redis.getBuffer(redisKeys.cell(cell.partition, cell.tab, cell.client));
   if (!value) return { result: 'missing', pruned: 0 };
+  return compactReadCell(redis, cell, spec, nowSeconds, value);
+}
+
+/** compactOneCell of a cell already read (`value`). */
+export async function compactReadCell(
+  redis: RedisConnection,
+  cell: CellAddress,
+  spec: string,
+  nowSeconds: number,
+  value: Buffer,
+): Promise<{ result: CompactionResult; pruned: number }> {
+  const key = redisKeys.cell(cell.partition, cell.tab, cell.client);
   const type = parseTypeSpec(spec).type as TabTypeName;
   const { base, pruned } = compactCell(type, value, nowSeconds);
   const outcome = await redis.tabaCompactV1(

@@ -61,7 +61,7 @@ export function toCommitParts(
 
 /**
  * The response: per part, duplicate, refused (and why) or applied, events applied, conflicting
- * Tabs, and the client's mark before the call.
+ * and cap-refused Tabs, and the client's mark before the call.
  */
 export function toCommitResponse(
   request: CommitRequest__Output,
@@ -72,9 +72,14 @@ export function toCommitResponse(
       const outcome = outcomes[i];
       const status = outcome?.status ?? 'applied';
       const conflicts = outcome?.conflicts ?? new Map<string, string>();
+      const refusedTabs = outcome?.refusedTabs ?? new Map<string, string>();
       const events =
         status === 'applied'
-          ? part.tabs.reduce((sum, tab) => sum + (conflicts.has(tab.name) ? 0 : tab.events), 0)
+          ? part.tabs.reduce(
+              (sum, tab) =>
+                sum + (conflicts.has(tab.name) || refusedTabs.has(tab.name) ? 0 : tab.events),
+              0,
+            )
           : 0;
       return {
         partition: part.partition,
@@ -84,6 +89,7 @@ export function toCommitResponse(
         refused: status === 'SEQ_REGRESSION' || status === 'SESSION_FENCED' ? status : '',
         markSession: outcome?.mark.session ?? 0,
         markSeq: outcome?.mark.seq ?? 0,
+        refusedTabs: [...refusedTabs].map(([name, cap]) => ({ name, cap })),
       };
     }),
   };

@@ -14,6 +14,10 @@ export class CommitStats {
   failedRequests = 0;
   shardCommits = 0;
   shardCommitFailures = 0;
+  /** Shard calls Redis refused at its maxmemory (REDIS_OUT_OF_MEMORY). */
+  redisOutOfMemory = 0;
+  /** Tabs refused by a cardinality cap (TAB_LIMIT). */
+  refusedTabs = 0;
   /** Events applied per second over the last minute. */
   readonly appliedRate = new RecentRate();
   /** From a Commit's arrival to its answer (the group commit's lag), ms, last 1024. */
@@ -27,6 +31,7 @@ export class CommitStats {
       if (result.refused === 'SEQ_REGRESSION') this.regressedParts += 1;
       if (result.refused === 'SESSION_FENCED') this.fencedParts += 1;
       this.conflictingTabs += result.conflicts?.length ?? 0;
+      this.refusedTabs += result.refusedTabs?.length ?? 0;
       this.eventsApplied += Number(result.events ?? 0);
       this.appliedRate.add(Number(result.events ?? 0));
     }
@@ -44,6 +49,8 @@ export class CommitStats {
       'commit.events_applied': this.eventsApplied,
       'commit.shard_calls': this.shardCommits,
       'commit.shard_calls_failed': this.shardCommitFailures,
+      'commit.shard_calls_out_of_memory': this.redisOutOfMemory,
+      'commit.tabs_refused_limit': this.refusedTabs,
       'commit.events_applied_per_second': Math.round(this.appliedRate.perSecond()),
       ...this.commitMs.metrics('commit.lag_ms'),
     };

@@ -58,6 +58,20 @@ export interface AggregatorConfig {
   /** TABA_IDLE_CLIENT_SECONDS: high-water marks of clients idle this long are dropped. @default 86400 */
   readonly idleClientSeconds: number;
   /**
+   * TABA_STATE_IDLE_SECONDS: a (Tab, client) State of any type without a commit this long is
+   * deleted by the pruner (and a Tab left without clients, with its all-clients State); 0: never.
+   * @default 0
+   */
+  readonly stateIdleSeconds: number;
+  /** TABA_MAX_TABS: Tabs in all; a new Tab past it is refused (TAB_LIMIT); 0: no cap. @default 1000000 */
+  readonly maxTabs: number;
+  /** TABA_MAX_TABS_PER_CLIENT: Tabs one client ID may write; past it its new Tabs are refused (TAB_LIMIT); 0: no cap. @default 100000 */
+  readonly maxTabsPerClient: number;
+  /** TABA_MAX_CLIENTS_PER_TAB: client IDs one Tab may have; past it new clients of the Tab are refused (TAB_LIMIT); 0: no cap. @default 100000 */
+  readonly maxClientsPerTab: number;
+  /** TABA_CARDINALITY_REFRESH_MS: how often the Tab counts the caps use are read from every partition. @default 60000 */
+  readonly cardinalityRefreshMs: number;
+  /**
    * TABA_AGGREGATOR_ADDRESSES: every aggregator (static discovery), to tell which partitions
    * this one owns and prunes. Unset, or without this instance's address: it prunes them all.
    * @default []
@@ -107,6 +121,23 @@ export function loadConfig(env: Env): AggregatorConfig {
     idleClientSeconds: readInteger(env, 'TABA_IDLE_CLIENT_SECONDS', 86_400, {
       min: 1,
       max: 365 * 86_400,
+    }),
+    stateIdleSeconds: readInteger(env, 'TABA_STATE_IDLE_SECONDS', 0, {
+      min: 0,
+      max: 10 * 365 * 86_400,
+    }),
+    maxTabs: readInteger(env, 'TABA_MAX_TABS', 1_000_000, { min: 0, max: 2 ** 32 - 1 }),
+    maxTabsPerClient: readInteger(env, 'TABA_MAX_TABS_PER_CLIENT', 100_000, {
+      min: 0,
+      max: 2 ** 32 - 1,
+    }),
+    maxClientsPerTab: readInteger(env, 'TABA_MAX_CLIENTS_PER_TAB', 100_000, {
+      min: 0,
+      max: 2 ** 32 - 1,
+    }),
+    cardinalityRefreshMs: readInteger(env, 'TABA_CARDINALITY_REFRESH_MS', 60_000, {
+      min: 1000,
+      max: 86_400_000,
     }),
     aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES'),
   });

@@ -122,7 +122,14 @@ describe('aggregator server', () => {
   });
 
   /** A PartResult of a fresh part of a client with no mark yet. */
-  const APPLIED = { duplicate: false, conflicts: [], refused: '', markSession: 0, markSeq: 0 };
+  const APPLIED = {
+    duplicate: false,
+    conflicts: [],
+    refused: '',
+    markSession: 0,
+    markSeq: 0,
+    refusedTabs: [],
+  };
 
   it('commits a part once: the answer counts its events, a resend is a duplicate', async () => {
     const running = await startAggregator();

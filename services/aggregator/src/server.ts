@@ -9,11 +9,13 @@ import {
   clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
+  isTabaError,
   loadTabaProtos,
   type RedisShards,
   statusHandler,
   systemClock,
 } from '@taba/common';
+import { CardinalityView } from './cardinality-view.js';
 import { CellCompactor } from './cell-compactor.js';
 import { commitHandler, pendingBudget } from './commit-handler.js';
 import { CommitStats } from './commit-stats.js';
@@ -69,6 +71,7 @@ export function createAggregatorService(
     deps.clock ?? systemClock,
     {
       idleClientSeconds: config.idleClientSeconds,
+      stateIdleSeconds: config.stateIdleSeconds,
       // Compared by discovery id: the address under static discovery, the instance id in Consul.
       partitions: () => ownership.ownedBy(context.selfId()),
     },
@@ -82,21 +85,34 @@ export function createAggregatorService(
     { maxQueued: config.compactQueue, concurrency: config.compactConcurrency },
     context.logger,
   );
+  const cardinality = new CardinalityView(config);
+  cardinality.start(
+    shards,
+    config.cluster.partitionCount,
+    config.cardinalityRefreshMs,
+    context.logger,
+  );
   const budget = pendingBudget(config.maxPendingBytes);
   const committer = new GroupCommitter(
     async (shard, parts) => {
       stats.shardCommits += 1;
       try {
-        const { outcomes, toCompact } = await commitToShard(
+        const { outcomes, toCompact, created } = await commitToShard(
           shards.connection(shard),
           parts,
           Date.now(),
-          { ...config, cellTailBytes: config.cellTailBytes },
+          { ...config, cellTailBytes: config.cellTailBytes, caps: cardinality.capsFor(parts) },
         );
         compactor.enqueue(toCompact);
+        cardinality.record(
+          created,
+          outcomes.flatMap(outcome => [...(outcome.refusedTabs?.values() ?? [])]),
+        );
         return outcomes;
       } catch (error) {
         stats.shardCommitFailures += 1;
+        if (isTabaError(error) && error.reason === 'REDIS_OUT_OF_MEMORY')
+          stats.redisOutOfMemory += 1;
         throw error;
       }
     },
@@ -136,11 +152,14 @@ export function createAggregatorService(
           ...budget.metrics('commit.pending_bytes'),
           'commit.refused_queue_full': committer.refused,
           ...compactor.metrics(),
+          ...cardinality.metrics(),
           'prune.runs': pruner.runs,
           'prune.failures': pruner.failures,
           'prune.deleted': pruner.totals.deleted,
           'prune.cells_raced': pruner.totals.raced,
           'prune.marks_forgotten': pruner.totals.forgottenMarks,
+          'prune.states_expired': pruner.totals.expired,
+          'prune.partitions_failed': pruner.totals.failedPartitions,
         },
         ownership.describe(context.selfId()),
       ),
@@ -155,6 +174,7 @@ export function createAggregatorService(
       committer.flush();
       unwatch();
       await pruner.stop();
+      await cardinality.stop();
       await compactor.drained();
       if (!deps.shards) await shards.close();
     },

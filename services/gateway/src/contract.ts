@@ -19,6 +19,7 @@ export type NamesResponse__Output = OutputOf<V1['NamesResponse']>;
 export type ClientsResponse__Output = OutputOf<V1['ClientsResponse']>;
 export type TypesResponse__Output = OutputOf<V1['TypesResponse']>;
 export type DeleteTabsRequest = InputOf<V1['DeleteTabsRequest']>;
+export type CardinalityResponse__Output = OutputOf<V1['CardinalityResponse']>;
 export type DeleteTabsResponse__Output = OutputOf<V1['DeleteTabsResponse']>;
 export type PostEventsResponse__Output = OutputOf<V1['PostEventsResponse']>;
 export type StreamEventsResponse = InputOf<V1['StreamEventsResponse']>;

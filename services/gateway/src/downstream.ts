@@ -31,6 +31,7 @@ export const QUERY_METHODS = [
   'ListClients',
   'ListTypes',
   'DeleteTabs',
+  'GetCardinality',
 ] as const;
 
 export type QueryMethod = (typeof QUERY_METHODS)[number];

@@ -97,21 +97,36 @@ export class IngestPipeline {
         const result = results.get(partition);
         if (result?.refused) continue;
         if (result?.duplicate) duplicates += 1;
-        // Conflicts are rare: a part without any needs no lookup table.
+        // Conflicts and refusals are rare: a part without any needs no lookup table.
         const conflicts =
           result && result.conflicts.length > 0
             ? new Map(result.conflicts.map(c => [c.name, c.storedType]))
             : undefined;
+        const refused =
+          result && result.refusedTabs.length > 0
+            ? new Map(result.refusedTabs.map(r => [r.name, r.cap]))
+            : undefined;
         for (const tab of tabs) {
-          const storedType = conflicts?.get(tab.delta.name ?? '');
-          if (storedType === undefined) {
+          const name = tab.delta.name ?? '';
+          const storedType = conflicts?.get(name);
+          const cap = refused?.get(name);
+          if (storedType === undefined && cap === undefined) {
             applied += tab.count;
             continue;
           }
-          this.types.remember(tab.delta.name ?? '', storedType);
-          const code: RejectCode__Output =
-            parseTypeSpec(storedType).type === tab.delta.type ? 'INVALID_BOUNDS' : 'TYPE_CONFLICT';
-          const reason = `Tab "${tab.delta.name}" is stored as ${storedType}; these events are ${tab.delta.type}`;
+          let code: RejectCode__Output;
+          let reason: string;
+          if (storedType !== undefined) {
+            this.types.remember(name, storedType);
+            code =
+              parseTypeSpec(storedType).type === tab.delta.type
+                ? 'INVALID_BOUNDS'
+                : 'TYPE_CONFLICT';
+            reason = `Tab "${name}" is stored as ${storedType}; these events are ${tab.delta.type}`;
+          } else {
+            code = 'TAB_LIMIT';
+            reason = tabLimitReason(name, batch.clientId, cap ?? '');
+          }
           columnLengths ??= batch.tabs.map(tab =>
             tab.strings.length > 0 ? tab.strings.length : tab.values.length,
           );
@@ -120,7 +135,7 @@ export class IngestPipeline {
           }
         }
       }
-      // foldBatch's rejections come sorted; only conflicts added here need a sort.
+      // foldBatch's rejections come sorted; only conflicts and refusals added here need a sort.
       if (columnLengths) rejections.sort((a, b) => a.index - b.index);
       this.stats.recordOutcome(applied, rejections, duplicates);
       this.stats.appliedRate.add(applied);
@@ -136,6 +151,20 @@ export class IngestPipeline {
         fencedSession: seqOutcome.fencedSession ?? 0,
       };
     });
+  }
+}
+
+/** Why a Tab was refused by a cardinality cap (the aggregator's TabRefusal.cap). */
+export function tabLimitReason(tab: string, client: string, cap: string): string {
+  switch (cap) {
+    case 'TABS':
+      return `Tab "${tab}" is new and the cluster holds as many Tabs as TABA_MAX_TABS allows`;
+    case 'TABS_PER_CLIENT':
+      return `Tab "${tab}" is new for client "${client}", which writes as many Tabs as TABA_MAX_TABS_PER_CLIENT allows`;
+    case 'CLIENTS_PER_TAB':
+      return `Tab "${tab}" has as many clients as TABA_MAX_CLIENTS_PER_TAB allows; client "${client}" is new to it`;
+    default:
+      return `Tab "${tab}" is past a cardinality cap (${cap})`;
   }
 }
 

@@ -14,6 +14,7 @@ function result(overrides: Partial<PartResult__Output>): PartResult__Output {
     refused: '',
     markSession: 0,
     markSeq: 0,
+    refusedTabs: [],
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ export interface QueryConfig {
    * (TOO_MANY_TABS). @default 10000
    */
   readonly maxTabsPerQuery: number;
+  /** TABA_CARDINALITY_TOP_MAX: the most Tabs and clients a cardinality report may list. @default 1000 */
+  readonly cardinalityTopMax: number;
 }
 
 /** Reads the query service's configuration; throws ConfigError naming the first bad variable. */
@@ -46,6 +48,10 @@ export function loadConfig(env: Env): QueryConfig {
     maxTabsPerQuery: readInteger(env, 'TABA_MAX_TABS_PER_QUERY', 10_000, {
       min: 1,
       max: 10_000_000,
+    }),
+    cardinalityTopMax: readInteger(env, 'TABA_CARDINALITY_TOP_MAX', 1000, {
+      min: 1,
+      max: 100_000,
     }),
   });
 }

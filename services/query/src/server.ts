@@ -16,6 +16,7 @@ import {
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
+import { CardinalityTally, cardinalityTop } from './cardinality-report.js';
 import type { QueryConfig } from './config.js';
 import { QueryCache } from './query-cache.js';
 import { QueryEngine } from './query-engine.js';
@@ -46,6 +47,7 @@ type Method =
   | 'ListClients'
   | 'ListTypes'
   | 'DeleteTabs'
+  | 'GetCardinality'
   | 'GetStatus';
 type RequestOf<M extends Method> = Parameters<QueryHandlers[M]>[0]['request'];
 type ReplyOf<M extends Method> = NonNullable<Parameters<Parameters<QueryHandlers[M]>[1]>[1]>;
@@ -83,8 +85,9 @@ export function createQueryService(
     onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
   });
   const cache = new QueryCache(config.cacheEntries);
+  const store = new TabStore(shards, config.cluster.partitionCount);
   const engine = new QueryEngine({
-    store: new TabStore(shards, config.cluster.partitionCount),
+    store,
     matcher,
     cache,
     registry: createHandlerRegistry({ clock }),
@@ -158,6 +161,11 @@ export function createQueryService(
     DeleteTabs: unary('DeleteTabs', async request => ({
       deleted: await engine.deleteTabs(request.filter),
     })),
+    GetCardinality: unary('GetCardinality', async request => {
+      const tally = new CardinalityTally(cardinalityTop(request.top, config.cardinalityTopMax));
+      await store.walkCardinality(counts => tally.add(counts));
+      return tally.report();
+    }),
     GetStatus: unary('GetStatus', () =>
       clusterInstanceStatus(
         {

@@ -3,16 +3,29 @@
  * per shard; every failure of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is
  * libs/common's (redis-keys.ts): this module only composes its keys.
  */
-import type { RedisConnection, RedisShards, StoredState, TabTypeName } from '@taba/common';
+import type {
+  PartitionCardinality,
+  RedisConnection,
+  RedisShards,
+  StoredState,
+  TabTypeName,
+} from '@taba/common';
 import {
+  clientsOfTab,
   isTabaError,
   partitionOf,
+  readPartitionCardinality,
   readStoredStates,
   redisKeys,
   UnavailableError,
 } from '@taba/common';
 import type { ChainableCommander } from 'ioredis';
-import { defineDeleteScript, runDelete } from './redis/delete-script.js';
+import {
+  DELETE_CLIENTS_PER_CALL,
+  defineDeleteScript,
+  deleteCells,
+  runDelete,
+} from './redis/delete-script.js';
 
 /** Commands sent in one pipeline at most; bigger reads go in several. */
 const PIPELINE_CHUNK = 2000;
@@ -213,6 +226,18 @@ export class TabStore {
   }
 
   /**
+   * Every partition's Tab and client counts (readPartitionCardinality), a few partitions at a
+   * time; `each` takes them one by one, so only the caller's tally grows.
+   */
+  walkCardinality(each: (counts: PartitionCardinality) => void): Promise<void> {
+    return this.guard('reading the Tab and client counts', async () => {
+      await mapLimit(this.allPartitions(), STATE_READ_CONCURRENCY, async partition => {
+        each(await readPartitionCardinality(this.shards.forPartition(partition), partition));
+      });
+    });
+  }
+
+  /**
    * Deletes every key of each Tab, partition by partition (one atomic script each), and bumps
    * the partition's version. Tabs that no longer exist are skipped. Returns the deleted names.
    */
@@ -228,10 +253,33 @@ export class TabStore {
       await mapLimit([...byPartition], STATE_READ_CONCURRENCY, async ([partition, list]) => {
         const redis = this.shards.forPartition(partition);
         defineDeleteScript(redis);
-        deleted.push(...(await deleteInPartition(redis, partition, list)));
+        for (const name of await deleteInPartition(redis, partition, list)) deleted.push(name);
       });
       return deleted;
     });
+  }
+}
+
+/**
+ * A Tab's clients, read in bounded chunks (SSCAN); while they are more than one delete call
+ * takes, the cells of all but the last DELETE_CLIENTS_PER_CALL go first, a call per chunk
+ * (delete-cells.lua). Returns the clients left for the atomic delete of the Tab.
+ */
+async function shedWideTab(
+  redis: RedisConnection,
+  partition: number,
+  tab: string,
+): Promise<string[]> {
+  for (;;) {
+    const clients = new Set<string>();
+    for await (const chunk of clientsOfTab(redis, partition, tab)) {
+      for (const client of chunk) clients.add(client);
+    }
+    if (clients.size <= DELETE_CLIENTS_PER_CALL) return [...clients];
+    const shed = [...clients].slice(DELETE_CLIENTS_PER_CALL);
+    for (let at = 0; at < shed.length; at += DELETE_CLIENTS_PER_CALL) {
+      await deleteCells(redis, partition, tab, shed.slice(at, at + DELETE_CLIENTS_PER_CALL));
+    }
   }
 }
 
@@ -245,17 +293,18 @@ async function deleteInPartition(
   tabs: readonly TypedPlacedTab[],
 ): Promise<string[]> {
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt += 1) {
-    const specs = await redis.hmget(redisKeys.types(partition), ...tabs.map(tab => tab.name));
+    // An array, not a spread: a spread of many names outgrows the stack.
+    const specs = (await redis.call('HMGET', [
+      redisKeys.types(partition),
+      ...tabs.map(tab => tab.name),
+    ])) as (string | null)[];
     const present = tabs.filter((_, i) => specs[i] !== null && specs[i] !== undefined);
     if (present.length === 0) return [];
-    const clientsRead = redis.pipeline();
-    for (const tab of present) clientsRead.smembers(redisKeys.clients(partition, tab.name));
-    const replies = (await clientsRead.exec()) ?? [];
-    const doomed = present.map((tab, i) => {
-      const [error, members] = replies[i] ?? [new Error('missing reply'), null];
-      if (error) throw error;
-      return { name: tab.name, type: tab.type, clients: members as string[] };
-    });
+    const doomed = [];
+    for (const tab of present) {
+      const clients = await shedWideTab(redis, partition, tab.name);
+      doomed.push({ name: tab.name, type: tab.type, clients });
+    }
     if (await runDelete(redis, partition, doomed)) return present.map(tab => tab.name);
   }
   throw new UnavailableError(

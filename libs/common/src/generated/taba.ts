@@ -3,6 +3,9 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { AggregatesRequest as _taba_v1_AggregatesRequest, AggregatesRequest__Output as _taba_v1_AggregatesRequest__Output } from './taba/v1/AggregatesRequest.js';
 import type { AggregatesResponse as _taba_v1_AggregatesResponse, AggregatesResponse__Output as _taba_v1_AggregatesResponse__Output } from './taba/v1/AggregatesResponse.js';
+import type { CardinalityRequest as _taba_v1_CardinalityRequest, CardinalityRequest__Output as _taba_v1_CardinalityRequest__Output } from './taba/v1/CardinalityRequest.js';
+import type { CardinalityResponse as _taba_v1_CardinalityResponse, CardinalityResponse__Output as _taba_v1_CardinalityResponse__Output } from './taba/v1/CardinalityResponse.js';
+import type { ClientCardinality as _taba_v1_ClientCardinality, ClientCardinality__Output as _taba_v1_ClientCardinality__Output } from './taba/v1/ClientCardinality.js';
 import type { ClientRender as _taba_v1_ClientRender, ClientRender__Output as _taba_v1_ClientRender__Output } from './taba/v1/ClientRender.js';
 import type { ClientsResponse as _taba_v1_ClientsResponse, ClientsResponse__Output as _taba_v1_ClientsResponse__Output } from './taba/v1/ClientsResponse.js';
 import type { DeleteTabsRequest as _taba_v1_DeleteTabsRequest, DeleteTabsRequest__Output as _taba_v1_DeleteTabsRequest__Output } from './taba/v1/DeleteTabsRequest.js';
@@ -21,6 +24,7 @@ import type { StatusRequest as _taba_v1_StatusRequest, StatusRequest__Output as 
 import type { StatusResponse as _taba_v1_StatusResponse, StatusResponse__Output as _taba_v1_StatusResponse__Output } from './taba/v1/StatusResponse.js';
 import type { StreamEventsResponse as _taba_v1_StreamEventsResponse, StreamEventsResponse__Output as _taba_v1_StreamEventsResponse__Output } from './taba/v1/StreamEventsResponse.js';
 import type { SuperAggregateResponse as _taba_v1_SuperAggregateResponse, SuperAggregateResponse__Output as _taba_v1_SuperAggregateResponse__Output } from './taba/v1/SuperAggregateResponse.js';
+import type { TabCardinality as _taba_v1_TabCardinality, TabCardinality__Output as _taba_v1_TabCardinality__Output } from './taba/v1/TabCardinality.js';
 import type { TabColumn as _taba_v1_TabColumn, TabColumn__Output as _taba_v1_TabColumn__Output } from './taba/v1/TabColumn.js';
 import type { TabFilter as _taba_v1_TabFilter, TabFilter__Output as _taba_v1_TabFilter__Output } from './taba/v1/TabFilter.js';
 import type { TabTypeEntry as _taba_v1_TabTypeEntry, TabTypeEntry__Output as _taba_v1_TabTypeEntry__Output } from './taba/v1/TabTypeEntry.js';
@@ -36,6 +40,9 @@ export interface ProtoGrpcType {
     v1: {
       AggregatesRequest: MessageTypeDefinition<_taba_v1_AggregatesRequest, _taba_v1_AggregatesRequest__Output>
       AggregatesResponse: MessageTypeDefinition<_taba_v1_AggregatesResponse, _taba_v1_AggregatesResponse__Output>
+      CardinalityRequest: MessageTypeDefinition<_taba_v1_CardinalityRequest, _taba_v1_CardinalityRequest__Output>
+      CardinalityResponse: MessageTypeDefinition<_taba_v1_CardinalityResponse, _taba_v1_CardinalityResponse__Output>
+      ClientCardinality: MessageTypeDefinition<_taba_v1_ClientCardinality, _taba_v1_ClientCardinality__Output>
       ClientRender: MessageTypeDefinition<_taba_v1_ClientRender, _taba_v1_ClientRender__Output>
       ClientsResponse: MessageTypeDefinition<_taba_v1_ClientsResponse, _taba_v1_ClientsResponse__Output>
       DeleteTabsRequest: MessageTypeDefinition<_taba_v1_DeleteTabsRequest, _taba_v1_DeleteTabsRequest__Output>
@@ -56,6 +63,7 @@ export interface ProtoGrpcType {
       StatusResponse: MessageTypeDefinition<_taba_v1_StatusResponse, _taba_v1_StatusResponse__Output>
       StreamEventsResponse: MessageTypeDefinition<_taba_v1_StreamEventsResponse, _taba_v1_StreamEventsResponse__Output>
       SuperAggregateResponse: MessageTypeDefinition<_taba_v1_SuperAggregateResponse, _taba_v1_SuperAggregateResponse__Output>
+      TabCardinality: MessageTypeDefinition<_taba_v1_TabCardinality, _taba_v1_TabCardinality__Output>
       TabColumn: MessageTypeDefinition<_taba_v1_TabColumn, _taba_v1_TabColumn__Output>
       TabFilter: MessageTypeDefinition<_taba_v1_TabFilter, _taba_v1_TabFilter__Output>
       TabType: EnumTypeDefinition

@@ -18,6 +18,13 @@ import { decodeTabOps, encodeTabOps } from './tab-ops.js';
  */
 export const CELL_HEADER_BYTES = 4;
 
+/** Bytes of records appended since the cell's last compaction (past its base). */
+export function cellTailBytes(value: Uint8Array): number {
+  if (value.byteLength < CELL_HEADER_BYTES) throw corrupt('shorter than its header');
+  const base = Buffer.from(value.buffer, value.byteOffset, value.byteLength).readUInt32LE(0);
+  return value.byteLength - CELL_HEADER_BYTES - base;
+}
+
 /** A Delta as one appended record. */
 export function cellRecord(ops: TabOps): Buffer {
   return cellRecordOf(encodeTabOps(ops));

@@ -32,6 +32,11 @@ export const redisKeys = {
    * ALL_CLIENTS for the merge over every client.
    */
   cell: (partition: number, tab: string, client: string) => `${tag(partition)}:c|${tab}|${client}`,
+  /**
+   * Hash: `<tab>|<client>` → epoch seconds since which the pruner has found the cell with no
+   * records past its base (idle); only kept when idle States expire (TABA_STATE_IDLE_SECONDS).
+   */
+  idleSince: (partition: number) => `${tag(partition)}:idle`,
   /** Pattern matching every key of a partition (SCAN). */
   partitionPattern: (partition: number) => `${tag(partition)}:*`,
 } as const;

@@ -22,6 +22,29 @@ export interface CommitPart {
   readonly tabs: readonly CommitTab[];
 }
 
+/** The cardinality caps of one commit call (see commit.lua's [cardinality] blocks). */
+export interface CallCaps {
+  /** Tabs the call may create in all; undefined: no cap. */
+  readonly newTabs?: number;
+  /** Clients a Tab may have; 0: no cap. */
+  readonly maxClientsPerTab: number;
+  /** Tabs each client may still create; a client not listed has no cap. */
+  readonly newTabsOfClient: ReadonlyMap<string, number>;
+}
+
+export const NO_CAPS: CallCaps = { maxClientsPerTab: 0, newTabsOfClient: new Map() };
+
+/** The caps as commit.lua's last argument. */
+function packCaps(caps: CallCaps): Buffer {
+  const values: LuaPackable[] = [
+    caps.newTabs === undefined ? 0 : 1,
+    Math.max(0, caps.newTabs ?? 0),
+    caps.maxClientsPerTab,
+  ];
+  for (const [client, budget] of caps.newTabsOfClient) values.push(client, Math.max(0, budget));
+  return packForLua(values);
+}
+
 export interface CommitArgs {
   readonly keys: string[];
   readonly argv: (string | Buffer)[];
@@ -39,6 +62,7 @@ export function buildCommitArgs(
   nowMs: number,
   notFresh: ReadonlySet<number> = new Set(),
   tailLimit = Number.MAX_SAFE_INTEGER,
+  caps: CallCaps = NO_CAPS,
 ): CommitArgs {
   const keys = new ScriptKeys();
   const argv: (string | Buffer)[] = [String(nowMs), String(parts.length), '', String(tailLimit)];
@@ -78,6 +102,7 @@ export function buildCommitArgs(
     );
   }
   argv[2] = packForLua(groups);
+  argv.push(packCaps(caps));
   return { keys: keys.keys, argv };
 }
 
@@ -101,6 +126,9 @@ export interface Mark {
   readonly seq: number;
 }
 
+/** Which cap refused a new Tab or cell (commit.lua). */
+export type CapHit = 'TABS' | 'TABS_PER_CLIENT' | 'CLIENTS_PER_TAB';
+
 /** What happened to one part. */
 export interface PartOutcome {
   readonly status: PartStatus;
@@ -108,6 +136,15 @@ export interface PartOutcome {
   readonly mark: Mark;
   /** Tabs whose stored type differs from the part's: name → stored spec. */
   readonly conflicts: ReadonlyMap<string, string>;
+  /** Tabs refused because a cardinality cap was reached: name → the cap. */
+  readonly refusedTabs?: ReadonlyMap<string, CapHit>;
+}
+
+/** What a call created, for the aggregator's counts (cardinality-view.ts). */
+export interface CallCreations {
+  readonly tabs: number;
+  /** Client → cells (Tabs of that client) created. */
+  readonly cellsOf: ReadonlyMap<string, number>;
 }
 
 /** A cell the script named for compaction, with its Tab's type spec. */
@@ -122,6 +159,7 @@ export type CommitReply =
       readonly kind: 'applied';
       readonly outcomes: PartOutcome[];
       readonly toCompact: CellToCompact[];
+      readonly created: CallCreations;
     }
   | { readonly kind: 'notFresh'; readonly notFresh: ReadonlySet<number> };
 
@@ -155,5 +193,35 @@ export function parseCommitReply(reply: unknown, partCount: number): CommitReply
     }
     outcomes.push({ status, mark, conflicts });
   }
-  return { kind: 'applied', outcomes, toCompact };
+  const { created } = parseCardinalityTail(reply, at, outcomes);
+  return { kind: 'applied', outcomes, toCompact, created };
+}
+
+/** The reply's cardinality tail: refused Tabs (put on their parts' outcomes) and creations. */
+function parseCardinalityTail(
+  reply: unknown[],
+  start: number,
+  outcomes: PartOutcome[],
+): { created: CallCreations } {
+  let at = start;
+  const refusedCount = Number(reply[at] ?? 0);
+  at += 1;
+  for (let r = 0; r < refusedCount; r += 1) {
+    const index = Number(reply[at]) - 1;
+    const outcome = outcomes[index];
+    if (!outcome) throw new Error(`commit script refused a Tab of unknown part ${index + 1}`);
+    const refusedTabs = new Map(outcome.refusedTabs);
+    refusedTabs.set(String(reply[at + 1]), String(reply[at + 2]) as CapHit);
+    outcomes[index] = { ...outcome, refusedTabs };
+    at += 3;
+  }
+  const tabs = Number(reply[at] ?? 0);
+  const clientCount = Number(reply[at + 1] ?? 0);
+  at += 2;
+  const cellsOf = new Map<string, number>();
+  for (let c = 0; c < clientCount; c += 1) {
+    cellsOf.set(String(reply[at]), Number(reply[at + 1]));
+    at += 2;
+  }
+  return { created: { tabs, cellsOf } };
 }

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from '@taba/common';
 import type { Result } from 'ioredis';
-import type { CellToCompact, CommitPart, PartOutcome } from './commit-args.js';
+import type {
+  CallCaps,
+  CallCreations,
+  CellToCompact,
+  CommitPart,
+  PartOutcome,
+} from './commit-args.js';
 import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 
 // NOTE: the build copies src/redis/lua to dist/redis/lua (tsc does not copy .lua files).
@@ -50,6 +56,8 @@ export interface CommitCallOptions {
   readonly timeoutMs: number;
   /** Bytes of records past a cell's base beyond which the script names it for compaction. */
   readonly tailLimit?: number;
+  /** Cardinality caps for this call (none when absent). */
+  readonly caps?: CallCaps;
 }
 
 export interface CommitCallResult {
@@ -57,7 +65,11 @@ export interface CommitCallResult {
   /** WAIT's answer (undefined without WAIT). */
   readonly confirmed?: number;
   readonly toCompact: CellToCompact[];
+  /** New Tabs and cells the call made. */
+  readonly created: CallCreations;
 }
+
+const NOTHING_CREATED: CallCreations = { tabs: 0, cellsOf: new Map() };
 
 /**
  * The commit script and, when `replicas` > 0, `WAIT replicas timeoutMs` in one pipeline on the
@@ -70,10 +82,10 @@ export async function runCommitThenWait(
   options: CommitCallOptions,
 ): Promise<CommitCallResult> {
   const { replicas, timeoutMs } = options;
-  if (parts.length === 0) return { outcomes: [], toCompact: [] };
+  if (parts.length === 0) return { outcomes: [], toCompact: [], created: NOTHING_CREATED };
   let notFresh: ReadonlySet<number> = new Set();
   for (let run = 1; ; run += 1) {
-    const { keys, argv } = buildCommitArgs(parts, nowMs, notFresh, options.tailLimit);
+    const { keys, argv } = buildCommitArgs(parts, nowMs, notFresh, options.tailLimit, options.caps);
     const pipeline = redis.pipeline().tabaCommitV4(keys.length, keys, argv);
     if (replicas > 0) pipeline.wait(replicas, timeoutMs);
     const replies = (await pipeline.exec()) ?? [];
@@ -85,10 +97,10 @@ export async function runCommitThenWait(
       notFresh = reply.notFresh;
       continue;
     }
-    const { outcomes, toCompact } = reply;
-    if (replicas === 0) return { outcomes, toCompact };
+    const { outcomes, toCompact, created } = reply;
+    if (replicas === 0) return { outcomes, toCompact, created };
     const [waitError, confirmed] = replies[1] ?? [new Error('no reply to WAIT'), null];
     if (waitError) throw waitError;
-    return { outcomes, toCompact, confirmed: Number(confirmed) };
+    return { outcomes, toCompact, created, confirmed: Number(confirmed) };
   }
 }

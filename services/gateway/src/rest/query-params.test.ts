@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@taba/common';
 import { describe, expect, it } from 'vitest';
 import {
+  CARDINALITY_PARAMS,
   FILTER_PARAMS,
   NO_PARAMS,
   parseQuery,
@@ -17,6 +18,7 @@ describe('parseQuery', () => {
     expect(parse('name=a,b&client=x,y')).toEqual({
       filter: { names: ['a', 'b'], clients: ['x', 'y'], regex: false },
       detail: false,
+      top: 0,
     });
     expect(parse('name=a&name=b,c&name=').filter.names).toEqual(['a', 'b', 'c']);
     expect(parse('').filter).toEqual({ names: [], clients: [], regex: false });
@@ -52,6 +54,17 @@ describe('parseQuery', () => {
   it('refuses a malformed or repeated flag', () => {
     expect(() => parse('re=maybe')).toThrow('re must be 1 or 0 (true or false), got "maybe"');
     expect(() => parse('re=1&re=0')).toThrow('re is given more than once');
+  });
+});
+
+describe('parseQuery top', () => {
+  it('reads a whole number once and refuses anything else', () => {
+    expect(parse('top=7', CARDINALITY_PARAMS).top).toBe(7);
+    expect(parse('', CARDINALITY_PARAMS).top).toBe(0);
+    for (const bad of ['top=-1', 'top=2.5', 'top=x', 'top=1&top=2', 'top=']) {
+      expect(() => parse(bad, CARDINALITY_PARAMS)).toThrow(/top must be given once/);
+    }
+    expect(() => parse('name=a', CARDINALITY_PARAMS)).toThrow('this endpoint takes top');
   });
 });
 

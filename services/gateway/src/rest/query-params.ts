@@ -2,18 +2,22 @@ import { InvalidArgumentError } from '@taba/common';
 import type { TabFilter } from '../contract.js';
 
 /** Every query parameter the REST bridge knows. */
-export type QueryParam = 'name' | 'client' | 're' | 'detail';
+export type QueryParam = 'name' | 'client' | 're' | 'detail' | 'top';
 
 /** What the read endpoints take: the filter and `detail`. */
 export const READ_PARAMS: readonly QueryParam[] = ['name', 'client', 're', 'detail'];
 /** What the list endpoints and DELETE take: the filter only. */
 export const FILTER_PARAMS: readonly QueryParam[] = ['name', 'client', 're'];
+/** What the cardinality report takes. */
+export const CARDINALITY_PARAMS: readonly QueryParam[] = ['top'];
 /** Endpoints that take no parameter. */
 export const NO_PARAMS: readonly QueryParam[] = [];
 
 export interface ParsedQuery {
   readonly filter: Required<TabFilter>;
   readonly detail: boolean;
+  /** How many to list (`top`); 0 when not given. */
+  readonly top: number;
 }
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
@@ -33,6 +37,20 @@ function readFlag(search: URLSearchParams, param: QueryParam): boolean {
     'INVALID_PARAMETER',
     `${param} must be 1 or 0 (true or false), got ${JSON.stringify(values[0])}`,
   );
+}
+
+/** A count: digits only, at most once; 0 when absent. */
+function readCount(search: URLSearchParams, param: QueryParam): number {
+  const values = search.getAll(param);
+  if (values.length === 0) return 0;
+  const value = values[0] ?? '';
+  if (values.length > 1 || !/^\d{1,9}$/.test(value)) {
+    throw new InvalidArgumentError(
+      'INVALID_PARAMETER',
+      `${param} must be given once, as a whole number, got ${JSON.stringify(values.join(','))}`,
+    );
+  }
+  return Number(value);
 }
 
 /** Comma lists, repeated parameters, or both; empty items are dropped. */
@@ -69,6 +87,7 @@ export function parseQuery(search: URLSearchParams, allowed: readonly QueryParam
       regex: readFlag(search, 're'),
     },
     detail: readFlag(search, 'detail'),
+    top: readCount(search, 'top'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { TabTypeName } from '@taba/common';
 import { TabaError, tabaTypeName } from '@taba/common';
 import type {
   AggregatesResponse__Output,
+  CardinalityResponse__Output,
   PostEventsResponse__Output,
   ProjectionsResponse__Output,
   RejectCode__Output,
@@ -89,6 +90,23 @@ export function typesJson(response: TypesResponse__Output): string {
         : typeName(entry.type);
   }
   return JSON.stringify(types);
+}
+
+/**
+ * `GET /v1/cardinality`: `{"tabs", "clients", "states", "topTabs": [{"name", "clients"}],
+ * "topClients": [{"client", "tabs"}]}`.
+ */
+export function cardinalityJson(response: CardinalityResponse__Output): string {
+  return JSON.stringify({
+    tabs: Number(response.tabs),
+    clients: Number(response.clients),
+    states: Number(response.states),
+    topTabs: response.topTabs.map(tab => ({ name: tab.name, clients: Number(tab.clients) })),
+    topClients: response.topClients.map(entry => ({
+      client: entry.clientId,
+      tabs: Number(entry.tabs),
+    })),
+  });
 }
 
 /** A rejected event of `POST /v1/events`. */

@@ -11,6 +11,7 @@ import { eventsBodyToBatch } from './json-events.js';
 import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
 import type { QueryParam } from './query-params.js';
 import {
+  CARDINALITY_PARAMS,
   FILTER_PARAMS,
   NO_PARAMS,
   parseQuery,
@@ -21,6 +22,7 @@ import {
 import {
   aggregatesJson,
   aggregatesText,
+  cardinalityJson,
   eventsResult,
   lineResult,
   parseRender,
@@ -201,6 +203,12 @@ const deleteTabs: Route = async (request, backend) => {
   return json(JSON.stringify({ deleted: response.deleted }));
 };
 
+const getCardinality: Route = async (request, backend) => {
+  const { top } = parseQuery(request.search, CARDINALITY_PARAMS);
+  const response = await backend.query('GetCardinality', { top }, request.signal);
+  return json(cardinalityJson(response));
+};
+
 const getStatus: Route = async (request, backend, _now, grant) => {
   noParams(request);
   return json(JSON.stringify(statusFor(grant, await backend.status(request.signal))));
@@ -222,6 +230,7 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/clients', new Map([['GET', listClients]])],
   ['/v1/types', new Map([['GET', listTypes]])],
   ['/v1/status', new Map([['GET', getStatus]])],
+  ['/v1/cardinality', new Map([['GET', getCardinality]])],
   ['/post', new Map([['POST', postLines]])],
 ]);
 

@@ -21,8 +21,10 @@ describe('buildDeleteArgs', () => {
       redisKeys.tabsOfClient(7, 'c2'),
     ]);
     const doomedCount = Number(argv[15]);
-    const doomed = argv.slice(16).map(key);
+    const doomed = argv.slice(16, 16 + doomedCount).map(key);
     expect(doomed).toHaveLength(doomedCount);
+    expect(argv).toHaveLength(17 + doomedCount);
+    expect(key(argv.at(-1))).toBe(redisKeys.idleSince(7));
     expect(new Set(doomed)).toEqual(
       new Set([
         ...['c1', 'c2', ALL_CLIENTS].map(c => redisKeys.cell(7, 'a', c)),

@@ -15,7 +15,8 @@ Three passes:
      caller merges again and retries; marks only grow, so this settles at once);
   2. each fresh part, per Tab: fixes the Tab's type on first sight, or skips the Tab when the
      stored type differs (a conflict, reported); appends the Delta to the client's cell (a new
-     cell also enters the indexes); then advances the mark and bumps the partition's version.
+     cell also enters the indexes; a new Tab or cell past a cardinality cap is refused instead);
+     then advances the mark and bumps the partition's version.
      A duplicate part writes only its mark's time (so a WAIT after a retried commit covers the
      original write); a refused part writes nothing;
   3. each all-clients group (one per partition, Tab and type: the Deltas of every fresh part
@@ -35,12 +36,14 @@ from ARGV[5], per part (8 each): hwmIdx hwmTimesIdx versionIdx client seq flagge
   tabs = [typesIdx, then per Tab: name, spec, clientsIdx, tabsOfClientIdx, cellIdx, record]
   groups = [per group: typesIdx, name, spec, cellIdx, record]
 
+ARGV[#ARGV] (last) the cardinality caps, see the [cardinality] blocks.
+
 A mark is stored as `seq` (no session) or `session:seq`, as decimal text.
 
 Returns {0, n, (cell key, spec)*n, then per part: status (0 applied, 1 duplicate, 2 seq
 regression, 3 session fenced), the session and seq of the mark it met (decimal text),
-conflictCount, (Tab, stored spec)*}, or {1, index of every part that is not fresh (1-based)} when
-the flags were wrong.
+conflictCount, (Tab, stored spec)*, then the cardinality tail}, or {1, index of every part that
+is not fresh (1-based)} when the flags were wrong.
 ]]
 
 local EMPTY_HEADER = '\0\0\0\0'
@@ -141,6 +144,65 @@ if wrong then
 end
 -- ==== Marks: end (pass 2 writes the mark of a fresh part with markText) ====
 
+-- [cardinality] begin: caps on new Tabs and new cells (docs/architecture.md, "Cardinality caps").
+-- ARGV[#ARGV] = MessagePack [capped, tabBudget, maxClientsPerTab, (client, tabBudgetOfClient)*]:
+-- how many Tabs this call may create (capped 0: no cap), how many clients a Tab may have (0: no
+-- cap), and how many more Tabs each listed client may create (unlisted: no cap). Only a cell that
+-- turns out new (APPEND's length) is checked, so existing cells cost nothing more.
+local cards = cmsgpack.unpack(ARGV[#ARGV])
+local cardsTabBudget = cards[1] == 1 and cards[2] or -1
+local cardsMaxClientsPerTab = cards[3]
+local cardsClientBudget = {}
+for at = 4, #cards, 2 do cardsClientBudget[cards[at]] = cards[at + 1] end
+local cardsRefused = {} -- flat: part index, Tab, which cap
+local cardsRefusedCell = {} -- cell index → true
+local cardsRefusedGroup = {} -- typesIdx|Tab → true: its all-clients group must leave them out
+local cardsNewTabs = 0
+local cardsNewCells = {} -- client → cells created
+local cardsNewCellClients = {}
+
+-- The cap a new cell of `client` would pass, or nil; `clientsKey` nil for a Tab new here.
+local function cardsCapHit(client, clientsKey)
+  local budget = cardsClientBudget[client]
+  if budget and (cardsNewCells[client] or 0) >= budget then return 'TABS_PER_CLIENT' end
+  if clientsKey and cardsMaxClientsPerTab > 0 and redis.call('SCARD', clientsKey) >= cardsMaxClientsPerTab then
+    return 'CLIENTS_PER_TAB'
+  end
+  return nil
+end
+
+local function cardsRefuse(p, typesIdx, name, cellIdx, cap)
+  cardsRefused[#cardsRefused + 1] = p
+  cardsRefused[#cardsRefused + 1] = name
+  cardsRefused[#cardsRefused + 1] = cap
+  cardsRefusedCell[cellIdx] = true
+  cardsRefusedGroup[typesIdx .. '|' .. name] = true
+end
+
+local function cardsCreated(client)
+  if not cardsNewCells[client] then cardsNewCellClients[#cardsNewCellClients + 1] = client end
+  cardsNewCells[client] = (cardsNewCells[client] or 0) + 1
+end
+
+-- A group whose Tab had a refused cell: append the records of the accepted parts one by one
+-- instead of the caller's merge (a cell is the merge of its records, so the result is the same).
+local function cardsAppendAccepted(typesIdx, name, spec, allCellIdx)
+  for p = 1, partCount do
+    local h = FIRST_PART + (p - 1) * PART_ARGS
+    if status[p] == APPLIED then
+      local tabs = cmsgpack.unpack(ARGV[h + 6])
+      if tabs[1] == typesIdx then
+        for at = 2, #tabs, 6 do
+          if tabs[at] == name and tabs[at + 1] == spec and not cardsRefusedCell[tabs[at + 4]] then
+            append(allCellIdx, tabs[at + 5], spec)
+          end
+        end
+      end
+    end
+  end
+end
+-- [cardinality] end
+
 -- Pass 2: each part on its client's cells.
 local outcomes = {}
 local bumped = {}
@@ -166,12 +228,29 @@ for p = 1, partCount do
     for at = 2, #tabs, 6 do
       local name, spec = tabs[at], tabs[at + 1]
       local stored = redis.call('HGET', typesKey, name)
-      if not stored then redis.call('HSET', typesKey, name, spec) end
       if not stored or stored == spec then
-        if append(tabs[at + 4], tabs[at + 5], spec) then
-          redis.call('SADD', KEYS[tabs[at + 2]], client)
-          redis.call('SADD', KEYS[tabs[at + 3]], name)
+        -- [cardinality] begin: a new Tab, or a new cell, past a cap is refused (TAB_LIMIT).
+        local cellIdx = tabs[at + 4]
+        local cap
+        if not stored then
+          cap = cardsTabBudget >= 0 and cardsNewTabs >= cardsTabBudget and 'TABS' or cardsCapHit(client, nil)
+          if not cap then
+            redis.call('HSET', typesKey, name, spec)
+            cardsNewTabs = cardsNewTabs + 1
+          end
         end
+        if not cap and append(cellIdx, tabs[at + 5], spec) then
+          cap = stored and cardsCapHit(client, KEYS[tabs[at + 2]])
+          if cap then
+            redis.call('DEL', KEYS[cellIdx])
+          else
+            cardsCreated(client)
+            redis.call('SADD', KEYS[tabs[at + 2]], client)
+            redis.call('SADD', KEYS[tabs[at + 3]], name)
+          end
+        end
+        if cap then cardsRefuse(p, tabs[1], name, cellIdx, cap) end
+        -- [cardinality] end
       else
         conflicts[#conflicts + 1] = name
         conflicts[#conflicts + 1] = stored
@@ -194,10 +273,29 @@ end
 local groups = cmsgpack.unpack(groupsArg)
 for at = 1, #groups, 5 do
   local name, spec = groups[at + 1], groups[at + 2]
-  if redis.call('HGET', KEYS[groups[at]], name) == spec then append(groups[at + 3], groups[at + 4], spec) end
+  if redis.call('HGET', KEYS[groups[at]], name) == spec then
+    -- [cardinality] begin
+    if cardsRefusedGroup[groups[at] .. '|' .. name] then
+      cardsAppendAccepted(groups[at], name, spec, groups[at + 3])
+    else
+      append(groups[at + 3], groups[at + 4], spec)
+    end
+    -- [cardinality] end
+  end
 end
 
 local reply = { 0, #toCompact / 2 }
 for _, value in ipairs(toCompact) do reply[#reply + 1] = value end
 for _, value in ipairs(outcomes) do reply[#reply + 1] = value end
+-- [cardinality] begin: tail = refusedCount, (part, Tab, cap)*, Tabs created, clientCount,
+-- (client, cells created)*
+reply[#reply + 1] = #cardsRefused / 3
+for _, value in ipairs(cardsRefused) do reply[#reply + 1] = value end
+reply[#reply + 1] = cardsNewTabs
+reply[#reply + 1] = #cardsNewCellClients
+for _, client in ipairs(cardsNewCellClients) do
+  reply[#reply + 1] = client
+  reply[#reply + 1] = cardsNewCells[client]
+end
+-- [cardinality] end
 return reply

@@ -6,7 +6,7 @@ and the caller reads again).
 KEYS: every key touched, referred to by index from ARGV.
 ARGV[1]  versionIdx   ARGV[2] typesIdx   ARGV[3] Tab count, then per Tab:
   name clientsIdx clientCount, then per client: client tabsOfClientIdx
-then the number of keys to DEL, then their indexes.
+then the number of keys to DEL, then their indexes, then idleIdx (the idle-marks hash).
 
 Returns 1 when deleted, 0 when the clients changed (retry).
 ]]
@@ -45,8 +45,13 @@ for k = 1, keyCount do
     batch = {}
   end
 end
+local idleKey = KEYS[tonumber(nextArg())]
 for _, tab in ipairs(tabs) do
-  for _, client in ipairs(tab.clients) do redis.call('SREM', client.tabsKey, tab.name) end
+  for _, client in ipairs(tab.clients) do
+    redis.call('SREM', client.tabsKey, tab.name)
+    redis.call('HDEL', idleKey, tab.name .. '|' .. client.name)
+  end
+  redis.call('HDEL', idleKey, tab.name .. '|#all')
   redis.call('DEL', tab.clientsKey)
   redis.call('HDEL', KEYS[tonumber(ARGV[2])], tab.name)
 end

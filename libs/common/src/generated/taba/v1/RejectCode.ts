@@ -30,6 +30,10 @@ export const RejectCode = {
    * The column is inconsistent (e.g. timestamps and values of different lengths).
    */
   MALFORMED: 'MALFORMED',
+  /**
+   * A new Tab past a cardinality cap (Tabs in all, Tabs per client, clients per Tab).
+   */
+  TAB_LIMIT: 'TAB_LIMIT',
 } as const;
 
 /**
@@ -73,6 +77,11 @@ export type RejectCode =
    */
   | 'MALFORMED'
   | 10
+  /**
+   * A new Tab past a cardinality cap (Tabs in all, Tabs per client, clients per Tab).
+   */
+  | 'TAB_LIMIT'
+  | 11
 
 /**
  * Why an event was not applied.

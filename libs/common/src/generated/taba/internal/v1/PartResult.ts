@@ -1,6 +1,7 @@
 // Original file: taba/internal/v1/aggregator.proto
 
 import type { TabConflict as _taba_internal_v1_TabConflict, TabConflict__Output as _taba_internal_v1_TabConflict__Output } from '../../../taba/internal/v1/TabConflict.js';
+import type { TabRefusal as _taba_internal_v1_TabRefusal, TabRefusal__Output as _taba_internal_v1_TabRefusal__Output } from '../../../taba/internal/v1/TabRefusal.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PartResult {
@@ -24,6 +25,11 @@ export interface PartResult {
    */
   'markSession'?: (number | string | Long);
   'markSeq'?: (number | string | Long);
+  /**
+   * Tabs not applied because a cardinality cap was reached (TAB_LIMIT); their events are not in
+   * `events`.
+   */
+  'refusedTabs'?: (_taba_internal_v1_TabRefusal)[];
 }
 
 export interface PartResult__Output {
@@ -47,4 +53,9 @@ export interface PartResult__Output {
    */
   'markSession': (number);
   'markSeq': (number);
+  /**
+   * Tabs not applied because a cardinality cap was reached (TAB_LIMIT); their events are not in
+   * `events`.
+   */
+  'refusedTabs': (_taba_internal_v1_TabRefusal__Output)[];
 }

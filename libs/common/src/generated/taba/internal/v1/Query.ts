@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AggregatesRequest as _taba_v1_AggregatesRequest, AggregatesRequest__Output as _taba_v1_AggregatesRequest__Output } from '../../../taba/v1/AggregatesRequest.js';
 import type { AggregatesResponse as _taba_v1_AggregatesResponse, AggregatesResponse__Output as _taba_v1_AggregatesResponse__Output } from '../../../taba/v1/AggregatesResponse.js';
+import type { CardinalityRequest as _taba_v1_CardinalityRequest, CardinalityRequest__Output as _taba_v1_CardinalityRequest__Output } from '../../../taba/v1/CardinalityRequest.js';
+import type { CardinalityResponse as _taba_v1_CardinalityResponse, CardinalityResponse__Output as _taba_v1_CardinalityResponse__Output } from '../../../taba/v1/CardinalityResponse.js';
 import type { ClientsResponse as _taba_v1_ClientsResponse, ClientsResponse__Output as _taba_v1_ClientsResponse__Output } from '../../../taba/v1/ClientsResponse.js';
 import type { DeleteTabsRequest as _taba_v1_DeleteTabsRequest, DeleteTabsRequest__Output as _taba_v1_DeleteTabsRequest__Output } from '../../../taba/v1/DeleteTabsRequest.js';
 import type { DeleteTabsResponse as _taba_v1_DeleteTabsResponse, DeleteTabsResponse__Output as _taba_v1_DeleteTabsResponse__Output } from '../../../taba/v1/DeleteTabsResponse.js';
@@ -33,6 +35,15 @@ export interface QueryClient extends grpc.Client {
   getAggregates(argument: _taba_v1_AggregatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taba_v1_AggregatesResponse__Output>): grpc.ClientUnaryCall;
   getAggregates(argument: _taba_v1_AggregatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_AggregatesResponse__Output>): grpc.ClientUnaryCall;
   getAggregates(argument: _taba_v1_AggregatesRequest, callback: grpc.requestCallback<_taba_v1_AggregatesResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetCardinality(argument: _taba_v1_CardinalityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  GetCardinality(argument: _taba_v1_CardinalityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  GetCardinality(argument: _taba_v1_CardinalityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  GetCardinality(argument: _taba_v1_CardinalityRequest, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  getCardinality(argument: _taba_v1_CardinalityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  getCardinality(argument: _taba_v1_CardinalityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  getCardinality(argument: _taba_v1_CardinalityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
+  getCardinality(argument: _taba_v1_CardinalityRequest, callback: grpc.requestCallback<_taba_v1_CardinalityResponse__Output>): grpc.ClientUnaryCall;
   
   GetProjections(argument: _taba_v1_AggregatesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taba_v1_ProjectionsResponse__Output>): grpc.ClientUnaryCall;
   GetProjections(argument: _taba_v1_AggregatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taba_v1_ProjectionsResponse__Output>): grpc.ClientUnaryCall;
@@ -95,6 +106,8 @@ export interface QueryHandlers extends grpc.UntypedServiceImplementation {
   
   GetAggregates: grpc.handleUnaryCall<_taba_v1_AggregatesRequest__Output, _taba_v1_AggregatesResponse>;
   
+  GetCardinality: grpc.handleUnaryCall<_taba_v1_CardinalityRequest__Output, _taba_v1_CardinalityResponse>;
+  
   GetProjections: grpc.handleUnaryCall<_taba_v1_AggregatesRequest__Output, _taba_v1_ProjectionsResponse>;
   
   GetStatus: grpc.handleUnaryCall<_taba_v1_StatusRequest__Output, _taba_v1_InstanceStatus>;
@@ -112,6 +125,7 @@ export interface QueryHandlers extends grpc.UntypedServiceImplementation {
 export interface QueryDefinition extends grpc.ServiceDefinition {
   DeleteTabs: MethodDefinition<_taba_v1_DeleteTabsRequest, _taba_v1_DeleteTabsResponse, _taba_v1_DeleteTabsRequest__Output, _taba_v1_DeleteTabsResponse__Output>
   GetAggregates: MethodDefinition<_taba_v1_AggregatesRequest, _taba_v1_AggregatesResponse, _taba_v1_AggregatesRequest__Output, _taba_v1_AggregatesResponse__Output>
+  GetCardinality: MethodDefinition<_taba_v1_CardinalityRequest, _taba_v1_CardinalityResponse, _taba_v1_CardinalityRequest__Output, _taba_v1_CardinalityResponse__Output>
   GetProjections: MethodDefinition<_taba_v1_AggregatesRequest, _taba_v1_ProjectionsResponse, _taba_v1_AggregatesRequest__Output, _taba_v1_ProjectionsResponse__Output>
   GetStatus: MethodDefinition<_taba_v1_StatusRequest, _taba_v1_InstanceStatus, _taba_v1_StatusRequest__Output, _taba_v1_InstanceStatus__Output>
   GetSuperAggregate: MethodDefinition<_taba_v1_AggregatesRequest, _taba_v1_SuperAggregateResponse, _taba_v1_AggregatesRequest__Output, _taba_v1_SuperAggregateResponse__Output>
