@@ -42,8 +42,8 @@ export const STATUS_CALL_TIMEOUT_MS = 1000;
 export interface DownstreamOptions {
   /** Deadline of every forwarded call unless the caller's is sooner, ms. */
   readonly callDeadlineMs: number;
-  /** Largest gRPC message to and from the instances, bytes. */
-  readonly maxMessageBytes: number;
+  /** Largest gRPC message to and from the instances, bytes (TABA_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
   /** Post batches to ingest over long-lived streams (see IngestStreams). @default false */
   readonly ingestStreams?: boolean;
   /** Streams per ingest instance. @default 8 */
@@ -147,7 +147,7 @@ export class Downstream {
       'TABA_GATEWAY_MAX_INFLIGHT_BYTES',
     );
     const poolOptions = {
-      channelOptions: grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
+      channelOptions: grpcChannelOptions({ maxResponseBytes: options.maxResponseBytes }),
     };
     this.ingest = new InstancePool(discovery, 'ingest', this.protos.Ingest, poolOptions);
     this.query = new InstancePool(discovery, 'query', this.protos.Query, poolOptions);

@@ -99,20 +99,26 @@ export async function createGatewayService(
   const discovery = dependencies.discovery ?? gatewayDiscovery(config, logger);
   const downstream = new Downstream(discovery, {
     callDeadlineMs: config.callDeadlineMs,
-    maxMessageBytes: config.base.maxMessageBytes,
+    maxResponseBytes: config.base.maxResponseBytes,
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
     maxInflightBytes: config.maxInflightBytes,
   });
   let restAddress = config.restAddress;
   const self = () =>
-    describeInstance(config.base, context.address(), startedAtSeconds, downstream.metrics(), {
-      rest: restAddress,
-      ...discoveryDetails(discovery, GATEWAY_PEERS, {
-        id: context.selfId(),
-        address: context.advertisedAddress(),
-      }),
-    });
+    describeInstance(
+      config.base,
+      context.address(),
+      startedAtSeconds,
+      { ...downstream.metrics(), ...context.refusals.metrics() },
+      {
+        rest: restAddress,
+        ...discoveryDetails(discovery, GATEWAY_PEERS, {
+          id: context.selfId(),
+          address: context.advertisedAddress(),
+        }),
+      },
+    );
   const status = statusSource(self, downstream);
 
   const handlers: UntypedServiceImplementation = {
@@ -142,6 +148,9 @@ export async function createGatewayService(
     rest = await startRestServer({
       address: config.restAddress,
       maxBodyBytes: config.maxBodyBytes,
+      limits: config.restLimits,
+      capacity: config.restCapacity,
+      refusals: context.refusals,
       backend,
       logger,
     });

@@ -64,7 +64,7 @@ export function createIngestService(
     partitionCount: config.cluster.partitionCount,
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
-    channelOptions: grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+    channelOptions: grpcChannelOptions(config.base),
   });
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);

@@ -8,6 +8,7 @@ import {
   readOptionalString,
   readString,
 } from '../config/env-readers.js';
+import { largestBatchBytes, readBatchShape } from '../config/batch-shape.js';
 import { splitHostPort } from '../discovery/consul-health.js';
 import type { DiscoveryConfig } from '../discovery/discovery-config.js';
 import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
@@ -34,8 +35,14 @@ export interface ServiceBaseConfig {
   readonly logLevel: LogLevel;
   /** How long shutdown waits for calls in flight before cancelling them (TABA_SHUTDOWN_GRACE_MS). @default 5000 */
   readonly shutdownGraceMs: number;
-  /** Largest gRPC message in or out (TABA_MAX_MESSAGE_BYTES). @default 67108864 */
+  /**
+   * Largest gRPC request this service takes (TABA_MAX_MESSAGE_BYTES), checked before decoding.
+   * @default the largest legal batch ({@link largestBatchBytes}, 6 MiB with the default batch
+   * limits); the aggregator, which takes a batch's Commit, four times that
+   */
   readonly maxMessageBytes: number;
+  /** Largest gRPC answer sent or taken (TABA_MAX_RESPONSE_BYTES). @default 67108864 */
+  readonly maxResponseBytes: number;
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -102,6 +109,18 @@ function wildcardError(listen: string): ConfigError {
   );
 }
 
+/**
+ * A Commit carries a batch's Deltas (per partition, with the client ID repeated in each part):
+ * measured at most about twice the batch's bytes; four times leaves room.
+ */
+const COMMIT_BYTES_PER_BATCH_BYTE = 4;
+
+/** What TABA_MAX_MESSAGE_BYTES is unless set: sized by the batch limits, not grpc-js's 64 MiB. */
+function defaultMaxMessageBytes(env: Env, service: ServiceName): number {
+  const batch = largestBatchBytes(readBatchShape(env));
+  return service === 'aggregator' ? COMMIT_BYTES_PER_BATCH_BYTE * batch : batch;
+}
+
 export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBaseConfig {
   const grpcAddress = readAddress(env, 'TABA_GRPC_ADDRESS', DEFAULT_GRPC_ADDRESSES[service]);
   const advertiseAddress = readAdvertiseAddress(env);
@@ -118,7 +137,16 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
     discovery,
     logLevel: readChoice(env, 'TABA_LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceMs: readInteger(env, 'TABA_SHUTDOWN_GRACE_MS', 5000, { min: 0, max: 600_000 }),
-    maxMessageBytes: readInteger(env, 'TABA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, {
+    maxMessageBytes: readInteger(
+      env,
+      'TABA_MAX_MESSAGE_BYTES',
+      defaultMaxMessageBytes(env, service),
+      {
+        min: 1024,
+        max: 2 ** 31 - 1,
+      },
+    ),
+    maxResponseBytes: readInteger(env, 'TABA_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, {
       min: 1024,
       max: 2 ** 31 - 1,
     }),

@@ -3,9 +3,11 @@ import type { HealthImplementation } from 'grpc-health-check';
 import type { Discovery } from '../discovery/discovery.js';
 import { StaticDiscovery } from '../discovery/static-discovery.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
+import { MESSAGE_TOO_LARGE } from '../grpc/message-limit.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceBaseConfig } from './base-config.js';
 import { advertisedAddress } from './base-config.js';
+import { Refusals } from './refusals.js';
 import { Shutdown } from './shutdown.js';
 
 /** What a service's factory hands the runner: a server with its handlers added. */
@@ -38,6 +40,8 @@ export interface ServiceBuildContext {
   readonly selfId: () => string;
   /** The service's logger. */
   readonly logger: Logger;
+  /** Requests refused by a limit, by reason; status shows them (`refused.<REASON>`). */
+  readonly refusals: Refusals;
 }
 
 export interface RunningService {
@@ -66,7 +70,11 @@ export async function startService(
   logger: Logger,
   build: (context: ServiceBuildContext) => BuiltService | Promise<BuiltService>,
 ): Promise<RunningService> {
-  const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
+  const refusals = new Refusals();
+  const server = createGrpcServer(
+    { maxMessageBytes: config.maxMessageBytes, maxResponseBytes: config.maxResponseBytes },
+    () => refusals.count(MESSAGE_TOO_LARGE),
+  );
   let boundAddress = '';
   let advertised = '';
   let selfId = '';
@@ -76,6 +84,7 @@ export async function startService(
     advertisedAddress: () => advertised,
     selfId: () => selfId,
     logger,
+    refusals,
   });
   const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);

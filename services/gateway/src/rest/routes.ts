@@ -3,6 +3,7 @@ import { fromGrpcError, InvalidArgumentError, NotFoundError, TabaError } from '@
 import { isUnexpectedError } from '../call-status.js';
 import type { PostEventsResponse__Output } from '../contract.js';
 import type { QueryMethod, QueryRequest, QueryResponse } from '../downstream.js';
+import { decodeJsonBody, decodeLegacyBody } from './body-text.js';
 import { methodNotAllowed } from './http-errors.js';
 import { eventsBodyToBatch } from './json-events.js';
 import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
@@ -37,6 +38,16 @@ export interface RestBackend {
   status(signal: AbortSignal): Promise<StatusResponse>;
 }
 
+/** What the routes bound besides the body's bytes (413 past them, before any batch is built). */
+export interface RestLimits {
+  /** Largest `POST /v1/events` body, bytes (TABA_EVENTS_MAX_BODY_BYTES). */
+  readonly maxEventsBodyBytes: number;
+  /** Client IDs of one `/post` body, one batch each (TABA_POST_MAX_CLIENTS). */
+  readonly maxPostClients: number;
+  /** Events of one batch (TABA_MAX_BATCH_EVENTS). */
+  readonly maxBatchEvents: number;
+}
+
 /** One HTTP request as the routes see it. */
 export interface RestRequest {
   readonly method: string;
@@ -44,10 +55,12 @@ export interface RestRequest {
   readonly search: URLSearchParams;
   /** The Accept header. */
   readonly accept: string | undefined;
+  /** The Content-Type header (its charset says how to read the body). */
+  readonly contentType: string | undefined;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
-  /** The whole body, bounded by TABA_MAX_BODY_BYTES (413 beyond). */
-  body(): Promise<Buffer>;
+  /** The whole body, bounded by TABA_MAX_BODY_BYTES or the smaller `limit` (413 beyond). */
+  body(limit?: number): Promise<Buffer>;
 }
 
 export interface RestReply {
@@ -56,7 +69,12 @@ export interface RestReply {
   readonly body: string;
 }
 
-type Route = (request: RestRequest, backend: RestBackend, nowSeconds: number) => Promise<RestReply>;
+type Route = (
+  request: RestRequest,
+  backend: RestBackend,
+  nowSeconds: number,
+  limits: RestLimits,
+) => Promise<RestReply>;
 
 function json(body: string): RestReply {
   return { status: 200, contentType: 'application/json', body };
@@ -66,13 +84,15 @@ function text(body: string): RestReply {
   return { status: 200, contentType: 'text/plain', body };
 }
 
-async function jsonBody(request: RestRequest): Promise<unknown> {
-  const bytes = await request.body();
+/** The body as JSON: at most `limit` bytes, strictly UTF-8. */
+async function jsonBody(request: RestRequest, limit: number): Promise<unknown> {
+  const bytes = await request.body(limit);
   if (bytes.length === 0) {
     throw new InvalidArgumentError('INVALID_JSON', 'the body is empty; expected a JSON object');
   }
+  const text = decodeJsonBody(bytes, request.contentType);
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     const detail = error instanceof Error ? `: ${error.message}` : '';
     throw new InvalidArgumentError('INVALID_JSON', `the body is not valid JSON${detail}`);
@@ -83,9 +103,9 @@ function noParams(request: RestRequest): void {
   parseQuery(request.search, NO_PARAMS);
 }
 
-const postEvents: Route = async (request, backend, now) => {
+const postEvents: Route = async (request, backend, now, limits) => {
   noParams(request);
-  const built = eventsBodyToBatch(await jsonBody(request), now);
+  const built = eventsBodyToBatch(await jsonBody(request, limits.maxEventsBodyBytes), now);
   const response = await backend.postBatch(built.batch, request.signal);
   return json(JSON.stringify(eventsResult(response, built.origins)));
 };
@@ -93,12 +113,17 @@ const postEvents: Route = async (request, backend, now) => {
 /**
  * Taba's line protocol. Each client's batch is posted in body order, one at a time; the first
  * failure answers that error (its message names the client and its line, and how many
- * clients before it were applied).
+ * clients before it were applied). The whole body is parsed and bounded first (clients,
+ * events per client), so a body past a limit posts nothing.
  */
-const postLines: Route = async (request, backend, now) => {
+const postLines: Route = async (request, backend, now, limits) => {
   noParams(request);
+  const text = decodeLegacyBody(await request.body(), request.contentType);
   const batches = lineClientsToBatches(
-    parseLineProtocol((await request.body()).toString('utf8')),
+    parseLineProtocol(text, {
+      maxClients: limits.maxPostClients,
+      maxEventsPerClient: limits.maxBatchEvents,
+    }),
     now,
   );
   const answers = [];
@@ -212,6 +237,7 @@ export function route(
   request: RestRequest,
   backend: RestBackend,
   nowSeconds: number,
+  limits: RestLimits,
 ): Promise<RestReply> {
   const methods = ROUTES.get(request.path);
   if (methods === undefined) {
@@ -221,5 +247,5 @@ export function route(
   if (handler === undefined) {
     throw methodNotAllowed(request.method, request.path, [...methods.keys()]);
   }
-  return handler(request, backend, nowSeconds);
+  return handler(request, backend, nowSeconds, limits);
 }

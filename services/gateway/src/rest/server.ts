@@ -1,16 +1,36 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { Logger } from '@taba/common';
-import { isUnexpectedError } from '../call-status.js';
+import type { Socket } from 'node:net';
+import type { Logger, Refusals } from '@taba/common';
+import { InflightBudget, isTabaError } from '@taba/common';
+import { downstreamCode, isUnexpectedError } from '../call-status.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
-import type { RestBackend, RestReply } from './routes.js';
+import type { RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
+
+/** How much the REST server takes at once, and how long a slow client may hold it. */
+export interface RestCapacity {
+  /** Open connections at most (TABA_REST_MAX_CONNECTIONS); more are closed at once. */
+  readonly maxConnections: number;
+  /** Requests being served at once (TABA_REST_MAX_INFLIGHT_REQUESTS); more get 429 OVERLOADED. */
+  readonly maxInflightRequests: number;
+  /** Largest request head, bytes (TABA_REST_MAX_HEADER_BYTES); more get 431. */
+  readonly maxHeaderBytes: number;
+  /** Time to send the request head, ms (TABA_REST_HEADERS_TIMEOUT_MS); then 408. */
+  readonly headersTimeoutMs: number;
+  /** Time to send the whole request, body included, ms (TABA_REST_REQUEST_TIMEOUT_MS); then 408. */
+  readonly requestTimeoutMs: number;
+}
 
 export interface RestServerOptions {
   /** `host:port` to listen on; port 0 picks a free port. */
   readonly address: string;
   /** Largest request body, bytes; larger bodies get 413. */
   readonly maxBodyBytes: number;
+  readonly limits: RestLimits;
+  readonly capacity: RestCapacity;
+  /** Where refusals by a limit are counted (status: `refused.<REASON>`). */
+  readonly refusals: Refusals;
   readonly backend: RestBackend;
   readonly logger: Logger;
   /** Epoch seconds now (the time of arrival of events without a timestamp). @default Date.now()/1000 */
@@ -71,6 +91,55 @@ function send(response: ServerResponse, reply: RestReply, headers: Record<string
   response.end(body);
 }
 
+/** What node:http reports for a client that broke a bound before a request was routed. */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; reason: string; message: string }>> =
+  {
+    HPE_HEADER_OVERFLOW: {
+      status: 431,
+      reason: 'HEADERS_TOO_LARGE',
+      message: 'the request head is larger than the limit (TABA_REST_MAX_HEADER_BYTES)',
+    },
+    ERR_HTTP_REQUEST_TIMEOUT: {
+      status: 408,
+      reason: 'REQUEST_TIMEOUT',
+      message:
+        'the request was not received in time (TABA_REST_HEADERS_TIMEOUT_MS, TABA_REST_REQUEST_TIMEOUT_MS)',
+    },
+  };
+
+/**
+ * Answers a connection node:http gave up on (head too large, too slow, malformed) with the
+ * usual JSON error and closes it; counts the refusals that are limits.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, refusals: Refusals): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const known = CLIENT_ERRORS[error.code ?? ''];
+  if (known) refusals.count(known.reason);
+  const status = known?.status ?? 400;
+  const body = JSON.stringify({
+    error: {
+      code: 'INVALID_ARGUMENT',
+      reason: known?.reason ?? 'MALFORMED_REQUEST',
+      message: known?.message ?? 'the request is not valid HTTP/1.1',
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** A refusal by the gateway's own limits (not a downstream answer passed on), for counting. */
+function ownRefusalReason(error: unknown): string | undefined {
+  if (!isTabaError(error) || downstreamCode(error) !== undefined) return undefined;
+  return error.kind === 'RESOURCE_EXHAUSTED' || error.reason === 'INVALID_ENCODING'
+    ? error.reason
+    : undefined;
+}
+
 /** Splits `host:port` (host may be `[v6]`) for `listen`. */
 function splitAddress(address: string): { host: string; port: number; hostPart: string } {
   const match = /^(.*):(\d+)$/.exec(address);
@@ -86,8 +155,13 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
  * client sends can crash it.
  */
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
-  const { backend, logger, maxBodyBytes } = options;
+  const { backend, logger, maxBodyBytes, limits, capacity, refusals } = options;
   const now = options.now ?? (() => Date.now() / 1000);
+  const requests = new InflightBudget(
+    capacity.maxInflightRequests,
+    'requests',
+    'TABA_REST_MAX_INFLIGHT_REQUESTS',
+  );
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const abort = new AbortController();
@@ -96,7 +170,9 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     });
     let reply: RestReply;
     const headers: Record<string, string> = {};
+    let release: (() => void) | undefined;
     try {
+      release = requests.acquire(1);
       const target = request.url ?? '/';
       const query = target.indexOf('?');
       reply = await route(
@@ -105,13 +181,17 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           path: query < 0 ? target : target.slice(0, query),
           search: new URLSearchParams(query < 0 ? '' : target.slice(query + 1)),
           accept: request.headers.accept,
+          contentType: request.headers['content-type'],
           signal: abort.signal,
-          body: () => readBody(request, maxBodyBytes),
+          body: (limit = maxBodyBytes) => readBody(request, Math.min(limit, maxBodyBytes)),
         },
         backend,
         now(),
+        limits,
       );
     } catch (error) {
+      const refused = ownRefusalReason(error);
+      if (refused !== undefined) refusals.count(refused);
       if (isUnexpectedError(error)) {
         logger.error({ err: error, method: request.method, url: request.url }, 'REST call failed');
       }
@@ -124,17 +204,33 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
         contentType: 'application/json',
         body: JSON.stringify(failure.body),
       };
+    } finally {
+      release?.();
     }
     send(response, reply, headers);
   };
 
-  const server: Server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      // Only send() can land here (e.g. a socket that broke mid-write).
-      logger.warn({ err: error }, 'REST answer failed');
-      response.destroy();
-    });
-  });
+  const server: Server = createServer(
+    {
+      maxHeaderSize: capacity.maxHeaderBytes,
+      headersTimeout: capacity.headersTimeoutMs,
+      requestTimeout: capacity.requestTimeoutMs,
+      // node:http looks for timed-out requests only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, capacity.headersTimeoutMs / 4)),
+    },
+    (request, response) => {
+      serve(request, response).catch((error: unknown) => {
+        // Only send() can land here (e.g. a socket that broke mid-write).
+        logger.warn({ err: error }, 'REST answer failed');
+        response.destroy();
+      });
+    },
+  );
+  server.maxConnections = capacity.maxConnections;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket, refusals),
+  );
+  server.on('drop', () => refusals.count('TOO_MANY_CONNECTIONS'));
 
   const { host, port, hostPart } = splitAddress(options.address);
   await new Promise<void>((resolve, reject) => {
