@@ -71,6 +71,7 @@ export function createIngestService(
 
   const failed = (error: unknown) => {
     stats.batchesFailed += 1;
+    context.refusals.countError(error);
     const status = toGrpcStatus(error);
     if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
     return status;
