@@ -104,6 +104,10 @@ export function loadConfig(env: Env): IngestConfig {
         min: 1,
         max: 10_000,
       }),
+      maxExpirySeconds: readInteger(env, 'TABA_MAX_EXPIRY_SECONDS', limits.maxExpirySeconds, {
+        min: 1,
+        max: 10 * 365 * 86_400,
+      }),
     }),
     handlerSettings: Object.freeze({
       gaugeTtlSeconds: readInteger(
