@@ -73,7 +73,7 @@ const RETRYABLE = new Set<number>([
 ]);
 
 /** RESOURCE_EXHAUSTED reasons that a retry of the same bytes cannot cure. */
-const PERMANENT_REASONS = new Set(['BATCH_TOO_LARGE', 'TOO_MANY_TABS']);
+const PERMANENT_REASONS = new Set(['BATCH_TOO_LARGE', 'TOO_MANY_TABS', 'MESSAGE_TOO_LARGE']);
 
 /**
  * Whether the same batch is sent again: transient statuses, and RESOURCE_EXHAUSTED when it is

@@ -21,16 +21,17 @@ export const DEFAULT_GRPC_LIMITS: GrpcLimits = {
 };
 
 /**
- * Channel options for clients: messages bounded by `maxResponseBytes` both ways (what a client
- * sends is bounded by the server it calls, which answers MESSAGE_TOO_LARGE), channelz off (it
- * costs ~20% on small calls).
+ * Channel options for clients: answers bounded by `maxResponseBytes`; what a client sends is
+ * bounded by the server it calls (which refuses MESSAGE_TOO_LARGE from the length prefix), not
+ * here, so a caller never needs to know the callee's bound. Channelz off (it costs ~20% on
+ * small calls).
  */
 export function grpcChannelOptions(
   limits: Pick<GrpcLimits, 'maxResponseBytes'> = DEFAULT_GRPC_LIMITS,
 ): ChannelOptions {
   return {
     'grpc.max_receive_message_length': limits.maxResponseBytes,
-    'grpc.max_send_message_length': limits.maxResponseBytes,
+    'grpc.max_send_message_length': -1,
     'grpc.enable_channelz': 0,
     // Peers inside a cluster come back quickly (a restart, a failover): retry the connection
     // within a second rather than after grpc-js's default backoff of up to two minutes.
@@ -90,6 +91,7 @@ export function createGrpcServer(
   const server = new Server({
     ...options,
     'grpc.max_receive_message_length': limits.maxMessageBytes,
+    'grpc.max_send_message_length': limits.maxResponseBytes,
     // First in the chain: it wraps the base call, where grpc-js sends the size refusal.
     interceptors: [messageLimitInterceptor(onTooLarge)],
   });
