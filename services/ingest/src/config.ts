@@ -6,6 +6,7 @@ import type {
   ServiceBaseConfig,
 } from '@taba/common';
 import {
+  ConfigError,
   DEFAULT_EVENT_LIMITS,
   DEFAULT_HANDLER_SETTINGS,
   loadClusterConfig,
@@ -65,7 +66,7 @@ export function loadConfig(env: Env): IngestConfig {
   const limits = DEFAULT_EVENT_LIMITS;
   // Read once for every service: they size their messages by these (TABA_MAX_MESSAGE_BYTES).
   const shape = readBatchShape(env);
-  return Object.freeze({
+  const config: IngestConfig = Object.freeze({
     base: loadServiceBaseConfig(env, 'ingest'),
     cluster: loadClusterConfig(env),
     aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES', ['127.0.0.1:8320']),
@@ -130,4 +131,12 @@ export function loadConfig(env: Env): IngestConfig {
       ),
     }),
   });
+  // The horizon bounds every expiry, the one Gauges get from the server included.
+  if (config.handlerSettings.gaugeTtlSeconds > config.limits.maxExpirySeconds) {
+    throw new ConfigError(
+      'TABA_GAUGE_TTL_SECONDS',
+      `must be at most TABA_MAX_EXPIRY_SECONDS (${config.limits.maxExpirySeconds}), got ${config.handlerSettings.gaugeTtlSeconds}`,
+    );
+  }
+  return config;
 }
