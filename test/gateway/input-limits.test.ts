@@ -83,9 +83,13 @@ function http(
         );
       },
     );
-    // A refused body may be cut off while it is still being written: the answer counts.
     request.on('error', reject);
-    request.end(body);
+    // With Expect: 100-continue the body goes only once the server asks for it.
+    if (headers.expect === '100-continue') {
+      request.once('continue', () =>
+        reject(new Error('the server asked for a body it must refuse')),
+      );
+    } else request.end(body);
   });
 }
 
@@ -168,11 +172,15 @@ describe('input limits through a gateway process', () => {
     );
   });
 
-  it('refuses a 16 MiB /v1/events body with 413 before reading it, no ingest call, < 100 MB', async () => {
+  it('refuses a 16 MiB /v1/events body with 413 before it is sent (100-continue), no ingest call, < 100 MB', async () => {
     const events = '{"name":"a","value":1},'.repeat(Math.floor((16 * MIB - 64) / 23));
     const body = `{"client":"c","events":[${events}{"name":"a","value":1}]}`;
     const before = resetPeak();
-    const answer = await http('POST', '/v1/events', body, { 'content-type': 'application/json' });
+    const answer = await http('POST', '/v1/events', body, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      expect: '100-continue',
+    });
     const growthMb = memoryMb().peak - before;
     expect(answer.status).toBe(413);
     expect(answer.json.error).toEqual({

@@ -117,4 +117,38 @@ describe('REST server bounds', () => {
     expect(posted).toBe(0);
     expect(refusals.get('BODY_TOO_LARGE')).toBe(1);
   });
+
+  it('answers Expect: 100-continue only for a body within the limit', async () => {
+    const port = await start({}, new Refusals());
+    const ask = (path: string, body: string, declared: number) =>
+      new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path,
+            headers: { expect: '100-continue', 'content-length': String(declared) },
+            agent: false,
+          },
+          response => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, continued }));
+          },
+        );
+        request.on('error', reject);
+        request.once('continue', () => {
+          continued = true;
+          request.end(body);
+        });
+      });
+    const line = '1\n\nc1\n\nbid\n["CounterGroup", 1763800000, "1"]\n\n\n';
+    expect(await ask('/post', line, Buffer.byteLength(line))).toEqual({
+      status: 200,
+      continued: true,
+    });
+    expect(posted).toBe(1);
+    expect(await ask('/v1/events', '', 2 * MIB)).toEqual({ status: 413, continued: false });
+  });
 });

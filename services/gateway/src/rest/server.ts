@@ -51,13 +51,18 @@ export interface RestServer {
  * Reads the whole body, refusing (413) one whose Content-Length or actual length is over
  * `limit` without buffering more than the limit.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(
+  request: IncomingMessage,
+  limit: number,
+  beforeReading: () => void,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       reject(bodyTooLarge(limit));
       return;
     }
+    beforeReading();
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {
@@ -163,7 +168,12 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     'TABA_REST_MAX_INFLIGHT_REQUESTS',
   );
 
-  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+  /**
+   * Serves one request. With `Expect: 100-continue` (curl sends it for bodies over 1 MB), the
+   * 100 is sent only once the body is wanted and its declared length is within the limit, so a
+   * body that is too large is refused before the client sends a byte of it.
+   */
+  const serve = async (request: IncomingMessage, response: ServerResponse, expects = false) => {
     const abort = new AbortController();
     response.once('close', () => {
       if (!response.writableFinished) abort.abort();
@@ -183,7 +193,11 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           accept: request.headers.accept,
           contentType: request.headers['content-type'],
           signal: abort.signal,
-          body: (limit = maxBodyBytes) => readBody(request, Math.min(limit, maxBodyBytes)),
+          body: (limit = maxBodyBytes) =>
+            readBody(request, Math.min(limit, maxBodyBytes), () => {
+              if (expects && !response.headersSent) response.writeContinue();
+              expects = false;
+            }),
         },
         backend,
         now(),
@@ -210,6 +224,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     send(response, reply, headers);
   };
 
+  const handle = (request: IncomingMessage, response: ServerResponse, expects: boolean) => {
+    serve(request, response, expects).catch((error: unknown) => {
+      // Only send() can land here (e.g. a socket that broke mid-write).
+      logger.warn({ err: error }, 'REST answer failed');
+      response.destroy();
+    });
+  };
   const server: Server = createServer(
     {
       maxHeaderSize: capacity.maxHeaderBytes,
@@ -218,13 +239,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       // node:http looks for timed-out requests only this often (30 s by default).
       connectionsCheckingInterval: Math.max(100, Math.min(1000, capacity.headersTimeoutMs / 4)),
     },
-    (request, response) => {
-      serve(request, response).catch((error: unknown) => {
-        // Only send() can land here (e.g. a socket that broke mid-write).
-        logger.warn({ err: error }, 'REST answer failed');
-        response.destroy();
-      });
-    },
+    (request, response) => handle(request, response, false),
+  );
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) =>
+    handle(request, response, true),
   );
   server.maxConnections = capacity.maxConnections;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
