@@ -18,6 +18,6 @@ describe('ingest loadConfig', () => {
     const config = loadConfig({ TABA_MAX_BATCH_TABS: '1000', TABA_MAX_NAME_LENGTH: '64' });
     expect(config.maxBatchTabs).toBe(1000);
     expect(config.limits.maxNameLength).toBe(64);
-    expect(config.base.maxMessageBytes).toBe(3 * 1024 * 1024);
+    expect(config.base.maxMessageBytes).toBe(3 * 1024 * 1024 + 1024);
   });
 });

@@ -12,7 +12,7 @@ describe('largestBatchBytes', () => {
   });
 
   it('sizes TABA_MAX_MESSAGE_BYTES by the batch limits unless set: the aggregator 16 times', () => {
-    expect(loadServiceBaseConfig({}, 'ingest').maxMessageBytes).toBe(6 * MIB);
+    expect(loadServiceBaseConfig({}, 'ingest').maxMessageBytes).toBe(6 * MIB + 1024);
     expect(loadServiceBaseConfig({}, 'gateway').maxMessageBytes).toBe(6 * MIB);
     expect(loadServiceBaseConfig({}, 'aggregator').maxMessageBytes).toBe(96 * MIB);
     expect(loadServiceBaseConfig({ TABA_MAX_BATCH_TABS: '1000' }, 'gateway').maxMessageBytes).toBe(

@@ -38,7 +38,8 @@ export interface ServiceBaseConfig {
   /**
    * Largest gRPC request this service takes (TABA_MAX_MESSAGE_BYTES), checked before decoding.
    * @default the largest legal batch ({@link largestBatchBytes}, 6 MiB with the default batch
-   * limits); the aggregator, which takes a batch's Commit, 16 times that (96 MiB)
+   * limits); ingest 1 KiB more (the gateway's stream envelope); the aggregator, which takes a
+   * batch's Commit, 16 times that (96 MiB)
    */
   readonly maxMessageBytes: number;
   /** Largest gRPC answer sent or taken (TABA_MAX_RESPONSE_BYTES). @default 67108864 */
@@ -116,10 +117,17 @@ function wildcardError(listen: string): ConfigError {
  */
 const COMMIT_BYTES_PER_BATCH_BYTE = 16;
 
+/**
+ * The gateway wraps each batch it forwards in an IngestStreamRequest (an id and the batch's
+ * length): ingest takes that much more than the gateway, so a batch the gateway took fits.
+ */
+const STREAM_ENVELOPE_BYTES = 1024;
+
 /** What TABA_MAX_MESSAGE_BYTES is unless set: sized by the batch limits, not grpc-js's 64 MiB. */
 function defaultMaxMessageBytes(env: Env, service: ServiceName): number {
   const batch = largestBatchBytes(readBatchShape(env));
-  return service === 'aggregator' ? COMMIT_BYTES_PER_BATCH_BYTE * batch : batch;
+  if (service === 'aggregator') return COMMIT_BYTES_PER_BATCH_BYTE * batch;
+  return service === 'ingest' ? batch + STREAM_ENVELOPE_BYTES : batch;
 }
 
 export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBaseConfig {
