@@ -300,3 +300,35 @@ describe('parseLineProtocol limits', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('parseLineProtocol number events', () => {
+  const one = (event: string) => parseLineProtocol(`1\n\nc\n\nn\n${event}\n\n\n\n`)[0]?.events[0];
+
+  it('reads them exactly as JSON does, whatever the spacing', () => {
+    for (const line of [
+      '["CounterGroup", 1763800000, "0.25"]',
+      '["CounterGroup",1763800000,"0.25"]',
+      '[ "CounterGroup" , 1763800000 , "0.25" ]',
+      '["CounterGroup", 1763800000, " 0.25"]',
+    ]) {
+      expect(one(line)).toEqual({
+        line: 6,
+        name: 'n',
+        type: 'COUNTER_GROUP',
+        timestamp: 1_763_800_000,
+        value: 0.25,
+      });
+    }
+    expect(one('["Gauge", 1.7638e9, "-2.5E-3"]')).toMatchObject({
+      timestamp: 1.7638e9,
+      value: -0.0025,
+    });
+  });
+
+  it('refuses what JSON refuses', () => {
+    expect(() => one('["CounterGroup", 1763800000, "01"]')).toThrowError(/is not JSON text/);
+    expect(() => one('["CounterGroup", 01, "1"]')).toThrowError(/an event must be a JSON array/);
+    expect(() => one('["CounterGroup", 1e400, "1"]')).toThrowError(/timestamp must be a number/);
+    expect(() => one('["Nope", 1763800000, "1"]')).toThrowError(/unknown type "Nope"/);
+  });
+});
