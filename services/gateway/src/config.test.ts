@@ -77,6 +77,7 @@ describe('gateway input limits', () => {
     expect(config.restCapacity).toEqual({
       maxConnections: 1024,
       maxInflightRequests: 256,
+      maxInflightBodyBytes: 64 * 1024 * 1024,
       maxHeaderBytes: 16_384,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 120_000,
@@ -90,6 +91,7 @@ describe('gateway input limits', () => {
       TABA_MAX_BATCH_EVENTS: '50',
       TABA_REST_MAX_CONNECTIONS: '7',
       TABA_REST_MAX_INFLIGHT_REQUESTS: '3',
+      TABA_REST_MAX_INFLIGHT_BODY_BYTES: '2048',
       TABA_REST_MAX_HEADER_BYTES: '4096',
       TABA_REST_HEADERS_TIMEOUT_MS: '500',
       TABA_REST_REQUEST_TIMEOUT_MS: '900',
@@ -102,6 +104,7 @@ describe('gateway input limits', () => {
     expect(config.restCapacity).toEqual({
       maxConnections: 7,
       maxInflightRequests: 3,
+      maxInflightBodyBytes: 2048,
       maxHeaderBytes: 4096,
       headersTimeoutMs: 500,
       requestTimeoutMs: 900,

@@ -79,6 +79,7 @@ export interface GatewayConfig {
   readonly restLimits: RestLimits;
   /**
    * TABA_REST_MAX_CONNECTIONS (1024), TABA_REST_MAX_INFLIGHT_REQUESTS (256),
+   * TABA_REST_MAX_INFLIGHT_BODY_BYTES (67108864),
    * TABA_REST_MAX_HEADER_BYTES (16384), TABA_REST_HEADERS_TIMEOUT_MS (10000),
    * TABA_REST_REQUEST_TIMEOUT_MS (120000).
    */
@@ -133,6 +134,10 @@ function readRestCapacity(env: Env): RestCapacity {
     maxInflightRequests: readInteger(env, 'TABA_REST_MAX_INFLIGHT_REQUESTS', 256, {
       min: 1,
       max: 1_000_000,
+    }),
+    maxInflightBodyBytes: readInteger(env, 'TABA_REST_MAX_INFLIGHT_BODY_BYTES', 64 * 1024 * 1024, {
+      min: 1024,
+      max: 2 ** 40,
     }),
     maxHeaderBytes: readInteger(env, 'TABA_REST_MAX_HEADER_BYTES', 16_384, {
       min: 1024,

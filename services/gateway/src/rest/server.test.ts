@@ -10,6 +10,7 @@ const MIB = 1024 * 1024;
 const CAPACITY: RestCapacity = {
   maxConnections: 1024,
   maxInflightRequests: 256,
+  maxInflightBodyBytes: 64 * MIB,
   maxHeaderBytes: 16_384,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,
@@ -150,5 +151,28 @@ describe('REST server bounds', () => {
     });
     expect(posted).toBe(1);
     expect(await ask('/v1/events', '', 2 * MIB)).toEqual({ status: 413, continued: false });
+  });
+
+  it('refuses a body past TABA_REST_MAX_INFLIGHT_BODY_BYTES while others are read, and counts it', async () => {
+    const refusals = new Refusals();
+    const port = await start({ maxInflightBodyBytes: MIB }, refusals);
+    const held = await openSocket(port);
+    held.write('POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: 800000\r\n\r\n1\n\n');
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const second = await openSocket(port);
+    const answer = await new Promise<string>(resolve => {
+      let text = '';
+      second.setEncoding('utf8');
+      second.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      second.on('close', () => resolve(text));
+      second.write('POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: 800000\r\n\r\n1\n\n');
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
+    expect(answer).toContain('connection: close');
+    expect(answer).toContain('"reason":"OVERLOADED"');
+    expect(answer).toContain('TABA_REST_MAX_INFLIGHT_BODY_BYTES');
+    expect(refusals.get('OVERLOADED')).toBe(1);
   });
 });

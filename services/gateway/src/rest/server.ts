@@ -14,6 +14,11 @@ export interface RestCapacity {
   readonly maxConnections: number;
   /** Requests being served at once (TABA_REST_MAX_INFLIGHT_REQUESTS); more get 429 OVERLOADED. */
   readonly maxInflightRequests: number;
+  /**
+   * Body bytes being read or parsed at once (TABA_REST_MAX_INFLIGHT_BODY_BYTES); a body past it
+   * gets 429 OVERLOADED (one body larger than all of it is still taken when alone).
+   */
+  readonly maxInflightBodyBytes: number;
   /** Largest request head, bytes (TABA_REST_MAX_HEADER_BYTES); more get 431. */
   readonly maxHeaderBytes: number;
   /** Time to send the request head, ms (TABA_REST_HEADERS_TIMEOUT_MS); then 408. */
@@ -167,6 +172,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     'requests',
     'TABA_REST_MAX_INFLIGHT_REQUESTS',
   );
+  // Bodies being read or parsed, by their declared (else largest allowed) length: what bounds
+  // the memory requests hold, since parsing a body takes several times its bytes.
+  const bodies = new InflightBudget(
+    capacity.maxInflightBodyBytes,
+    'body bytes',
+    'TABA_REST_MAX_INFLIGHT_BODY_BYTES',
+  );
 
   /**
    * Serves one request. With `Expect: 100-continue` (curl sends it for bodies over 1 MB), the
@@ -181,6 +193,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     let reply: RestReply;
     const headers: Record<string, string> = {};
     let release: (() => void) | undefined;
+    let releaseBody: (() => void) | undefined;
     try {
       release = requests.acquire(1);
       const target = request.url ?? '/';
@@ -193,11 +206,16 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           accept: request.headers.accept,
           contentType: request.headers['content-type'],
           signal: abort.signal,
-          body: (limit = maxBodyBytes) =>
-            readBody(request, Math.min(limit, maxBodyBytes), () => {
+          body: (limit = maxBodyBytes) => {
+            const bound = Math.min(limit, maxBodyBytes);
+            return readBody(request, bound, () => {
+              // Held until the answer is sent: the body and what is parsed from it.
+              const declared = Number(request.headers['content-length']);
+              releaseBody = bodies.acquire(Number.isFinite(declared) ? declared : bound);
               if (expects && !response.headersSent) response.writeContinue();
               expects = false;
-            }),
+            });
+          },
         },
         backend,
         now(),
@@ -211,8 +229,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       }
       const failure = errorResponse(error);
       Object.assign(headers, failure.headers);
-      // An unread body (413) is not drained: the connection closes after the answer.
-      if (failure.status === 413) headers.connection = 'close';
+      // An unread body (413, a full body budget) is not drained: the connection closes.
+      if (!request.complete) headers.connection = 'close';
       reply = {
         status: failure.status,
         contentType: 'application/json',
@@ -220,6 +238,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       };
     } finally {
       release?.();
+      releaseBody?.();
     }
     send(response, reply, headers);
   };
