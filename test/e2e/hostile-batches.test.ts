@@ -80,16 +80,22 @@ describe('hostile batches against an ingest process', () => {
     await Promise.all([ingestRaw(unpackedColumn('warm-up', MAX_BATCH_EVENTS + 1)), ingestStatus()]);
     const bytes = unpackedColumn('hostile-unpacked', 40_000);
     expect(bytes.length).toBeGreaterThan(360_000);
-    const started = performance.now();
-    const refused = ingestRaw(bytes).then(error => ({ error, ms: performance.now() - started }));
-    const [{ error, ms: elapsedMs }, statusAnswer] = await Promise.all([refused, ingestStatus()]);
-    expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(error.metadata.get('taba-reason')).toEqual(['BATCH_TOO_LARGE']);
-    expect(error.details).toBe(
-      `the batch has 40000 events; the limit is ${MAX_BATCH_EVENTS} (TABA_MAX_BATCH_EVENTS)`,
-    );
-    expect(statusAnswer.service).toBe('ingest');
-    expect(elapsedMs).toBeLessThan(100);
+    // The fastest of a few tries: the bound is about decoding (seconds before the fix), not
+    // about how busy the machine running the tests is.
+    const times: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const started = performance.now();
+      const refused = ingestRaw(bytes).then(error => ({ error, ms: performance.now() - started }));
+      const [{ error, ms }, statusAnswer] = await Promise.all([refused, ingestStatus()]);
+      times.push(ms);
+      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(error.metadata.get('taba-reason')).toEqual(['BATCH_TOO_LARGE']);
+      expect(error.details).toBe(
+        `the batch has 40000 events; the limit is ${MAX_BATCH_EVENTS} (TABA_MAX_BATCH_EVENTS)`,
+      );
+      expect(statusAnswer.service).toBe('ingest');
+    }
+    expect(Math.min(...times)).toBeLessThan(100);
   });
 
   it('refuses a client ID that is not UTF-8 with INVALID_ENCODING, never a U+FFFD', async () => {
@@ -117,6 +123,6 @@ describe('hostile batches against an ingest process', () => {
       BATCH_TOO_LARGE: metrics['refused.BATCH_TOO_LARGE'],
       INVALID_ENCODING: metrics['refused.INVALID_ENCODING'],
       MESSAGE_TOO_LARGE: metrics['refused.MESSAGE_TOO_LARGE'],
-    }).toEqual({ BATCH_TOO_LARGE: 2, INVALID_ENCODING: 1, MESSAGE_TOO_LARGE: 1 });
+    }).toEqual({ BATCH_TOO_LARGE: 6, INVALID_ENCODING: 1, MESSAGE_TOO_LARGE: 1 });
   });
 });
