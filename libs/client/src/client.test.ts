@@ -379,7 +379,7 @@ describe('TabaClient against a real gRPC server', () => {
     ]);
   });
 
-  it.each(['BATCH_TOO_LARGE', 'TOO_MANY_TABS'])(
+  it.each(['BATCH_TOO_LARGE', 'TOO_MANY_TABS', 'MESSAGE_TOO_LARGE'])(
     'drops a batch the server will never take (RESOURCE_EXHAUSTED, %s)',
     async reason => {
       const fake = await gateway(() => ({

@@ -85,7 +85,7 @@ const RETRYABLE = new Set<number>([
 ]);
 
 /**
- * Reasons that a retry of the same bytes cannot cure, whatever the status: a batch too large,
+ * Reasons that a retry of the same bytes cannot cure, whatever the status: a batch or message too large,
  * and the seq contract's refusals (a seq below the mark stays below it; a fenced session stays
  * fenced).
  */
@@ -96,6 +96,7 @@ const PERMANENT_REASONS = new Set([
   'SESSION_FENCED',
   'INVALID_SEQ',
   'INVALID_SESSION',
+  'MESSAGE_TOO_LARGE',
 ]);
 
 /** The `taba-reason` of a failed call ('' without one). */

@@ -1,5 +1,7 @@
 // The front door of @taba/common: every export is listed by name.
 
+export type { BatchShape } from './config/batch-shape.js';
+export { DEFAULT_BATCH_SHAPE, largestBatchBytes, readBatchShape } from './config/batch-shape.js';
 export type { Env, NumberBounds } from './config/env-readers.js';
 export {
   ConfigError,
@@ -118,6 +120,7 @@ export {
   isRetryableError,
   NO_INSTANCE_REASON,
 } from './grpc/instance-pool.js';
+export { MESSAGE_TOO_LARGE, messageLimitInterceptor } from './grpc/message-limit.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,
@@ -237,6 +240,7 @@ export {
   ownerCountDetails,
 } from './service/discovery-status.js';
 export { InflightBudget } from './service/inflight-budget.js';
+export { Refusals } from './service/refusals.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
 export { RecentLatency, RecentRate } from './service/recent-stats.js';
 export type { ServiceMain } from './service/run-main.js';

@@ -85,3 +85,54 @@ describe('gateway loadConfig', () => {
     );
   });
 });
+
+describe('gateway input limits', () => {
+  it('defaults them, the /v1/events body to the largest legal batch', () => {
+    const config = loadConfig({});
+    expect(config.restLimits).toEqual({
+      maxEventsBodyBytes: 6 * 1024 * 1024,
+      maxPostClients: 1000,
+      maxBatchEvents: 100_000,
+    });
+    expect(config.restCapacity).toEqual({
+      maxConnections: 1024,
+      maxInflightRequests: 256,
+      maxInflightBodyBytes: 64 * 1024 * 1024,
+      maxHeaderBytes: 16_384,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+    });
+  });
+
+  it('reads every one, and refuses a head timeout longer than the request timeout', () => {
+    const config = loadConfig({
+      TABA_EVENTS_MAX_BODY_BYTES: '1000',
+      TABA_POST_MAX_CLIENTS: '5',
+      TABA_MAX_BATCH_EVENTS: '50',
+      TABA_REST_MAX_CONNECTIONS: '7',
+      TABA_REST_MAX_INFLIGHT_REQUESTS: '3',
+      TABA_REST_MAX_INFLIGHT_BODY_BYTES: '2048',
+      TABA_REST_MAX_HEADER_BYTES: '4096',
+      TABA_REST_HEADERS_TIMEOUT_MS: '500',
+      TABA_REST_REQUEST_TIMEOUT_MS: '900',
+    });
+    expect(config.restLimits).toEqual({
+      maxEventsBodyBytes: 1000,
+      maxPostClients: 5,
+      maxBatchEvents: 50,
+    });
+    expect(config.restCapacity).toEqual({
+      maxConnections: 7,
+      maxInflightRequests: 3,
+      maxInflightBodyBytes: 2048,
+      maxHeaderBytes: 4096,
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 900,
+    });
+    expect(() =>
+      loadConfig({ TABA_REST_HEADERS_TIMEOUT_MS: '5000', TABA_REST_REQUEST_TIMEOUT_MS: '1000' }),
+    ).toThrow(
+      'TABA_REST_HEADERS_TIMEOUT_MS: must be at most TABA_REST_REQUEST_TIMEOUT_MS (1000), got 5000',
+    );
+  });
+});

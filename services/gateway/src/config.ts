@@ -5,11 +5,15 @@ import {
   loadServiceBaseConfig,
   readAddress,
   readBoolean,
+  largestBatchBytes,
+  readBatchShape,
   readInteger,
   readList,
 } from '@taba/common';
 import type { AuthConfig } from './auth/auth-config.js';
 import { loadAuthConfig } from './auth/auth-config.js';
+import type { RestLimits } from './rest/routes.js';
+import type { RestCapacity } from './rest/server.js';
 
 /** Where the REST/JSON bridge listens unless TABA_REST_ADDRESS says otherwise. */
 export const DEFAULT_REST_ADDRESS = '127.0.0.1:8300';
@@ -71,6 +75,19 @@ export interface GatewayConfig {
   readonly maxListedRejections: number;
   /** Bearer tokens and scopes (TABA_AUTH, TABA_AUTH_TOKENS_FILE). @default off */
   readonly auth: AuthConfig;
+  /**
+   * What one REST request may carry besides its bytes: TABA_EVENTS_MAX_BODY_BYTES (the largest
+   * legal batch, 6 MiB with the default batch limits), TABA_POST_MAX_CLIENTS (1000),
+   * TABA_MAX_BATCH_EVENTS (100000).
+   */
+  readonly restLimits: RestLimits;
+  /**
+   * TABA_REST_MAX_CONNECTIONS (1024), TABA_REST_MAX_INFLIGHT_REQUESTS (256),
+   * TABA_REST_MAX_INFLIGHT_BODY_BYTES (67108864),
+   * TABA_REST_MAX_HEADER_BYTES (16384), TABA_REST_HEADERS_TIMEOUT_MS (10000),
+   * TABA_REST_REQUEST_TIMEOUT_MS (120000).
+   */
+  readonly restCapacity: RestCapacity;
 }
 
 /** A comma list of `host:port` addresses; every item is checked like a listen address. */
@@ -87,6 +104,52 @@ function readAddressList(env: Env, name: string, fallback: string): readonly str
     }
   }
   return Object.freeze(list);
+}
+
+function readRestLimits(env: Env): RestLimits {
+  const shape = readBatchShape(env);
+  return Object.freeze({
+    maxEventsBodyBytes: readInteger(env, 'TABA_EVENTS_MAX_BODY_BYTES', largestBatchBytes(shape), {
+      min: 1,
+      max: 2 ** 31 - 1,
+    }),
+    maxPostClients: readInteger(env, 'TABA_POST_MAX_CLIENTS', 1000, { min: 1, max: 1_000_000 }),
+    maxBatchEvents: shape.maxBatchEvents,
+  });
+}
+
+function readRestCapacity(env: Env): RestCapacity {
+  const requestTimeoutMs = readInteger(env, 'TABA_REST_REQUEST_TIMEOUT_MS', 120_000, {
+    min: 100,
+    max: 3_600_000,
+  });
+  const headersTimeoutMs = readInteger(env, 'TABA_REST_HEADERS_TIMEOUT_MS', 10_000, {
+    min: 100,
+    max: 3_600_000,
+  });
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'TABA_REST_HEADERS_TIMEOUT_MS',
+      `must be at most TABA_REST_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`,
+    );
+  }
+  return Object.freeze({
+    maxConnections: readInteger(env, 'TABA_REST_MAX_CONNECTIONS', 1024, { min: 1, max: 1_000_000 }),
+    maxInflightRequests: readInteger(env, 'TABA_REST_MAX_INFLIGHT_REQUESTS', 256, {
+      min: 1,
+      max: 1_000_000,
+    }),
+    maxInflightBodyBytes: readInteger(env, 'TABA_REST_MAX_INFLIGHT_BODY_BYTES', 64 * 1024 * 1024, {
+      min: 1024,
+      max: 2 ** 40,
+    }),
+    maxHeaderBytes: readInteger(env, 'TABA_REST_MAX_HEADER_BYTES', 16_384, {
+      min: 1024,
+      max: 1_048_576,
+    }),
+    headersTimeoutMs,
+    requestTimeoutMs,
+  });
 }
 
 /** Reads the gateway's configuration; throws ConfigError naming the first bad variable. */
@@ -122,5 +185,7 @@ export function loadConfig(env: Env): GatewayConfig {
       { min: 0, max: 1_000_000 },
     ),
     auth: loadAuthConfig(env),
+    restLimits: readRestLimits(env),
+    restCapacity: readRestCapacity(env),
   });
 }

@@ -52,8 +52,8 @@ export const STATUS_CALL_TIMEOUT_MS = 1000;
 export interface DownstreamOptions {
   /** Deadline of every forwarded call unless the caller's is sooner, ms. */
   readonly callDeadlineMs: number;
-  /** Largest gRPC message to and from the instances, bytes. */
-  readonly maxMessageBytes: number;
+  /** Largest gRPC message to and from the instances, bytes (TABA_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
   /** Post batches to ingest over long-lived streams (see IngestStreams). @default false */
   readonly ingestStreams?: boolean;
   /** Streams per ingest instance. @default 8 */
@@ -160,7 +160,7 @@ export class Downstream {
     );
     const poolOptions = {
       channelOptions: withBearerToken(
-        grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
+        grpcChannelOptions({ maxResponseBytes: options.maxResponseBytes }),
         options.internalToken,
       ),
     };

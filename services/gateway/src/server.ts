@@ -103,7 +103,7 @@ export async function createGatewayService(
   const discovery = dependencies.discovery ?? gatewayDiscovery(config, logger);
   const downstream = new Downstream(discovery, {
     callDeadlineMs: config.callDeadlineMs,
-    maxMessageBytes: config.base.maxMessageBytes,
+    maxResponseBytes: config.base.maxResponseBytes,
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
     maxInflightBytes: config.maxInflightBytes,
@@ -112,7 +112,11 @@ export async function createGatewayService(
       : { internalToken: config.base.internalTokens[0] }),
   });
   let restAddress = config.restAddress;
-  const metrics = () => ({ ...downstream.metrics(), ...auth.metrics() });
+  const metrics = () => ({
+    ...downstream.metrics(),
+    ...auth.metrics(),
+    ...context.refusals.metrics(),
+  });
   const self = () =>
     describeInstance(config.base, context.address(), startedAtSeconds, metrics(), {
       rest: restAddress,
@@ -151,6 +155,9 @@ export async function createGatewayService(
     rest = await startRestServer({
       address: config.restAddress,
       maxBodyBytes: config.maxBodyBytes,
+      limits: config.restLimits,
+      capacity: config.restCapacity,
+      refusals: context.refusals,
       backend,
       auth,
       logger,

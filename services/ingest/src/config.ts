@@ -6,10 +6,12 @@ import type {
   ServiceBaseConfig,
 } from '@taba/common';
 import {
+  ConfigError,
   DEFAULT_EVENT_LIMITS,
   DEFAULT_HANDLER_SETTINGS,
   loadClusterConfig,
   loadServiceBaseConfig,
+  readBatchShape,
   readInteger,
   readList,
 } from '@taba/common';
@@ -62,12 +64,14 @@ export interface IngestConfig {
 /** Reads the ingest service's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): IngestConfig {
   const limits = DEFAULT_EVENT_LIMITS;
-  return Object.freeze({
+  // Read once for every service: they size their messages by these (TABA_MAX_MESSAGE_BYTES).
+  const shape = readBatchShape(env);
+  const config: IngestConfig = Object.freeze({
     base: loadServiceBaseConfig(env, 'ingest'),
     cluster: loadClusterConfig(env),
     aggregatorAddresses: readList(env, 'TABA_AGGREGATOR_ADDRESSES', ['127.0.0.1:8320']),
-    maxBatchEvents: readInteger(env, 'TABA_MAX_BATCH_EVENTS', 100_000, { min: 1, max: 10_000_000 }),
-    maxBatchTabs: readInteger(env, 'TABA_MAX_BATCH_TABS', 10_000, { min: 1, max: 1_000_000 }),
+    maxBatchEvents: shape.maxBatchEvents,
+    maxBatchTabs: shape.maxBatchTabs,
     maxListedRejections: readInteger(env, 'TABA_MAX_LISTED_REJECTIONS', 1000, {
       min: 0,
       max: 1_000_000,
@@ -83,14 +87,8 @@ export function loadConfig(env: Env): IngestConfig {
       max: 2 ** 40,
     }),
     limits: Object.freeze({
-      maxNameLength: readInteger(env, 'TABA_MAX_NAME_LENGTH', limits.maxNameLength, {
-        min: 1,
-        max: 1024,
-      }),
-      maxClientIdLength: readInteger(env, 'TABA_MAX_CLIENT_ID_LENGTH', limits.maxClientIdLength, {
-        min: 1,
-        max: 1024,
-      }),
+      maxNameLength: shape.maxNameLength,
+      maxClientIdLength: shape.maxClientIdLength,
       maxStringLength: readInteger(env, 'TABA_MAX_STRING_LENGTH', limits.maxStringLength, {
         min: 1,
         max: 1_000_000,
@@ -106,6 +104,10 @@ export function loadConfig(env: Env): IngestConfig {
       maxHistogramBounds: readInteger(env, 'TABA_MAX_HISTOGRAM_BOUNDS', limits.maxHistogramBounds, {
         min: 1,
         max: 10_000,
+      }),
+      maxExpirySeconds: readInteger(env, 'TABA_MAX_EXPIRY_SECONDS', limits.maxExpirySeconds, {
+        min: 1,
+        max: 10 * 365 * 86_400,
       }),
     }),
     handlerSettings: Object.freeze({
@@ -129,4 +131,12 @@ export function loadConfig(env: Env): IngestConfig {
       ),
     }),
   });
+  // The horizon bounds every expiry, the one Gauges get from the server included.
+  if (config.handlerSettings.gaugeTtlSeconds > config.limits.maxExpirySeconds) {
+    throw new ConfigError(
+      'TABA_GAUGE_TTL_SECONDS',
+      `must be at most TABA_MAX_EXPIRY_SECONDS (${config.limits.maxExpirySeconds}), got ${config.handlerSettings.gaugeTtlSeconds}`,
+    );
+  }
+  return config;
 }

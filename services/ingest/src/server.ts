@@ -66,7 +66,7 @@ export function createIngestService(
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
     channelOptions: withBearerToken(
-      grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+      grpcChannelOptions(config.base),
       config.base.internalTokens?.[0],
     ),
   });
@@ -75,6 +75,7 @@ export function createIngestService(
 
   const failed = (error: unknown) => {
     stats.batchesFailed += 1;
+    context.refusals.countError(error);
     const status = toGrpcStatus(error);
     if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
     return status;

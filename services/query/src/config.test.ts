@@ -40,6 +40,37 @@ describe('loadConfig', () => {
     });
   });
 
+  it('has documented input limits, and reads them', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxStatesPerQuery: 100_000,
+      maxFilterNames: 10_000,
+      maxFilterClients: 10_000,
+      maxFilterPatterns: 64,
+      maxValueLength: 256,
+      cacheBytes: 64 * 1024 * 1024,
+      maxInflight: 64,
+    });
+    expect(
+      loadConfig({
+        TABA_MAX_STATES_PER_QUERY: '9',
+        TABA_MAX_FILTER_NAMES: '8',
+        TABA_MAX_FILTER_CLIENTS: '7',
+        TABA_MAX_FILTER_PATTERNS: '6',
+        TABA_MAX_CLIENT_ID_LENGTH: '300',
+        TABA_QUERY_CACHE_BYTES: '5',
+        TABA_QUERY_MAX_INFLIGHT: '4',
+      }),
+    ).toMatchObject({
+      maxStatesPerQuery: 9,
+      maxFilterNames: 8,
+      maxFilterClients: 7,
+      maxFilterPatterns: 6,
+      maxValueLength: 300,
+      cacheBytes: 5,
+      maxInflight: 4,
+    });
+  });
+
   it('names the variable that does not parse', () => {
     for (const [name, value] of [
       ['TABA_REGEX_MAX_LENGTH', '0'],

@@ -1,5 +1,10 @@
 import type { ClusterConfig, Env, ServiceBaseConfig } from '@taba/common';
-import { loadClusterConfig, loadServiceBaseConfig, readInteger } from '@taba/common';
+import {
+  loadClusterConfig,
+  loadServiceBaseConfig,
+  readBatchShape,
+  readInteger,
+} from '@taba/common';
 
 /** The query service's configuration, read once from the environment at start-up and frozen. */
 export interface QueryConfig {
@@ -35,10 +40,34 @@ export interface QueryConfig {
   readonly maxTabsPerQuery: number;
   /** TABA_CARDINALITY_TOP_MAX: the most Tabs and clients a cardinality report may list. @default 1000 */
   readonly cardinalityTopMax: number;
+  /**
+   * TABA_MAX_STATES_PER_QUERY: the most States (a Tab of one client) one read may merge or
+   * project; more fails with RESOURCE_EXHAUSTED (TOO_MANY_STATES) before any is read. @default 100000
+   */
+  readonly maxStatesPerQuery: number;
+  /** TABA_MAX_FILTER_NAMES: exact names per filter; more is INVALID_ARGUMENT (FILTER_TOO_LARGE). @default 10000 */
+  readonly maxFilterNames: number;
+  /** TABA_MAX_FILTER_CLIENTS: exact client IDs per filter (FILTER_TOO_LARGE past it). @default 10000 */
+  readonly maxFilterClients: number;
+  /** TABA_MAX_FILTER_PATTERNS: patterns per filter, names and clients together. @default 64 */
+  readonly maxFilterPatterns: number;
+  /** The longest name or client ID a filter may name: TABA_MAX_NAME_LENGTH, TABA_MAX_CLIENT_ID_LENGTH (256). */
+  readonly maxValueLength: number;
+  /**
+   * TABA_QUERY_CACHE_BYTES: what the cache may hold (keys and merged States, estimated);
+   * least recently used out first, a larger answer is not kept. @default 67108864 (64 MiB)
+   */
+  readonly cacheBytes: number;
+  /**
+   * TABA_QUERY_MAX_INFLIGHT: requests served at once; more are refused at once with
+   * RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded. @default 64
+   */
+  readonly maxInflight: number;
 }
 
 /** Reads the query service's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): QueryConfig {
+  const shape = readBatchShape(env);
   return Object.freeze({
     base: loadServiceBaseConfig(env, 'query'),
     cluster: loadClusterConfig(env),
@@ -53,5 +82,21 @@ export function loadConfig(env: Env): QueryConfig {
       min: 1,
       max: 100_000,
     }),
+    maxStatesPerQuery: readInteger(env, 'TABA_MAX_STATES_PER_QUERY', 100_000, {
+      min: 1,
+      max: 100_000_000,
+    }),
+    maxFilterNames: readInteger(env, 'TABA_MAX_FILTER_NAMES', 10_000, { min: 1, max: 10_000_000 }),
+    maxFilterClients: readInteger(env, 'TABA_MAX_FILTER_CLIENTS', 10_000, {
+      min: 1,
+      max: 10_000_000,
+    }),
+    maxFilterPatterns: readInteger(env, 'TABA_MAX_FILTER_PATTERNS', 64, { min: 1, max: 10_000 }),
+    maxValueLength: Math.max(shape.maxNameLength, shape.maxClientIdLength),
+    cacheBytes: readInteger(env, 'TABA_QUERY_CACHE_BYTES', 64 * 1024 * 1024, {
+      min: 0,
+      max: 2 ** 40,
+    }),
+    maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
   });
 }

@@ -40,3 +40,27 @@ describe('QueryCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 1, entries: 0 });
   });
 });
+
+describe('QueryCache in bytes', () => {
+  it('evicts the least recently used entries past maxBytes, and keeps no value larger than it', () => {
+    const big = (fill: string) => fill.repeat(400); // ~816 bytes each
+    const cache = new QueryCache(100, 2000);
+    cache.store('a', [0], [1], big('a'));
+    cache.store('b', [0], [1], big('b'));
+    expect(cache.stats()).toMatchObject({ entries: 2 });
+    expect(cache.stats().bytes).toBeLessThanOrEqual(2000);
+    cache.store('c', [0], [1], big('c'));
+    expect(cache.lookup('a', [0], [1])).toBeUndefined();
+    expect(cache.lookup('c', [0], [1])).toBe(big('c'));
+    cache.store('huge', [0], [1], 'x'.repeat(5000));
+    expect(cache.lookup('huge', [0], [1])).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ entries: 2, tooLarge: 1 });
+  });
+
+  it('counts a long key against the bytes: a 50 MB key is never kept', () => {
+    const cache = new QueryCache(1000, 1024 * 1024);
+    const key = `aggregates|${'client-'.repeat(100_000)}`;
+    cache.store(key, [0], [1], { count: 1 });
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, tooLarge: 1 });
+  });
+});

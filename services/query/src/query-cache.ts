@@ -5,12 +5,17 @@
  * served only while a fresh read of those versions finds them unchanged. Every commit and every
  * delete bumps its partition's version, so an entry can only be served while no write touched
  * what it was built from. Pure: the versions are read by the caller.
+ *
+ * Bounded twice: by entries and by bytes (the key and an estimate of the value's heap), least
+ * recently used out first, so a few huge answers cannot hold the memory many small ones would.
  */
+import { approximateBytes } from './approximate-bytes.js';
 
 interface Entry {
   readonly partitions: readonly number[];
   readonly versions: readonly number[];
   readonly value: unknown;
+  readonly bytes: number;
 }
 
 export interface CacheStats {
@@ -18,6 +23,10 @@ export interface CacheStats {
   readonly misses: number;
   readonly entries: number;
   readonly capacity: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /** Values not kept because alone they were larger than maxBytes. */
+  readonly tooLarge: number;
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
@@ -28,10 +37,25 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 export class QueryCache {
   private hits = 0;
   private misses = 0;
+  private tooLarge = 0;
+  private bytes = 0;
   private readonly entries = new Map<string, Entry>();
 
-  /** @param capacity entries kept; 0 keeps none (every lookup is a miss). */
-  constructor(readonly capacity: number) {}
+  /**
+   * @param capacity entries kept; 0 keeps none (every lookup is a miss)
+   * @param maxBytes bytes kept (keys and values, estimated) @default unbounded
+   */
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes: number = Number.POSITIVE_INFINITY,
+  ) {}
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
+  }
 
   /**
    * The value stored under `key` if it was built from exactly these partition versions;
@@ -54,7 +78,7 @@ export class QueryCache {
       this.entries.set(key, entry);
       return entry.value as T;
     }
-    if (entry) this.entries.delete(key);
+    if (entry) this.drop(key);
     this.misses += 1;
     return undefined;
   }
@@ -67,12 +91,18 @@ export class QueryCache {
     value: unknown,
   ): void {
     if (this.capacity <= 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, { partitions: [...partitions], versions: [...versions], value });
-    while (this.entries.size > this.capacity) {
+    this.drop(key);
+    const bytes = 2 * key.length + approximateBytes(value) + 16 * partitions.length;
+    if (bytes > this.maxBytes) {
+      this.tooLarge += 1;
+      return;
+    }
+    this.entries.set(key, { partitions: [...partitions], versions: [...versions], value, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.capacity || this.bytes > this.maxBytes) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
-      this.entries.delete(oldest.value);
+      this.drop(oldest.value);
     }
   }
 
@@ -82,6 +112,9 @@ export class QueryCache {
       misses: this.misses,
       entries: this.entries.size,
       capacity: this.capacity,
+      bytes: this.bytes,
+      maxBytes: this.maxBytes,
+      tooLarge: this.tooLarge,
     };
   }
 }

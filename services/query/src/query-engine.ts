@@ -79,6 +79,8 @@ export interface QueryEngineOptions {
   readonly limits: SelectionLimits & {
     /** TABA_MAX_TABS_PER_QUERY */
     readonly maxTabsPerQuery: number;
+    /** States (a Tab of a client) one read may merge or project (TABA_MAX_STATES_PER_QUERY). */
+    readonly maxStatesPerQuery: number;
   };
 }
 
@@ -137,6 +139,19 @@ export class QueryEngine {
       throw new ResourceExhaustedError(
         'TOO_MANY_TABS',
         `the filter selects ${count} Tabs; one query may read or delete at most ${max} (TABA_MAX_TABS_PER_QUERY): narrow the names or patterns`,
+      );
+    }
+  }
+
+  /** Refuses a read of more States than TABA_MAX_STATES_PER_QUERY, before any is read. */
+  private checkStateCount(tabs: readonly SelectedTab[]): void {
+    let count = 0;
+    for (const tab of tabs) count += tab.clients?.length ?? 1;
+    const max = this.options.limits.maxStatesPerQuery;
+    if (count > max) {
+      throw new ResourceExhaustedError(
+        'TOO_MANY_STATES',
+        `the filter selects ${count} States (a Tab of a client); one query may read at most ${max} (TABA_MAX_STATES_PER_QUERY): narrow the names or clients`,
       );
     }
   }
@@ -218,7 +233,10 @@ export class QueryEngine {
     const named = await this.resolveNames(selection.names, 'fail', options.limit);
     if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
     const tabs = await this.resolveClients(selection, named, options.listAllClients);
-    if (options.limit) this.checkTabCount(tabs.length);
+    if (options.limit) {
+      this.checkTabCount(tabs.length);
+      this.checkStateCount(tabs);
+    }
     return tabs;
   }
 

@@ -534,6 +534,68 @@ describe('reads', () => {
       await limited.stop();
     }
   });
+
+  it('refuses a projection of more States than TABA_MAX_STATES_PER_QUERY before reading them', async () => {
+    const limited = await startQuery(0, { TABA_MAX_STATES_PER_QUERY: '5' });
+    try {
+      const small = api(() => limited.client);
+      const tooMany = await failure(small.projections({ names: ['bid.price', 'status'] }));
+      expect(tooMany).toEqual({
+        code: status.RESOURCE_EXHAUSTED,
+        reason: 'TOO_MANY_STATES',
+        details: `the filter selects ${2 * CLIENTS.length} States (a Tab of a client); one query may read at most 5 (TABA_MAX_STATES_PER_QUERY): narrow the names or clients`,
+      });
+      // Aggregates read one merged State per Tab: two are within the limit.
+      expect((await small.aggregates({ names: ['bid.price', 'status'] })).tabs).toHaveLength(2);
+      const self = await small.status();
+      expect(self.metrics['refused.TOO_MANY_STATES']).toBe(1);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('refuses a client filter of 200,000 IDs fast, without reading or caching it', async () => {
+    const clients = Array.from({ length: 200_000 }, (_, i) => `client-${i}`);
+    const before = await query.status();
+    const started = performance.now();
+    const refused = await failure(query.aggregates({ names: ['bid.price'], clients }));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(refused).toEqual({
+      code: status.INVALID_ARGUMENT,
+      reason: 'FILTER_TOO_LARGE',
+      details:
+        'the filter has 200000 client IDs; the limit is 10000 (TABA_MAX_FILTER_CLIENTS): use patterns or several queries',
+    });
+    const after = await query.status();
+    expect(after.metrics['cache.entries']).toBe(before.metrics['cache.entries']);
+    expect(after.metrics['cache.misses']).toBe(before.metrics['cache.misses']);
+    expect(after.metrics['refused.FILTER_TOO_LARGE']).toBe(
+      (before.metrics['refused.FILTER_TOO_LARGE'] ?? 0) + 1,
+    );
+  });
+
+  it('refuses requests past TABA_QUERY_MAX_INFLIGHT with OVERLOADED, counted, while status answers', async () => {
+    const limited = await startQuery(0, { TABA_QUERY_MAX_INFLIGHT: '1' });
+    try {
+      const small = api(() => limited.client);
+      const answers = await Promise.allSettled(
+        Array.from({ length: 20 }, () => small.aggregates({ names: ['^bid\\.'], regex: true })),
+      );
+      const refused = answers.filter(answer => answer.status === 'rejected');
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) {
+        const error = answer.reason as ServiceError;
+        expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+        expect(reasonOf(error)).toBe('OVERLOADED');
+      }
+      const self = await small.status();
+      expect(self.metrics['refused.OVERLOADED']).toBe(refused.length);
+      expect(self.metrics['queries.inflight_refused']).toBe(refused.length);
+      expect(self.metrics['queries.inflight']).toBe(0);
+    } finally {
+      await limited.stop();
+    }
+  });
 });
 
 describe('cache', () => {

@@ -2,7 +2,13 @@ import { isTabaError } from '@taba/common';
 import { describe, expect, it } from 'vitest';
 import { checkPattern, listSome, parseSelection } from './selection.js';
 
-const LIMITS = { regexMaxLength: 16 };
+const LIMITS = {
+  regexMaxLength: 16,
+  maxFilterNames: 5,
+  maxFilterClients: 4,
+  maxFilterPatterns: 3,
+  maxValueLength: 20,
+};
 
 function failure(run: () => unknown): { kind: string; reason: string; message: string } {
   try {
@@ -87,5 +93,37 @@ describe('listSome', () => {
   it('shows a few values and counts the rest', () => {
     expect(listSome(['a', 'b'])).toBe('a, b');
     expect(listSome(['a', 'b', 'c', 'd'], 2)).toBe('a, b and 2 more');
+  });
+});
+
+describe('filter limits', () => {
+  it('refuses more names, client IDs or patterns than allowed, before reading them', () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `n${i}`);
+    expect(parseSelection({ names: names(5), clients: names(4) }, LIMITS).key).toBeTruthy();
+    expect(failure(() => parseSelection({ names: names(6) }, LIMITS))).toEqual({
+      kind: 'INVALID_ARGUMENT',
+      reason: 'FILTER_TOO_LARGE',
+      message:
+        'the filter has 6 names; the limit is 5 (TABA_MAX_FILTER_NAMES): use patterns or several queries',
+    });
+    expect(failure(() => parseSelection({ clients: names(200_000) }, LIMITS))).toEqual({
+      kind: 'INVALID_ARGUMENT',
+      reason: 'FILTER_TOO_LARGE',
+      message:
+        'the filter has 200000 client IDs; the limit is 4 (TABA_MAX_FILTER_CLIENTS): use patterns or several queries',
+    });
+    expect(
+      failure(() => parseSelection({ names: ['a', 'b'], clients: ['c', 'd'], regex: true }, LIMITS))
+        .message,
+    ).toBe(
+      'the filter has 4 patterns; the limit is 3 (TABA_MAX_FILTER_PATTERNS): use patterns or several queries',
+    );
+  });
+
+  it('refuses an exact value longer than any stored name or client ID', () => {
+    expect(failure(() => parseSelection({ clients: ['c'.repeat(21)] }, LIMITS))).toMatchObject({
+      reason: 'BAD_FILTER',
+      message: 'filter.clients[0] is 21 characters long; no client ID is longer than 20',
+    });
   });
 });

@@ -34,6 +34,33 @@ export interface FilterInput {
 export interface SelectionLimits {
   /** Longest pattern, characters (TABA_REGEX_MAX_LENGTH). */
   readonly regexMaxLength: number;
+  /** Most exact names in a filter (TABA_MAX_FILTER_NAMES). */
+  readonly maxFilterNames: number;
+  /** Most exact client IDs in a filter (TABA_MAX_FILTER_CLIENTS). */
+  readonly maxFilterClients: number;
+  /** Most patterns in a filter, names and clients together (TABA_MAX_FILTER_PATTERNS). */
+  readonly maxFilterPatterns: number;
+  /** Longest exact name or client ID: no stored one is longer (TABA_MAX_NAME_LENGTH, TABA_MAX_CLIENT_ID_LENGTH). */
+  readonly maxValueLength: number;
+}
+
+/** Refuses a filter list past its limit before a value of it is looked at (so in O(1)). */
+function checkListSize(
+  count: number,
+  field: 'names' | 'clients',
+  regex: boolean,
+  limits: SelectionLimits,
+): void {
+  const [limit, variable] = regex
+    ? [limits.maxFilterPatterns, 'TABA_MAX_FILTER_PATTERNS']
+    : field === 'names'
+      ? [limits.maxFilterNames, 'TABA_MAX_FILTER_NAMES']
+      : [limits.maxFilterClients, 'TABA_MAX_FILTER_CLIENTS'];
+  if (count <= limit) return;
+  throw new InvalidArgumentError(
+    'FILTER_TOO_LARGE',
+    `the filter has ${count} ${regex ? 'patterns' : field === 'names' ? 'names' : 'client IDs'}; the limit is ${limit} (${variable}): use patterns or several queries`,
+  );
 }
 
 /** The flags every pattern is compiled with: `u` (code points, strict syntax), never `g`/`y`. */
@@ -67,7 +94,14 @@ function parseList(
   limits: SelectionLimits,
 ): Matcher {
   if (list.length === 0) return { kind: 'all' };
+  checkListSize(list.length, field, regex, limits);
   list.forEach((value, i) => {
+    if (!regex && value.length > limits.maxValueLength) {
+      throw new InvalidArgumentError(
+        'BAD_FILTER',
+        `filter.${field}[${i}] is ${value.length} characters long; no ${field === 'names' ? 'Tab name' : 'client ID'} is longer than ${limits.maxValueLength}`,
+      );
+    }
     if (value === '') {
       throw new InvalidArgumentError(
         'BAD_FILTER',
@@ -98,6 +132,14 @@ export function parseSelection(
   limits: SelectionLimits,
 ): Selection {
   const regex = filter?.regex === true;
+  if (regex) {
+    checkListSize(
+      (filter?.names?.length ?? 0) + (filter?.clients?.length ?? 0),
+      'names',
+      true,
+      limits,
+    );
+  }
   const names = parseList(filter?.names ?? [], 'names', regex, limits);
   const clients = parseList(filter?.clients ?? [], 'clients', regex, limits);
   return { names, clients, key: JSON.stringify([keyOf(names), keyOf(clients)]) };

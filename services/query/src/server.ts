@@ -11,6 +11,7 @@ import {
   connectRedisShards,
   createDiscovery,
   createHandlerRegistry,
+  InflightBudget,
   isTabaError,
   loadTabaProtos,
   systemClock,
@@ -84,15 +85,25 @@ export function createQueryService(
     timeoutMs: config.regexTimeoutMs,
     onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
   });
-  const cache = new QueryCache(config.cacheEntries);
+  const cache = new QueryCache(config.cacheEntries, config.cacheBytes);
   const store = new TabStore(shards, config.cluster.partitionCount);
+  // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
+  const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
   const engine = new QueryEngine({
     store,
     matcher,
     cache,
     registry: createHandlerRegistry({ clock }),
     clock,
-    limits: { regexMaxLength: config.regexMaxLength, maxTabsPerQuery: config.maxTabsPerQuery },
+    limits: {
+      regexMaxLength: config.regexMaxLength,
+      maxTabsPerQuery: config.maxTabsPerQuery,
+      maxStatesPerQuery: config.maxStatesPerQuery,
+      maxFilterNames: config.maxFilterNames,
+      maxFilterClients: config.maxFilterClients,
+      maxFilterPatterns: config.maxFilterPatterns,
+      maxValueLength: config.maxValueLength,
+    },
   });
   const counters = new Counters();
 
@@ -106,11 +117,17 @@ export function createQueryService(
       callback: (error: ReturnType<typeof toGrpcStatus> | null, reply?: ReplyOf<M>) => void,
     ): void => {
       counters.add(`queries.${method}`);
+      let release: (() => void) | undefined;
       Promise.resolve()
-        .then(() => run(call.request as RequestOf<M>))
+        .then(() => {
+          if (method !== 'GetStatus') release = budget.acquire(1);
+          return run(call.request as RequestOf<M>);
+        })
+        .finally(() => release?.())
         .then(
           reply => callback(null, reply),
           (error: unknown) => {
+            context.refusals.countError(error);
             counters.add('errors');
             counters.add(`errors.${isTabaError(error) ? error.reason : 'INTERNAL'}`);
             if (!isTabaError(error) || error.kind === 'INTERNAL') {
@@ -134,6 +151,10 @@ export function createQueryService(
       'cache.hits': stats.hits,
       'cache.misses': stats.misses,
       'cache.entries': stats.entries,
+      'cache.bytes': stats.bytes,
+      'cache.bytes_limit': Number.isFinite(stats.maxBytes) ? stats.maxBytes : 0,
+      'cache.too_large': stats.tooLarge,
+      ...budget.metrics('queries.inflight'),
       'regex.jobs': matcher.jobs,
       'regex.timeouts': matcher.timeouts,
     };

@@ -2,20 +2,36 @@ import type { Http2Server, Http2Session } from 'node:http2';
 import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { messageLimitInterceptor } from './message-limit.js';
 
-/** Options every Taba gRPC server and client shares. */
+/** Message bounds of Taba's gRPC servers and clients. */
 export interface GrpcLimits {
-  /** Largest message accepted, bytes. @default 64 MiB */
+  /**
+   * Largest request a server accepts, bytes (TABA_MAX_MESSAGE_BYTES): refused from its length
+   * prefix, before it is buffered or decoded. @default 64 MiB here; services size it by the batch limits
+   */
   readonly maxMessageBytes: number;
+  /** Largest answer a server sends and a client takes, bytes (TABA_MAX_RESPONSE_BYTES). @default 64 MiB */
+  readonly maxResponseBytes: number;
 }
 
-export const DEFAULT_GRPC_LIMITS: GrpcLimits = { maxMessageBytes: 64 * 1024 * 1024 };
+export const DEFAULT_GRPC_LIMITS: GrpcLimits = {
+  maxMessageBytes: 64 * 1024 * 1024,
+  maxResponseBytes: 64 * 1024 * 1024,
+};
 
-/** Channel options for clients (and, without channelz, servers): bounded messages, channelz off (it costs ~20% on small calls). */
-export function grpcChannelOptions(limits: GrpcLimits = DEFAULT_GRPC_LIMITS): ChannelOptions {
+/**
+ * Channel options for clients: answers bounded by `maxResponseBytes`; what a client sends is
+ * bounded by the server it calls (which refuses MESSAGE_TOO_LARGE from the length prefix), not
+ * here, so a caller never needs to know the callee's bound. Channelz off (it costs ~20% on
+ * small calls).
+ */
+export function grpcChannelOptions(
+  limits: Pick<GrpcLimits, 'maxResponseBytes'> = DEFAULT_GRPC_LIMITS,
+): ChannelOptions {
   return {
-    'grpc.max_receive_message_length': limits.maxMessageBytes,
-    'grpc.max_send_message_length': limits.maxMessageBytes,
+    'grpc.max_receive_message_length': limits.maxResponseBytes,
+    'grpc.max_send_message_length': -1,
     'grpc.enable_channelz': 0,
     // Peers inside a cluster come back quickly (a restart, a failover): retry the connection
     // within a second rather than after grpc-js's default backoff of up to two minutes.
@@ -60,15 +76,26 @@ function widenReceiveWindows(server: Server): void {
 }
 
 /**
+ * A server that takes requests up to `limits.maxMessageBytes` (a larger one is refused from its
+ * length prefix with RESOURCE_EXHAUSTED, reason MESSAGE_TOO_LARGE, and `onTooLarge` is called)
+ * and sends answers up to `limits.maxResponseBytes`.
+ *
  * NOTE: servers keep channelz on. In grpc-js 1.14 a server with channelz off does not track
  * its connections, so forceShutdown() cannot cancel the calls still open after the grace.
  */
 export function createGrpcServer(
   limits: GrpcLimits = DEFAULT_GRPC_LIMITS,
+  onTooLarge: () => void = () => {},
   interceptors: readonly ServerInterceptor[] = [],
 ): Server {
   const { 'grpc.enable_channelz': _channelz, ...options } = grpcChannelOptions(limits);
-  const server = new Server({ ...options, interceptors: [...interceptors] });
+  const server = new Server({
+    ...options,
+    'grpc.max_receive_message_length': limits.maxMessageBytes,
+    'grpc.max_send_message_length': limits.maxResponseBytes,
+    // First in the chain: it wraps the base call, where grpc-js sends the size refusal.
+    interceptors: [messageLimitInterceptor(onTooLarge), ...interceptors],
+  });
   widenReceiveWindows(server);
   return server;
 }

@@ -173,6 +173,35 @@ describe('validateColumn', () => {
     ]);
   });
 
+  it('refuses an expiry past TABA_MAX_EXPIRY_SECONDS (30 days by default) as INVALID_EXPIRY', () => {
+    const horizon = DEFAULT_EVENT_LIMITS.maxExpirySeconds;
+    expect(horizon).toBe(2_592_000);
+    const result = validateColumn(
+      column({
+        type: 'BUFFER',
+        strings: ['a', 'b', 'c'],
+        expiries: [NOW + horizon, NOW + horizon + 1, 1e300],
+      }),
+      registry,
+      time,
+    );
+    expect(result.rejections).toEqual([
+      {
+        event: 1,
+        code: 'INVALID_EXPIRY',
+        reason: `expiry ${NOW + horizon + 1} is more than 2592000 s ahead (TABA_MAX_EXPIRY_SECONDS)`,
+      },
+      {
+        event: 2,
+        code: 'INVALID_EXPIRY',
+        reason: 'expiry 1e+300 is more than 2592000 s ahead (TABA_MAX_EXPIRY_SECONDS)',
+      },
+    ]);
+    const shorter = { ...DEFAULT_EVENT_LIMITS, maxExpirySeconds: 60 };
+    const gauge = column({ type: 'EXPIRY_GAUGE', values: [1, 2], expiries: [NOW + 60, NOW + 61] });
+    expect(codes(validateColumn(gauge, registry, time, shorter))).toEqual([[1, 'INVALID_EXPIRY']]);
+  });
+
   it('checks histogram bounds and inconsistent columns', () => {
     const histogram = (bounds: number[]) =>
       validateColumn(column({ type: 'HISTOGRAM', values: [1], bounds }), registry, time)

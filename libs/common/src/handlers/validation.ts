@@ -22,6 +22,11 @@ export interface EventLimits {
   readonly futureSkewSeconds: number;
   /** Most HISTOGRAM bounds. @default 128 */
   readonly maxHistogramBounds: number;
+  /**
+   * Expiries (EXPIRY_GAUGE, BUFFER) further ahead than this many seconds are INVALID_EXPIRY: an
+   * entry that never expires would be kept, and read, for ever. @default 2592000 (30 days)
+   */
+  readonly maxExpirySeconds: number;
 }
 
 export const DEFAULT_EVENT_LIMITS: EventLimits = {
@@ -31,6 +36,7 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
   lateSeconds: LONGEST_WINDOW_SECONDS,
   futureSkewSeconds: 300,
   maxHistogramBounds: 128,
+  maxExpirySeconds: 30 * 86_400,
 };
 
 /** Taba's name and client alphabet: URL-safe, no comma (lists), no space (text render). */
@@ -254,6 +260,10 @@ function eventProblem(checks: EventChecks, i: number): Problem | undefined {
     }
     if (expiry <= checks.time.now) {
       return { code: 'EXPIRED', reason: `expiry ${expiry} has already passed` };
+    }
+    if (expiry > checks.time.now + limits.maxExpirySeconds) {
+      const reason = `expiry ${expiry} is more than ${limits.maxExpirySeconds} s ahead (TABA_MAX_EXPIRY_SECONDS)`;
+      return { code: 'INVALID_EXPIRY', reason };
     }
   }
   return undefined;

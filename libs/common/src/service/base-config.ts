@@ -8,6 +8,7 @@ import {
   readOptionalString,
   readString,
 } from '../config/env-readers.js';
+import { largestBatchBytes, readBatchShape } from '../config/batch-shape.js';
 import { splitHostPort } from '../discovery/consul-health.js';
 import type { DiscoveryConfig } from '../discovery/discovery-config.js';
 import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
@@ -35,7 +36,12 @@ export interface ServiceBaseConfig {
   readonly logLevel: LogLevel;
   /** How long shutdown waits for calls in flight before cancelling them (TABA_SHUTDOWN_GRACE_MS). @default 5000 */
   readonly shutdownGraceMs: number;
-  /** Largest gRPC message in or out (TABA_MAX_MESSAGE_BYTES). @default 67108864 */
+  /**
+   * Largest gRPC request this service takes (TABA_MAX_MESSAGE_BYTES), checked before decoding.
+   * @default the largest legal batch ({@link largestBatchBytes}, 6 MiB with the default batch
+   * limits); ingest 1 KiB more (the gateway's stream envelope); the aggregator, which takes a
+   * batch's Commit, 16 times that (96 MiB)
+   */
   readonly maxMessageBytes: number;
   /**
    * The cluster's shared internal tokens (TABA_INTERNAL_TOKEN or TABA_INTERNAL_TOKEN_FILE):
@@ -44,6 +50,8 @@ export interface ServiceBaseConfig {
    * @default unset: no check
    */
   readonly internalTokens?: readonly string[];
+  /** Largest gRPC answer sent or taken (TABA_MAX_RESPONSE_BYTES). @default 67108864 */
+  readonly maxResponseBytes: number;
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -110,6 +118,26 @@ function wildcardError(listen: string): ConfigError {
   );
 }
 
+/**
+ * A Commit carries a batch's Deltas, one part per partition: measured up to 13 times the
+ * batch's bytes (a Buffer keeps every entry with its timestamp, expiry and id: 100,000 Buffer
+ * events of a 2.3 MB batch commit as 30 MB), so the aggregator takes 16 times the batch bound.
+ */
+const COMMIT_BYTES_PER_BATCH_BYTE = 16;
+
+/**
+ * The gateway wraps each batch it forwards in an IngestStreamRequest (an id and the batch's
+ * length): ingest takes that much more than the gateway, so a batch the gateway took fits.
+ */
+const STREAM_ENVELOPE_BYTES = 1024;
+
+/** What TABA_MAX_MESSAGE_BYTES is unless set: sized by the batch limits, not grpc-js's 64 MiB. */
+function defaultMaxMessageBytes(env: Env, service: ServiceName): number {
+  const batch = largestBatchBytes(readBatchShape(env));
+  if (service === 'aggregator') return COMMIT_BYTES_PER_BATCH_BYTE * batch;
+  return service === 'ingest' ? batch + STREAM_ENVELOPE_BYTES : batch;
+}
+
 export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBaseConfig {
   const grpcAddress = readAddress(env, 'TABA_GRPC_ADDRESS', DEFAULT_GRPC_ADDRESSES[service]);
   const advertiseAddress = readAdvertiseAddress(env);
@@ -127,7 +155,16 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
     discovery,
     logLevel: readChoice(env, 'TABA_LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceMs: readInteger(env, 'TABA_SHUTDOWN_GRACE_MS', 5000, { min: 0, max: 600_000 }),
-    maxMessageBytes: readInteger(env, 'TABA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, {
+    maxMessageBytes: readInteger(
+      env,
+      'TABA_MAX_MESSAGE_BYTES',
+      defaultMaxMessageBytes(env, service),
+      {
+        min: 1024,
+        max: 2 ** 31 - 1,
+      },
+    ),
+    maxResponseBytes: readInteger(env, 'TABA_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, {
       min: 1024,
       max: 2 ** 31 - 1,
     }),

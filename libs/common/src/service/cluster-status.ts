@@ -36,7 +36,7 @@ export async function clusterInstanceStatus(
     source.config,
     source.context.address(),
     source.startedAtSeconds,
-    metrics,
+    { ...metrics, ...source.context.refusals.metrics() },
     {
       ...discoveryDetails(source.discovery, source.peers, {
         id: source.context.selfId(),

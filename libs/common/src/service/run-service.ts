@@ -5,9 +5,11 @@ import { StaticDiscovery } from '../discovery/static-discovery.js';
 import type { CallGuard } from '../grpc/call-guard.js';
 import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
+import { MESSAGE_TOO_LARGE } from '../grpc/message-limit.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceBaseConfig } from './base-config.js';
 import { advertisedAddress } from './base-config.js';
+import { Refusals } from './refusals.js';
 import { Shutdown } from './shutdown.js';
 
 /** What a service's factory hands the runner: a server with its handlers added. */
@@ -46,6 +48,8 @@ export interface ServiceBuildContext {
    * gateway, the public door, sets its own (bearer tokens and scopes). Health stays open.
    */
   readonly guardCalls: (guard: CallGuard | undefined) => void;
+  /** Requests refused by a limit, by reason; status shows them (`refused.<REASON>`). */
+  readonly refusals: Refusals;
 }
 
 export interface RunningService {
@@ -76,9 +80,12 @@ export async function startService(
 ): Promise<RunningService> {
   let guard: CallGuard | undefined =
     config.internalTokens === undefined ? undefined : internalTokenGuard(config.internalTokens);
-  const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes }, [
-    callGuardInterceptor(() => guard),
-  ]);
+  const refusals = new Refusals();
+  const server = createGrpcServer(
+    { maxMessageBytes: config.maxMessageBytes, maxResponseBytes: config.maxResponseBytes },
+    () => refusals.count(MESSAGE_TOO_LARGE),
+    [callGuardInterceptor(() => guard)],
+  );
   let boundAddress = '';
   let advertised = '';
   let selfId = '';
@@ -91,6 +98,7 @@ export async function startService(
     guardCalls: next => {
       guard = next;
     },
+    refusals,
   });
   const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);

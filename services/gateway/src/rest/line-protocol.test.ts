@@ -256,3 +256,79 @@ describe('lineClientsToBatches', () => {
     expect(second?.built.origins).toEqual([[17]]);
   });
 });
+
+describe('parseLineProtocol limits', () => {
+  const body = (clients: number, events = 0) => {
+    let text = '1\n\n';
+    for (let c = 0; c < clients; c += 1) {
+      text += `c${c}\n\nn\n`;
+      for (let e = 0; e < events; e += 1) text += '["CounterGroup", 1763800000, "1"]\n';
+      text += '\n\n';
+    }
+    return `${text}\n`;
+  };
+
+  it('takes a body at the limits', () => {
+    const clients = parseLineProtocol(body(3, 4), { maxClients: 3, maxEventsPerClient: 4 });
+    expect(clients.map(client => client.events.length)).toEqual([4, 4, 4]);
+  });
+
+  it('refuses the first client past TABA_POST_MAX_CLIENTS with 413, naming its line', () => {
+    expect(() =>
+      parseLineProtocol(body(4), { maxClients: 3, maxEventsPerClient: 10 }),
+    ).toThrowError(
+      expect.objectContaining({
+        httpStatus: 413,
+        reason: 'TOO_MANY_CLIENTS',
+        message: expect.stringMatching(/^line 18: the body has more than 3 client IDs/),
+      }),
+    );
+  });
+
+  it('refuses a client past TABA_MAX_BATCH_EVENTS events with 413', () => {
+    expect(() =>
+      parseLineProtocol(body(1, 5), { maxClients: 3, maxEventsPerClient: 4 }),
+    ).toThrowError(expect.objectContaining({ httpStatus: 413, reason: 'BATCH_TOO_LARGE' }));
+  });
+
+  it('refuses 1.6 million empty clients in a 16 MiB body at the first one too many', () => {
+    const flood = `1\n\n${Array.from({ length: 1_600_000 }, (_, i) => `${i}\n\n\n`).join('')}\n`;
+    const started = performance.now();
+    expect(() =>
+      parseLineProtocol(flood, { maxClients: 1000, maxEventsPerClient: 10 }),
+    ).toThrowError(/more than 1000 client IDs/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('parseLineProtocol number events', () => {
+  const one = (event: string) => parseLineProtocol(`1\n\nc\n\nn\n${event}\n\n\n\n`)[0]?.events[0];
+
+  it('reads them exactly as JSON does, whatever the spacing', () => {
+    for (const line of [
+      '["CounterGroup", 1763800000, "0.25"]',
+      '["CounterGroup",1763800000,"0.25"]',
+      '[ "CounterGroup" , 1763800000 , "0.25" ]',
+      '["CounterGroup", 1763800000, " 0.25"]',
+    ]) {
+      expect(one(line)).toEqual({
+        line: 6,
+        name: 'n',
+        type: 'COUNTER_GROUP',
+        timestamp: 1_763_800_000,
+        value: 0.25,
+      });
+    }
+    expect(one('["Gauge", 1.7638e9, "-2.5E-3"]')).toMatchObject({
+      timestamp: 1.7638e9,
+      value: -0.0025,
+    });
+  });
+
+  it('refuses what JSON refuses', () => {
+    expect(() => one('["CounterGroup", 1763800000, "01"]')).toThrowError(/is not JSON text/);
+    expect(() => one('["CounterGroup", 01, "1"]')).toThrowError(/an event must be a JSON array/);
+    expect(() => one('["CounterGroup", 1e400, "1"]')).toThrowError(/timestamp must be a number/);
+    expect(() => one('["Nope", 1763800000, "1"]')).toThrowError(/unknown type "Nope"/);
+  });
+});

@@ -2,6 +2,50 @@ import type { TabTypeName } from '@taba/common';
 import { InvalidArgumentError, parseTabType } from '@taba/common';
 import type { BuiltBatch, ColumnEvent } from './event-columns.js';
 import { ColumnBuilder } from './event-columns.js';
+import { HttpError } from './http-errors.js';
+
+/** What one `/post` body may hold; past either it is refused while parsing (413), before any batch is built. */
+export interface LineLimits {
+  /** Distinct client IDs, so batches per call (TABA_POST_MAX_CLIENTS). */
+  readonly maxClients: number;
+  /** Events of one client, so of one batch (TABA_MAX_BATCH_EVENTS). */
+  readonly maxEventsPerClient: number;
+}
+
+/** The defaults of TABA_POST_MAX_CLIENTS and TABA_MAX_BATCH_EVENTS. */
+export const DEFAULT_LINE_LIMITS: LineLimits = { maxClients: 1000, maxEventsPerClient: 100_000 };
+
+function tooManyClients(limit: number, line: number): HttpError {
+  return new HttpError(
+    413,
+    'RESOURCE_EXHAUSTED',
+    'TOO_MANY_CLIENTS',
+    `line ${line}: the body has more than ${limit} client IDs, one batch each; the limit is ${limit} (TABA_POST_MAX_CLIENTS): send it as several bodies`,
+  );
+}
+
+function tooManyEvents(clientId: string, limit: number, line: number): HttpError {
+  return new HttpError(
+    413,
+    'RESOURCE_EXHAUSTED',
+    'BATCH_TOO_LARGE',
+    `line ${line}: client ${JSON.stringify(clip(clientId))} has more than ${limit} events, more than one batch takes (TABA_MAX_BATCH_EVENTS): send it as several bodies`,
+  );
+}
+
+/** The lines of `body` one at a time, without splitting it into an array first. */
+function* linesOf(body: string): Generator<string> {
+  let start = 0;
+  while (start < body.length) {
+    const end = body.indexOf('\n', start);
+    if (end < 0) {
+      yield body.slice(start);
+      return;
+    }
+    yield body.slice(start, end);
+    start = end + 1;
+  }
+}
 
 /** Reason of every 400 about a malformed line-protocol body. */
 export const MALFORMED_BODY = 'MALFORMED_BODY';
@@ -32,8 +76,32 @@ function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** A JSON number, exactly as JSON.parse takes it. */
+const JSON_NUMBER = '-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
+
+/**
+ * The common line, a number payload (`["CounterGroup", 1763800000, "0.23"]`), read without
+ * building JSON values: a body of them costs a third of the memory. Anything else (other
+ * spacing, strings, pairs, mistakes) takes the general path, which decides the same.
+ */
+const NUMBER_EVENT = new RegExp(`^\\["([A-Za-z_]+)", ?(${JSON_NUMBER}), ?"(${JSON_NUMBER})"\\]$`);
+
+function parseNumberEvent(text: string, line: number, name: string): LineEvent | undefined {
+  const match = NUMBER_EVENT.exec(text);
+  if (match === null) return undefined;
+  const type = parseTabType(match[1] ?? '');
+  const timestamp = Number(match[2]);
+  const value = Number(match[3]);
+  if (type === undefined || !Number.isFinite(timestamp) || !Number.isFinite(value)) {
+    return undefined;
+  }
+  return { line, name, type, timestamp, value };
+}
+
 /** `[type, timestamp, "<payload as JSON text>"]`, the payload JSON-encoded a second time. */
 function parseEventLine(text: string, line: number, name: string): LineEvent {
+  const common = parseNumberEvent(text, line, name);
+  if (common !== undefined) return common;
   let tuple: unknown;
   try {
     tuple = JSON.parse(text);
@@ -112,18 +180,26 @@ type State = 'version' | 'afterVersion' | 'client' | 'afterClient' | 'name' | 'e
  * Lines may end in CRLF. A missing final blank line (or closing blank lines) is tolerated;
  * anything after the closing blank line other than blank lines is refused.
  *
- * @throws InvalidArgumentError (reason MALFORMED_BODY) with the 1-based line number
+ * @throws InvalidArgumentError (reason MALFORMED_BODY) with the 1-based line number; HttpError
+ * 413 (TOO_MANY_CLIENTS, BATCH_TOO_LARGE) as soon as the body passes `limits`
  */
-export function parseLineProtocol(body: string): LineClient[] {
-  const lines = body.split('\n');
-  // A body ending in a newline has no line after it.
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+export function parseLineProtocol(
+  body: string,
+  limits: LineLimits = DEFAULT_LINE_LIMITS,
+): LineClient[] {
   const clients = new Map<string, LineClient>();
   let state: State = 'version';
   let client: LineClient | undefined;
   let name = '';
-  lines.forEach((raw, index) => {
-    const line = index + 1;
+  let line = 0;
+  for (const raw of linesOf(body)) {
+    line += 1;
+    step(raw);
+  }
+  if (state === 'version') throw malformed(1, 'the body is empty; expected the protocol version 1');
+  return [...clients.values()];
+
+  function step(raw: string): void {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const blank = text === '';
     switch (state) {
@@ -147,6 +223,7 @@ export function parseLineProtocol(body: string): LineClient[] {
         }
         client = clients.get(text);
         if (client === undefined) {
+          if (clients.size >= limits.maxClients) throw tooManyClients(limits.maxClients, line);
           client = { clientId: text, line, events: [] };
           clients.set(text, client);
         }
@@ -169,7 +246,11 @@ export function parseLineProtocol(body: string): LineClient[] {
           state = 'name';
           return;
         }
-        client?.events.push(parseEventLine(text, line, name));
+        if (client === undefined) return;
+        if (client.events.length >= limits.maxEventsPerClient) {
+          throw tooManyEvents(client.clientId, limits.maxEventsPerClient, line);
+        }
+        client.events.push(parseEventLine(text, line, name));
         return;
       case 'end':
         if (!blank) {
@@ -180,9 +261,7 @@ export function parseLineProtocol(body: string): LineClient[] {
         }
         return;
     }
-  });
-  if (state === 'version') throw malformed(1, 'the body is empty; expected the protocol version 1');
-  return [...clients.values()];
+  }
 }
 
 /** One client's EventBatch (seq 0: at-least-once), each event traced to its line. */

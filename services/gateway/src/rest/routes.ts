@@ -6,6 +6,7 @@ import { isUnexpectedError } from '../call-status.js';
 import type { PostEventsResponse__Output } from '../contract.js';
 import type { QueryMethod, QueryRequest, QueryResponse } from '../downstream.js';
 import { statusFor } from '../status.js';
+import { decodeJsonBody, decodeLegacyBody } from './body-text.js';
 import { methodNotAllowed } from './http-errors.js';
 import { eventsBodyToBatch } from './json-events.js';
 import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
@@ -50,6 +51,16 @@ export interface RequestAuth {
   authorizeClients(grant: Grant, clientIds: readonly string[]): void;
 }
 
+/** What the routes bound besides the body's bytes (413 past them, before any batch is built). */
+export interface RestLimits {
+  /** Largest `POST /v1/events` body, bytes (TABA_EVENTS_MAX_BODY_BYTES). */
+  readonly maxEventsBodyBytes: number;
+  /** Client IDs of one `/post` body, one batch each (TABA_POST_MAX_CLIENTS). */
+  readonly maxPostClients: number;
+  /** Events of one batch (TABA_MAX_BATCH_EVENTS). */
+  readonly maxBatchEvents: number;
+}
+
 /** One HTTP request as the routes see it. */
 export interface RestRequest {
   readonly method: string;
@@ -57,10 +68,12 @@ export interface RestRequest {
   readonly search: URLSearchParams;
   /** The Accept header. */
   readonly accept: string | undefined;
+  /** The Content-Type header (its charset says how to read the body). */
+  readonly contentType: string | undefined;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
-  /** The whole body, bounded by TABA_MAX_BODY_BYTES (413 beyond). */
-  body(): Promise<Buffer>;
+  /** The whole body, bounded by TABA_MAX_BODY_BYTES or the smaller `limit` (413 beyond). */
+  body(limit?: number): Promise<Buffer>;
   /** Checked by `route` before the handler (and so before the body is read). */
   readonly auth: RequestAuth;
 }
@@ -76,6 +89,7 @@ type Route = (
   backend: RestBackend,
   nowSeconds: number,
   grant: Grant,
+  limits: RestLimits,
 ) => Promise<RestReply>;
 
 function json(body: string): RestReply {
@@ -86,13 +100,15 @@ function text(body: string): RestReply {
   return { status: 200, contentType: 'text/plain', body };
 }
 
-async function jsonBody(request: RestRequest): Promise<unknown> {
-  const bytes = await request.body();
+/** The body as JSON: at most `limit` bytes, strictly UTF-8. */
+async function jsonBody(request: RestRequest, limit: number): Promise<unknown> {
+  const bytes = await request.body(limit);
   if (bytes.length === 0) {
     throw new InvalidArgumentError('INVALID_JSON', 'the body is empty; expected a JSON object');
   }
+  const text = decodeJsonBody(bytes, request.contentType);
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     const detail = error instanceof Error ? `: ${error.message}` : '';
     throw new InvalidArgumentError('INVALID_JSON', `the body is not valid JSON${detail}`);
@@ -103,9 +119,9 @@ function noParams(request: RestRequest): void {
   parseQuery(request.search, NO_PARAMS);
 }
 
-const postEvents: Route = async (request, backend, now, grant) => {
+const postEvents: Route = async (request, backend, now, grant, limits) => {
   noParams(request);
-  const built = eventsBodyToBatch(await jsonBody(request), now);
+  const built = eventsBodyToBatch(await jsonBody(request, limits.maxEventsBodyBytes), now);
   request.auth.authorizeClients(grant, [built.batch.clientId ?? '']);
   const response = await backend.postBatch(built.batch, request.signal);
   return json(JSON.stringify(eventsResult(response, built.origins)));
@@ -114,12 +130,18 @@ const postEvents: Route = async (request, backend, now, grant) => {
 /**
  * Taba's line protocol. Each client's batch is posted in body order, one at a time; the first
  * failure answers that error (its message names the client and its line, and how many
- * clients before it were applied). A body with any client the token may not write is refused
- * whole, before anything is posted: a credential problem never leaves half a body applied.
+ * clients before it were applied). The whole body is parsed and bounded first (clients,
+ * events per client), so a body past a limit posts nothing; a body with any client the token
+ * may not write is refused whole, before anything is posted: a credential problem never leaves
+ * half a body applied.
  */
-const postLines: Route = async (request, backend, now, grant) => {
+const postLines: Route = async (request, backend, now, grant, limits) => {
   noParams(request);
-  const clients = parseLineProtocol((await request.body()).toString('utf8'));
+  const text = decodeLegacyBody(await request.body(), request.contentType);
+  const clients = parseLineProtocol(text, {
+    maxClients: limits.maxPostClients,
+    maxEventsPerClient: limits.maxBatchEvents,
+  });
   request.auth.authorizeClients(
     grant,
     clients.map(client => client.clientId),
@@ -244,6 +266,7 @@ export function route(
   request: RestRequest,
   backend: RestBackend,
   nowSeconds: number,
+  limits: RestLimits,
 ): Promise<RestReply> {
   const methods = ROUTES.get(request.path);
   if (methods === undefined) {
@@ -254,5 +277,5 @@ export function route(
     throw methodNotAllowed(request.method, request.path, [...methods.keys()]);
   }
   const grant = request.auth.grant(scopeOfRoute(request.method));
-  return handler(request, backend, nowSeconds, grant);
+  return handler(request, backend, nowSeconds, grant, limits);
 }

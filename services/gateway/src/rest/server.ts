@@ -1,18 +1,43 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { Logger } from '@taba/common';
-import { bearerToken } from '@taba/common';
+import type { Socket } from 'node:net';
+import type { Logger, Refusals } from '@taba/common';
+import { bearerToken, InflightBudget, isTabaError } from '@taba/common';
 import type { GatewayAuth } from '../auth/gateway-auth.js';
-import { isUnexpectedError } from '../call-status.js';
+import { downstreamCode, isUnexpectedError } from '../call-status.js';
+import { answerClientError } from './client-errors.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
-import type { RequestAuth, RestBackend, RestReply } from './routes.js';
+import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
+
+/** How much the REST server takes at once, and how long a slow client may hold it. */
+export interface RestCapacity {
+  /** Open connections at most (TABA_REST_MAX_CONNECTIONS); more are closed at once. */
+  readonly maxConnections: number;
+  /** Requests being served at once (TABA_REST_MAX_INFLIGHT_REQUESTS); more get 429 OVERLOADED. */
+  readonly maxInflightRequests: number;
+  /**
+   * Body bytes being read or parsed at once (TABA_REST_MAX_INFLIGHT_BODY_BYTES); a body past it
+   * gets 429 OVERLOADED (one body larger than all of it is still taken when alone).
+   */
+  readonly maxInflightBodyBytes: number;
+  /** Largest request head, bytes (TABA_REST_MAX_HEADER_BYTES); more get 431. */
+  readonly maxHeaderBytes: number;
+  /** Time to send the request head, ms (TABA_REST_HEADERS_TIMEOUT_MS); then 408. */
+  readonly headersTimeoutMs: number;
+  /** Time to send the whole request, body included, ms (TABA_REST_REQUEST_TIMEOUT_MS); then 408. */
+  readonly requestTimeoutMs: number;
+}
 
 export interface RestServerOptions {
   /** `host:port` to listen on; port 0 picks a free port. */
   readonly address: string;
   /** Largest request body, bytes; larger bodies get 413. */
   readonly maxBodyBytes: number;
+  readonly limits: RestLimits;
+  readonly capacity: RestCapacity;
+  /** Where refusals by a limit are counted (status: `refused.<REASON>`). */
+  readonly refusals: Refusals;
   readonly backend: RestBackend;
   /** Who may call what (TABA_AUTH). */
   readonly auth: GatewayAuth;
@@ -35,13 +60,18 @@ export interface RestServer {
  * Reads the whole body, refusing (413) one whose Content-Length or actual length is over
  * `limit` without buffering more than the limit.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(
+  request: IncomingMessage,
+  limit: number,
+  beforeReading: () => void,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       reject(bodyTooLarge(limit));
       return;
     }
+    beforeReading();
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {
@@ -100,6 +130,14 @@ function send(response: ServerResponse, reply: RestReply, headers: Record<string
   response.end(body);
 }
 
+/** A refusal by the gateway's own limits (not a downstream answer passed on), for counting. */
+function ownRefusalReason(error: unknown): string | undefined {
+  if (!isTabaError(error) || downstreamCode(error) !== undefined) return undefined;
+  return error.kind === 'RESOURCE_EXHAUSTED' || error.reason === 'INVALID_ENCODING'
+    ? error.reason
+    : undefined;
+}
+
 /** Splits `host:port` (host may be `[v6]`) for `listen`. */
 function splitAddress(address: string): { host: string; port: number; hostPart: string } {
   const match = /^(.*):(\d+)$/.exec(address);
@@ -115,17 +153,37 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
  * client sends can crash it.
  */
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
-  const { backend, auth, logger, maxBodyBytes } = options;
+  const { backend, auth, logger, maxBodyBytes, limits, capacity, refusals } = options;
   const now = options.now ?? (() => Date.now() / 1000);
+  const requests = new InflightBudget(
+    capacity.maxInflightRequests,
+    'requests',
+    'TABA_REST_MAX_INFLIGHT_REQUESTS',
+  );
+  // Bodies being read or parsed, by their declared (else largest allowed) length: what bounds
+  // the memory requests hold, since parsing a body takes several times its bytes.
+  const bodies = new InflightBudget(
+    capacity.maxInflightBodyBytes,
+    'body bytes',
+    'TABA_REST_MAX_INFLIGHT_BODY_BYTES',
+  );
 
-  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+  /**
+   * Serves one request. With `Expect: 100-continue` (curl sends it for bodies over 1 MB), the
+   * 100 is sent only once the body is wanted and its declared length is within the limit, so a
+   * body that is too large is refused before the client sends a byte of it.
+   */
+  const serve = async (request: IncomingMessage, response: ServerResponse, expects = false) => {
     const abort = new AbortController();
     response.once('close', () => {
       if (!response.writableFinished) abort.abort();
     });
     let reply: RestReply;
     const headers: Record<string, string> = {};
+    let release: (() => void) | undefined;
+    let releaseBody: (() => void) | undefined;
     try {
+      release = requests.acquire(1);
       const target = request.url ?? '/';
       const query = target.indexOf('?');
       const path = query < 0 ? target : target.slice(0, query);
@@ -136,38 +194,72 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           path,
           search,
           accept: request.headers.accept,
+          contentType: request.headers['content-type'],
           signal: abort.signal,
-          body: () => readBody(request, maxBodyBytes),
+          body: (limit = maxBodyBytes) => {
+            const bound = Math.min(limit, maxBodyBytes);
+            return readBody(request, bound, () => {
+              // Held until the answer is sent: the body and what is parsed from it.
+              const declared = Number(request.headers['content-length']);
+              releaseBody = bodies.acquire(Number.isFinite(declared) ? declared : bound);
+              if (expects && !response.headersSent) response.writeContinue();
+              expects = false;
+            });
+          },
           auth: requestAuth(auth, request, path, search),
         },
         backend,
         now(),
+        limits,
       );
     } catch (error) {
+      const refused = ownRefusalReason(error);
+      if (refused !== undefined) refusals.count(refused);
       if (isUnexpectedError(error)) {
         logger.error({ err: error, method: request.method, url: request.url }, 'REST call failed');
       }
       const failure = errorResponse(error);
       Object.assign(headers, failure.headers);
-      // An unread body (413, or a refusal before reading: 401, 403) is not drained: the
-      // connection closes after the answer.
+      // An unread body (413, a full body budget, or a refusal before reading: 401, 403) is not
+      // drained: the connection closes after the answer.
       if (failure.status === 413 || !request.complete) headers.connection = 'close';
       reply = {
         status: failure.status,
         contentType: 'application/json',
         body: JSON.stringify(failure.body),
       };
+    } finally {
+      release?.();
+      releaseBody?.();
     }
     send(response, reply, headers);
   };
 
-  const server: Server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
+  const handle = (request: IncomingMessage, response: ServerResponse, expects: boolean) => {
+    serve(request, response, expects).catch((error: unknown) => {
       // Only send() can land here (e.g. a socket that broke mid-write).
       logger.warn({ err: error }, 'REST answer failed');
       response.destroy();
     });
-  });
+  };
+  const server: Server = createServer(
+    {
+      maxHeaderSize: capacity.maxHeaderBytes,
+      headersTimeout: capacity.headersTimeoutMs,
+      requestTimeout: capacity.requestTimeoutMs,
+      // node:http looks for timed-out requests only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, capacity.headersTimeoutMs / 4)),
+    },
+    (request, response) => handle(request, response, false),
+  );
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) =>
+    handle(request, response, true),
+  );
+  server.maxConnections = capacity.maxConnections;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket, refusals),
+  );
+  server.on('drop', () => refusals.count('TOO_MANY_CONNECTIONS'));
 
   const { host, port, hostPart } = splitAddress(options.address);
   await new Promise<void>((resolve, reject) => {
