@@ -1,0 +1,71 @@
+// POST /v1/events: valid bodies, mutations of their value tree and of their text, random
+// bytes, other encodings, huge and deeply nested bodies.
+import { logUniform } from '../batch-inputs.js';
+import { mutateBytes, randomBytes } from '../byte-mutator.js';
+import type { EntryPoint } from '../fuzz-input.js';
+import type { HttpInput } from '../http-calls.js';
+import { HttpTarget } from '../http-calls.js';
+import { eventsJson, mutateJson, validEventsJson } from '../json-inputs.js';
+import { fuzzClient, validColumn } from '../fuzz-events.js';
+import type { SeededRandom } from '../../../libs/common/src/test-support/seeded-random.js';
+
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/json; charset=iso-8859-1',
+  'application/x-www-form-urlencoded',
+];
+
+function body(random: SeededRandom, now: number): { shape: string; body: Buffer } {
+  const roll = random.next();
+  const text = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+  if (roll < 0.15) return { shape: 'valid', body: text(validEventsJson(random, now)) };
+  if (roll < 0.55)
+    return { shape: 'json-mutated', body: text(mutateJson(validEventsJson(random, now), random)) };
+  if (roll < 0.85)
+    return { shape: 'text-mutated', body: mutateBytes(text(validEventsJson(random, now)), random) };
+  if (roll < 0.9) return { shape: 'random', body: randomBytes(random, logUniform(random, 512)) };
+  if (roll < 0.94) {
+    const events = {
+      client: fuzzClient(random),
+      events: [{ name: 'fuzz.gauge.3', type: 'Gauge', value: 'grün' }],
+    };
+    return { shape: 'latin1', body: Buffer.from(JSON.stringify(events), 'latin1') };
+  }
+  if (roll < 0.97) {
+    const depth = logUniform(random, 1_000_000);
+    return { shape: 'deep', body: Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`) };
+  }
+  const column = validColumn(random, random.int(0, 31), logUniform(random, 50_000), now);
+  return {
+    shape: 'many-events',
+    body: text(eventsJson({ clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs: [column] })),
+  };
+}
+
+export function restEvents(
+  restUrl: string,
+  now: number,
+  connections: number,
+): EntryPoint<HttpInput> {
+  const target = new HttpTarget(restUrl, connections);
+  return {
+    generate: random => {
+      const made = body(random, now);
+      const path =
+        random.next() < 0.03
+          ? `/v1/events?${random.pick(['seq=1', 'client=x', 're=1', '%zz'])}`
+          : '/v1/events';
+      return {
+        shape: made.shape,
+        method: 'POST',
+        path,
+        headers: { 'content-type': random.pick(CONTENT_TYPES) },
+        body: made.body,
+      };
+    },
+    send: (input, timeoutMs) => target.send(input, timeoutMs),
+    close: () => target.close(),
+  };
+}
