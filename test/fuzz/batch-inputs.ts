@@ -5,16 +5,12 @@ import { BATCH_FIELDS, COLUMN_FIELDS, encodeBatch, encodeColumn } from './batch-
 import { mutateBytes, randomBytes } from './byte-mutator.js';
 import { fuzzClient, fuzzName, NAME_COUNT, validBatch, validColumn } from './fuzz-events.js';
 import { ProtoWriter, WIRE } from './proto-writer.js';
+import { sized } from './sizes.js';
 
 export interface BatchInput {
   /** What kind of input this is, for the report (e.g. `mutated`, `unpacked`). */
   readonly shape: string;
   readonly bytes: Buffer;
-}
-
-/** A size in [1, max], log-uniform: mostly small, sometimes near the top. */
-export function logUniform(random: SeededRandom, max: number): number {
-  return Math.max(1, Math.floor(Math.exp(random.next() * Math.log(max))));
 }
 
 const ODD_DOUBLES = [Number.NaN, Infinity, -Infinity, -0, 5e-324, 1.7976931348623157e308, 2 ** 53];
@@ -34,9 +30,11 @@ function columnWith(
 }
 
 /** Structurally hostile batches, each a shape a careless decoder mishandles. */
-const HOSTILE: Readonly<Record<string, (random: SeededRandom, now: number) => Buffer>> = {
-  unpacked: (random, now) => {
-    const count = logUniform(random, 50_000);
+const HOSTILE: Readonly<
+  Record<string, (random: SeededRandom, now: number, heavy: boolean) => Buffer>
+> = {
+  unpacked: (random, now, heavy) => {
+    const count = sized(random, 50_000, heavy);
     const column = {
       ...validColumn(random, 0, 0, now),
       values: Array.from({ length: count }, (_, i) => i),
@@ -47,52 +45,52 @@ const HOSTILE: Readonly<Record<string, (random: SeededRandom, now: number) => Bu
     );
   },
   'unpacked-small': (random, now) => encodeBatch(validBatch(random, now), { unpacked: true }),
-  'many-columns': (random, now) => {
-    const count = logUniform(random, 20_000);
+  'many-columns': (random, now, heavy) => {
+    const count = sized(random, 20_000, heavy);
     const column = encodeColumn(validColumn(random, random.int(0, NAME_COUNT - 1), 1, now));
     const writer = new ProtoWriter().string(BATCH_FIELDS.clientId, fuzzClient(random));
     for (let i = 0; i < count; i += 1) writer.lengthDelimited(BATCH_FIELDS.tabs, column);
     return writer.finish();
   },
-  'many-names': (random, now) => {
-    const count = logUniform(random, 5000);
+  'many-names': (random, now, heavy) => {
+    const count = sized(random, 5000, heavy);
     const tabs = Array.from({ length: count }, (_, i) => ({
       ...validColumn(random, 0, 1, now),
       name: `${fuzzName(0)}.n${i}`,
     }));
     return encodeBatch({ clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs });
   },
-  'many-events': (random, now) => {
+  'many-events': (random, now, heavy) => {
     const column = validColumn(
       random,
       random.int(0, NAME_COUNT - 1),
-      logUniform(random, 100_000),
+      sized(random, 100_000, heavy),
       now,
     );
     return encodeBatch({ clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs: [column] });
   },
-  'long-name': (random, now) =>
+  'long-name': (random, now, heavy) =>
     columnWith(random, now, writer =>
-      writer.string(COLUMN_FIELDS.name, 'n'.repeat(logUniform(random, 1_000_000))),
+      writer.string(COLUMN_FIELDS.name, 'n'.repeat(sized(random, 1_000_000, heavy))),
     ),
-  'long-client': random =>
+  'long-client': (random, _now, heavy) =>
     new ProtoWriter()
-      .string(BATCH_FIELDS.clientId, 'c'.repeat(logUniform(random, 1_000_000)))
+      .string(BATCH_FIELDS.clientId, 'c'.repeat(sized(random, 1_000_000, heavy)))
       .finish(),
-  'long-string': (random, now) =>
+  'long-string': (random, now, heavy) =>
     columnWith(random, now, writer =>
-      writer.string(COLUMN_FIELDS.strings, 's'.repeat(logUniform(random, 1_000_000))),
+      writer.string(COLUMN_FIELDS.strings, 's'.repeat(sized(random, 1_000_000, heavy))),
     ),
-  'many-strings': (random, now) =>
+  'many-strings': (random, now, heavy) =>
     columnWith(random, now, writer => {
-      for (let i = logUniform(random, 50_000); i > 0; i -= 1)
+      for (let i = sized(random, 50_000, heavy); i > 0; i -= 1)
         writer.string(COLUMN_FIELDS.strings, 'v');
     }),
-  'many-bounds': (random, now) =>
+  'many-bounds': (random, now, heavy) =>
     columnWith(random, now, writer =>
       writer.packedDoubles(
         COLUMN_FIELDS.bounds,
-        Array.from({ length: logUniform(random, 100_000) }, (_, i) => i),
+        Array.from({ length: sized(random, 100_000, heavy) }, (_, i) => i),
       ),
     ),
   'repeated-singular': (random, now) => {
@@ -158,9 +156,9 @@ const HOSTILE: Readonly<Record<string, (random: SeededRandom, now: number) => Bu
     }
     return writer.finish();
   },
-  groups: random => {
+  groups: (random, _now, heavy) => {
     const writer = new ProtoWriter().string(BATCH_FIELDS.clientId, fuzzClient(random));
-    const depth = logUniform(random, 10_000);
+    const depth = sized(random, 10_000, heavy);
     for (let i = 0; i < depth; i += 1) writer.tag(9, WIRE.startGroup);
     if (random.next() < 0.5) for (let i = 0; i < depth; i += 1) writer.tag(9, WIRE.endGroup);
     return writer.finish();
@@ -180,22 +178,42 @@ const HOSTILE: Readonly<Record<string, (random: SeededRandom, now: number) => Bu
 };
 
 const HOSTILE_SHAPES = Object.keys(HOSTILE);
+/** The shapes whose size grows in a heavy input. */
+const SIZED_SHAPES = [
+  'unpacked',
+  'many-columns',
+  'many-names',
+  'many-events',
+  'long-name',
+  'long-client',
+  'long-string',
+  'many-strings',
+  'many-bounds',
+  'groups',
+];
 
-/**
- * One batch input: mostly mutations of valid batches (cheap, and close to what parsers
- * expect), some valid ones, some random bytes, some structurally hostile shapes.
- */
-export function batchInput(random: SeededRandom, now: number): BatchInput {
-  const roll = random.next();
-  if (roll < 0.15) return { shape: 'valid', bytes: encodeBatch(validBatch(random, now)) };
-  if (roll < 0.65)
-    return { shape: 'mutated', bytes: mutateBytes(encodeBatch(validBatch(random, now)), random) };
-  if (roll < 0.75) return { shape: 'random', bytes: randomBytes(random, logUniform(random, 512)) };
-  const shape = random.pick(HOSTILE_SHAPES);
+function hostile(random: SeededRandom, now: number, heavy: boolean): BatchInput {
+  const shape = random.pick(heavy ? SIZED_SHAPES : HOSTILE_SHAPES);
   const make = HOSTILE[shape];
   if (!make) throw new Error(`no hostile shape ${shape}`);
-  const bytes = make(random, now);
+  const bytes = make(random, now, heavy);
   return random.next() < 0.3
     ? { shape: `${shape}+mutated`, bytes: mutateBytes(bytes, random) }
     : { shape, bytes };
+}
+
+/**
+ * One batch input. Cheap: mostly mutations of valid batches (close to what parsers expect),
+ * some valid ones, some random bytes, some structurally hostile shapes, all small. Heavy: a
+ * hostile shape at its full size (up to ~1 MB, 50,000 unpacked doubles, 20,000 columns).
+ */
+export function batchInput(random: SeededRandom, now: number, heavy: boolean): BatchInput {
+  if (heavy) return hostile(random, now, true);
+  const roll = random.next();
+  if (roll < 0.15) return { shape: 'valid', bytes: encodeBatch(validBatch(random, now)) };
+  if (roll < 0.65) {
+    return { shape: 'mutated', bytes: mutateBytes(encodeBatch(validBatch(random, now)), random) };
+  }
+  if (roll < 0.75) return { shape: 'random', bytes: randomBytes(random, random.int(0, 512)) };
+  return hostile(random, now, false);
 }

@@ -2,19 +2,19 @@
 // interesting bytes, cuts, duplicated and deleted spans, random insertions.
 import { SeededRandom } from '../../libs/common/src/test-support/seeded-random.js';
 
-/** The seed of input `index` of entry point `entry` in a run seeded `seed` (FNV-1a). */
-export function inputSeed(seed: number, entry: string, index: number): number {
+/** The seed of input `id` of entry point `entry` in a run seeded `seed` (FNV-1a). */
+export function inputSeed(seed: number, entry: string, id: string): number {
   let hash = 0x811c9dc5 ^ seed;
-  for (const char of `${entry}/${index}`) {
+  for (const char of `${entry}/${id}`) {
     hash ^= char.charCodeAt(0);
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
 }
 
-/** The random source of one input: the same (seed, entry, index) always gives the same input. */
-export function inputRandom(seed: number, entry: string, index: number): SeededRandom {
-  return new SeededRandom(inputSeed(seed, entry, index));
+/** The random source of one input: the same (seed, entry, id) always gives the same input. */
+export function inputRandom(seed: number, entry: string, id: string): SeededRandom {
+  return new SeededRandom(inputSeed(seed, entry, id));
 }
 
 /** Byte values that sit on the edges of varints, lengths and signs. */

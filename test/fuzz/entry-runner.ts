@@ -1,5 +1,6 @@
 // Runs one entry point for its share of the time: `concurrency` inputs in flight, each judged
 // by its answer and its latency, every crash and hang saved with the input that caused it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { inputRandom } from './byte-mutator.js';
 import type { FindingFiles } from './finding-files.js';
 import type { EntryPoint, FuzzInput } from './fuzz-input.js';
@@ -11,6 +12,8 @@ export interface RunLimits {
   readonly concurrency: number;
   /** Stop taking new inputs after this many ms. */
   readonly durationMs: number;
+  /** The share of the duration spent on heavy inputs, one at a time, after the cheap ones. */
+  readonly heavyShare: number;
   /** Set when a service process has exited: stop at once. */
   readonly broken: () => string | undefined;
 }
@@ -27,7 +30,14 @@ export interface EntryCounts {
   /** The slowest answer, ms, and the shape of its input. */
   slowest: { ms: number; shape: string };
   /** The inputs in flight when the run stopped broken (one of them may be the cause). */
-  readonly inFlightAtBreak: number[];
+  readonly inFlightAtBreak: string[];
+  /** Heavy inputs sent (counted in `inputs` too). */
+  heavyInputs: number;
+  /**
+   * The longest this process's own event loop stalled, ms: a latency near it may be the
+   * fuzzer's delay rather than the service's.
+   */
+  ownStallMs: number;
 }
 
 /** How long a send may take before the runner stops waiting: it is a hang long before. */
@@ -55,12 +65,10 @@ export async function runEntry<I extends FuzzInput>(
     failingShapes: new Map(),
     slowest: { ms: 0, shape: '' },
     inFlightAtBreak: [],
+    heavyInputs: 0,
+    ownStallMs: 0,
   };
-  const stopAt = performance.now() + limits.durationMs;
-  const inFlight = new Map<number, I>();
-  let next = 0;
-
-  const judge = (index: number, input: I, answer: Answer, latencyMs: number) => {
+  const judge = (id: string, input: I, answer: Answer, latencyMs: number) => {
     counts.inputs += 1;
     bump(counts.statuses, answer.status);
     if (latencyMs > counts.slowest.ms)
@@ -74,42 +82,57 @@ export async function runEntry<I extends FuzzInput>(
     const saved = findings.save({
       seed: limits.seed,
       entry: name,
-      index,
+      id,
       latencyMs: Math.round(latencyMs),
       answer: { ...answer, verdict },
       input,
     });
     if (saved) {
       report(
-        `${name} #${index} ${verdict}: ${input.shape} → ${answer.status} in ${Math.round(latencyMs)} ms (${saved})`,
+        `${name} #${id} ${verdict}: ${input.shape} → ${answer.status} in ${Math.round(latencyMs)} ms (${saved})`,
       );
     }
   };
 
-  const worker = async () => {
-    while (performance.now() < stopAt && limits.broken() === undefined) {
-      const index = next;
-      next += 1;
-      const input = entry.generate(inputRandom(limits.seed, name, index), index);
-      inFlight.set(index, input);
-      const started = performance.now();
-      const answer = await entry.send(input, sendTimeoutMs(limits.hangMs));
-      const latencyMs = answer.latencyMs ?? performance.now() - started;
-      inFlight.delete(index);
-      if (limits.broken() !== undefined) {
-        // The service went away while this input was in flight: it may be the cause.
-        counts.inFlightAtBreak.push(index);
-        judge(
-          index,
-          input,
-          { status: answer.status, verdict: 'crash', detail: limits.broken() },
-          latencyMs,
-        );
-        continue;
+  /** Sends inputs until `stopAt`, `concurrency` at a time; heavy ones are numbered `h<i>`. */
+  const phase = async (heavy: boolean, concurrency: number, stopAt: number) => {
+    let next = 0;
+    const worker = async () => {
+      while (performance.now() < stopAt && limits.broken() === undefined) {
+        const id = heavy ? `h${next}` : `${next}`;
+        next += 1;
+        const input = entry.generate(inputRandom(limits.seed, name, id), heavy);
+        const started = performance.now();
+        const answer = await entry.send(input, sendTimeoutMs(limits.hangMs));
+        const latencyMs = answer.latencyMs ?? performance.now() - started;
+        if (heavy) counts.heavyInputs += 1;
+        const broken = limits.broken();
+        if (broken !== undefined) {
+          // The service went away while this input was in flight: it may be the cause.
+          counts.inFlightAtBreak.push(id);
+          judge(id, input, { status: answer.status, verdict: 'crash', detail: broken }, latencyMs);
+          continue;
+        }
+        judge(id, input, answer, latencyMs);
       }
-      judge(index, input, answer, latencyMs);
-    }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   };
-  await Promise.all(Array.from({ length: entry.concurrency ?? limits.concurrency }, worker));
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
+  const started = performance.now();
+  const cheapMs = limits.durationMs * (1 - limits.heavyShare);
+  await phase(false, limits.concurrency, started + cheapMs);
+  // The heavy phase gets its share even when the last cheap inputs ran late.
+  await phase(
+    true,
+    1,
+    Math.max(
+      started + limits.durationMs,
+      performance.now() + limits.durationMs * limits.heavyShare * 0.5,
+    ),
+  );
+  stalls.disable();
+  counts.ownStallMs = Math.round(stalls.max / 1e6);
   return counts;
 }

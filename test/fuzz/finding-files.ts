@@ -12,7 +12,8 @@ const FILES_PER_KIND = 20;
 export interface Finding {
   readonly seed: number;
   readonly entry: string;
-  readonly index: number;
+  /** The input's id in its entry point: `<i>` for cheap inputs, `h<i>` for heavy ones. */
+  readonly id: string;
   readonly latencyMs: number;
   readonly answer: Answer;
   readonly input: FuzzInput;
@@ -34,7 +35,7 @@ export class FindingFiles {
     if (count >= FILES_PER_KIND) return undefined;
     this.written.set(kind, count + 1);
     mkdirSync(this.dir, { recursive: true });
-    const path = join(this.dir, `${finding.entry}-${finding.index}-${finding.answer.verdict}.json`);
+    const path = join(this.dir, `${finding.entry}-${finding.id}-${finding.answer.verdict}.json`);
     writeFileSync(path, `${inputToJson(finding)}\n`);
     this.paths.push(path);
     return path;

@@ -9,10 +9,11 @@ export interface FuzzInput {
 }
 
 export interface EntryPoint<I extends FuzzInput = FuzzInput> {
-  /** Inputs in flight at once. @default the run's TABA_FUZZ_CONCURRENCY */
-  readonly concurrency?: number;
-  /** Input `index` of the run, from its own random source. */
-  generate(random: SeededRandom, index: number): I;
+  /**
+   * Input `index` of the run, from its own random source: a cheap one (sent many at a time) or
+   * a heavy one (the largest sizes, sent one at a time).
+   */
+  generate(random: SeededRandom, heavy: boolean): I;
   /** Sends one input; answers within about `timeoutMs` (then with a `hang`). */
   send(input: I, timeoutMs: number): Promise<Answer>;
   /** Closes connections at the end. */

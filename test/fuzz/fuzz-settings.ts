@@ -11,8 +11,8 @@ export interface FuzzSettings {
   readonly hangMs: number;
   /** Peak resident memory of any service process past this is a finding, MB. */
   readonly maxRssMb: number;
-  /** Inputs in flight at once per entry point. */
-  readonly concurrency: number;
+  /** Cheap inputs in flight at once, for every entry point; each has its own default. */
+  readonly concurrency: number | undefined;
   /** Only these entry points (comma-separated names); all when unset. */
   readonly only: readonly string[] | undefined;
   /** Where failing inputs are written. */
@@ -23,7 +23,6 @@ export const FUZZ_DEFAULTS = {
   seconds: 75,
   hangMs: 1000,
   maxRssMb: 512,
-  concurrency: 32,
   findingsDir: '.taba/fuzz-findings',
 } as const;
 
@@ -40,10 +39,10 @@ export function loadFuzzSettings(env: Env): FuzzSettings {
       1000 * readInteger(env, 'TABA_FUZZ_SECONDS', FUZZ_DEFAULTS.seconds, { min: 1, max: 3600 }),
     hangMs: readInteger(env, 'TABA_FUZZ_HANG_MS', FUZZ_DEFAULTS.hangMs, { min: 10 }),
     maxRssMb: readInteger(env, 'TABA_FUZZ_MAX_RSS_MB', FUZZ_DEFAULTS.maxRssMb, { min: 16 }),
-    concurrency: readInteger(env, 'TABA_FUZZ_CONCURRENCY', FUZZ_DEFAULTS.concurrency, {
-      min: 1,
-      max: 1024,
-    }),
+    concurrency:
+      readOptionalString(env, 'TABA_FUZZ_CONCURRENCY') === undefined
+        ? undefined
+        : readInteger(env, 'TABA_FUZZ_CONCURRENCY', 1, { min: 1, max: 1024 }),
     only: only?.split(',').map(name => name.trim()),
     findingsDir: readString(env, 'TABA_FUZZ_FINDINGS_DIR', FUZZ_DEFAULTS.findingsDir),
   };

@@ -1,9 +1,9 @@
 // JSON inputs: valid /v1/events bodies and seeded mutations of their value tree (wrong
 // types, unknown fields, odd numbers and strings, deep nesting, duplicated elements).
 import type { SeededRandom } from '../../libs/common/src/test-support/seeded-random.js';
-import { logUniform } from './batch-inputs.js';
 import type { FuzzBatch } from './fuzz-events.js';
 import { validBatch } from './fuzz-events.js';
+import { sized } from './sizes.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -77,7 +77,7 @@ const ODD_STRINGS = [
   '%00',
 ];
 
-export function randomJson(random: SeededRandom, depth = 0): Json {
+export function randomJson(random: SeededRandom, heavy: boolean, depth = 0): Json {
   const roll = random.int(0, depth > 2 ? 3 : 5);
   switch (roll) {
     case 0:
@@ -87,9 +87,9 @@ export function randomJson(random: SeededRandom, depth = 0): Json {
     case 2:
       return random.pick(ODD_STRINGS);
     case 3:
-      return 'x'.repeat(logUniform(random, 100_000));
+      return 'x'.repeat(sized(random, 100_000, heavy));
     case 4:
-      return Array.from({ length: random.int(0, 3) }, () => randomJson(random, depth + 1));
+      return Array.from({ length: random.int(0, 3) }, () => randomJson(random, heavy, depth + 1));
     default:
       return Object.fromEntries(
         Array.from({ length: random.int(0, 3) }, () => [
@@ -104,7 +104,7 @@ export function randomJson(random: SeededRandom, depth = 0): Json {
             'timestamp',
             'bounds',
           ]),
-          randomJson(random, depth + 1),
+          randomJson(random, heavy, depth + 1),
         ]),
       );
   }
@@ -150,14 +150,17 @@ export function nested(value: Json, depth: number): Json {
   return result;
 }
 
-/** `root` (changed in place) with one to three edits at random places of its tree. */
-export function mutateJson(root: Json, random: SeededRandom): Json {
+/**
+ * `root` (changed in place) with one to three edits at random places of its tree; a heavy
+ * input's edits go up to 100,000-character strings, 1000 repeated elements, 1000 levels.
+ */
+export function mutateJson(root: Json, random: SeededRandom, heavy: boolean): Json {
   let result = root;
   for (let edits = random.int(1, 3); edits > 0; edits -= 1) {
     const all = slots(result);
     const slot = random.pick(all);
     const op = random.int(0, 5);
-    if (op === 0) set(slot, randomJson(random));
+    if (op === 0) set(slot, randomJson(random, heavy));
     else if (op === 1) set(slot, undefined);
     else if (
       op === 2 &&
@@ -165,12 +168,12 @@ export function mutateJson(root: Json, random: SeededRandom): Json {
       typeof slot.value === 'object' &&
       !Array.isArray(slot.value)
     ) {
-      slot.value[random.pick(ODD_STRINGS)] = randomJson(random);
+      slot.value[random.pick(ODD_STRINGS)] = randomJson(random, heavy);
     } else if (op === 3 && Array.isArray(slot.value) && slot.value.length > 0) {
       const item = random.pick(slot.value);
-      for (let i = logUniform(random, 1000); i > 0; i -= 1) slot.value.push(item);
-    } else if (op === 4) set(slot, nested(slot.value, logUniform(random, 200)));
-    else if (slot.parent === undefined) result = randomJson(random);
+      for (let i = sized(random, 1000, heavy); i > 0; i -= 1) slot.value.push(item);
+    } else if (op === 4) set(slot, nested(slot.value, sized(random, 1000, heavy)));
+    else if (slot.parent === undefined) result = randomJson(random, heavy);
     else set(slot, random.pick(ODD_NUMBERS));
   }
   return result;

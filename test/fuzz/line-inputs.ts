@@ -1,11 +1,11 @@
 // Bodies of Taba's line protocol (POST /post): valid ones, line-level edits (dropped,
 // repeated, swapped and foreign lines), byte mutations, floods of empty clients.
 import type { SeededRandom } from '../../libs/common/src/test-support/seeded-random.js';
-import { logUniform } from './batch-inputs.js';
 import { mutateBytes } from './byte-mutator.js';
 import type { FuzzBatch } from './fuzz-events.js';
 import { fuzzClient, validBatch } from './fuzz-events.js';
 import { tabaSpelling } from './json-inputs.js';
+import { sized } from './sizes.js';
 
 /** The lines of one client's batch: client, blank, then per name its events and a blank. */
 function clientLines(batch: FuzzBatch, now: number): string[] {
@@ -54,12 +54,19 @@ const FOREIGN_LINES = [
   'fuzz.counter_group.0',
 ];
 
-/** A line-protocol body and what kind it is. */
-export function lineBody(random: SeededRandom, now: number): { shape: string; body: Buffer } {
-  const roll = random.next();
+/**
+ * A line-protocol body and what kind it is. A heavy one floods: up to 200,000 clients without
+ * events (each its own batch), or 50,000 events of one name.
+ */
+export function lineBody(
+  random: SeededRandom,
+  now: number,
+  heavy: boolean,
+): { shape: string; body: Buffer } {
+  const roll = heavy ? 0.94 + random.next() * 0.06 : random.next() * 0.94;
   const lines = validLines(random, now);
   const text = (all: readonly string[]) => Buffer.from(all.join('\n'), 'utf8');
-  if (roll < 0.2) return { shape: 'valid', body: text(lines) };
+  if (roll < 0.1) return { shape: 'valid', body: text(lines) };
   if (roll < 0.55) {
     for (let edits = random.int(1, 4); edits > 0; edits -= 1) {
       const at = random.int(0, lines.length - 1);
@@ -80,13 +87,13 @@ export function lineBody(random: SeededRandom, now: number): { shape: string; bo
     };
   if (roll < 0.97) {
     // Many clients without events: each becomes a batch of its own.
-    const clients = logUniform(random, 200_000);
+    const clients = sized(random, 200_000, heavy);
     const flood = ['1', ''];
     for (let i = 0; i < clients; i += 1) flood.push(`${fuzzClient(random)}-${i}`, '', '');
     return { shape: 'empty-clients', body: text(flood) };
   }
   const long = ['1', '', fuzzClient(random), '', 'fuzz.counter_group.0'];
-  for (let i = logUniform(random, 50_000); i > 0; i -= 1)
+  for (let i = sized(random, 50_000, heavy); i > 0; i -= 1)
     long.push(JSON.stringify(['CounterGroup', now, '1']));
   return { shape: 'many-events', body: text([...long, '', '', '']) };
 }

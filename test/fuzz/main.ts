@@ -17,6 +17,9 @@ import type { FuzzSettings } from './fuzz-settings.js';
 import { FuzzStack } from './fuzz-stack.js';
 import { RssWatch } from './rss-watch.js';
 
+/** The share of each entry point's time spent on heavy inputs, one at a time. */
+const HEAVY_SHARE = 0.25;
+
 const log = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -37,7 +40,7 @@ function details(counts: EntryCounts, peaks: Map<string, number>): string[] {
       .join(', ');
   return [
     `${counts.entry} answers: ${top(counts.statuses)}`,
-    `${counts.entry} slowest: ${counts.slowest.ms} ms (${counts.slowest.shape})`,
+    `${counts.entry} heavy inputs: ${counts.heavyInputs}; own stall ${counts.ownStallMs} ms; slowest: ${counts.slowest.ms} ms (${counts.slowest.shape})`,
     `${counts.entry} peak RSS MB: ${[...peaks].map(([service, mb]) => `${service} ${mb}`).join(', ')}`,
     ...(counts.failingShapes.size > 0
       ? [`${counts.entry} failing shapes: ${top(counts.failingShapes)}`]
@@ -72,7 +75,7 @@ async function fuzz(settings: FuzzSettings): Promise<boolean> {
       }
       const line = await runOne(
         spec,
-        { stack, now, connections: settings.concurrency },
+        { stack, now, connections: settings.concurrency ?? spec.concurrency },
         settings,
         findings,
         (settings.budgetMs * spec.weight) / totalWeight,
@@ -118,8 +121,9 @@ async function runOne(
   const limits = {
     seed: settings.seed,
     hangMs: settings.hangMs,
-    concurrency: settings.concurrency,
+    concurrency: settings.concurrency ?? spec.concurrency,
     durationMs,
+    heavyShare: HEAVY_SHARE,
     broken: () => stack.broken(),
   };
   const counts = await runEntry(spec.name, entry, limits, findings, log);
@@ -129,7 +133,9 @@ async function runOne(
     services.map(child => [`${child.service}@${child.port}`, pidPeaks.get(child.pid) ?? 0]),
   );
   const maxRssMb = Math.max(...peaks.values());
-  const checkFailure = await stack.check();
+  const check = await stack.check();
+  const checkFailure = check.broken;
+  log(`${spec.name} check: ${checkFailure ? 'failed' : 'passed'} after ${check.passedAfterMs} ms`);
   if (checkFailure) {
     counts.crashes += 1;
     log(`${spec.name}: the stack is broken: ${checkFailure}`);
@@ -160,12 +166,12 @@ async function replay(path: string, settings: FuzzSettings): Promise<boolean> {
     const answer = await entry.send(finding.input as FuzzInput, sendTimeoutMs(settings.hangMs));
     const latencyMs = Math.round(answer.latencyMs ?? performance.now() - started);
     entry.close?.();
-    const broken = await stack.check();
+    const { broken } = await stack.check();
     const passed =
       answer.verdict !== 'crash' && latencyMs <= settings.hangMs && broken === undefined;
     print({
       entry: finding.entry,
-      index: finding.index,
+      id: finding.id,
       shape: finding.input.shape,
       ...answer,
       latencyMs,

@@ -1,9 +1,9 @@
 // Query filters: exact names and clients, regular expressions (valid, invalid, catastrophic),
 // odd strings, many items; encoded as the gRPC requests or as REST query strings.
 import type { SeededRandom } from '../../libs/common/src/test-support/seeded-random.js';
-import { logUniform } from './batch-inputs.js';
 import { FUZZ_PREFIX, fuzzClient, fuzzName, NAME_COUNT } from './fuzz-events.js';
 import { ProtoWriter } from './proto-writer.js';
+import { sized } from './sizes.js';
 
 export interface FuzzFilter {
   readonly names: readonly string[];
@@ -11,11 +11,11 @@ export interface FuzzFilter {
   readonly regex: boolean;
 }
 
+/** Patterns (and an empty filter) that select every Tab: a read of all of them is heavy. */
+const EVERYTHING = ['.', '.*', '', '[\\s\\S]*', `^${FUZZ_PREFIX}`];
+
 const PATTERNS = [
-  '.',
-  '.*',
-  '',
-  `^${FUZZ_PREFIX}\\.`,
+  `^${FUZZ_PREFIX}\\.counter`,
   '(a+)+$',
   '(a|a)*b',
   '(.*a){12}',
@@ -33,7 +33,6 @@ const PATTERNS = [
   '(?<!a)b',
   '\\p{L}+',
   '\\u{1F4A5}',
-  '[\\s\\S]*',
   '\\1',
   'fuzz|fuzz|fuzz|fuzz',
   '(((((((((((((((((((((a)))))))))))))))))))))',
@@ -60,23 +59,42 @@ export function randomPattern(random: SeededRandom, depth = 0): string {
 
 const ODD_ITEMS = ['', ' ', ',', 'grün', '\ud800', '💥', '%', '\u0000', 'x'.repeat(300), 'a,b,,c'];
 
-function item(random: SeededRandom, regex: boolean, client: boolean): string {
+function item(random: SeededRandom, regex: boolean, client: boolean, heavy: boolean): string {
   const roll = random.next();
   if (roll < 0.35) return client ? fuzzClient(random) : fuzzName(random.int(0, NAME_COUNT - 1));
   if (roll < 0.5) return random.pick(ODD_ITEMS);
-  if (roll < 0.6) return 'y'.repeat(logUniform(random, 100_000));
+  if (roll < 0.6) return 'y'.repeat(sized(random, 100_000, heavy));
   if (!regex && roll < 0.8) return random.pick(PATTERNS);
-  return random.next() < 0.5 ? random.pick(PATTERNS) : randomPattern(random);
+  const pattern = random.next() < 0.5 ? random.pick(PATTERNS) : randomPattern(random);
+  // A cheap read stays narrow: most patterns are anchored to one name of the vocabulary.
+  const anchor = escapeRegex(client ? fuzzClient(random) : fuzzName(random.int(0, NAME_COUNT - 1)));
+  return !heavy && random.next() < 0.7 ? `^${anchor}${pattern}` : pattern;
 }
 
-export function randomFilter(random: SeededRandom): FuzzFilter {
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A filter. A cheap one names one to four items. A heavy one selects every Tab, or has many
+ * items (up to 200,000, as a client filter of every ID), or a few long ones (up to 100,000
+ * characters).
+ */
+export function randomFilter(random: SeededRandom, heavy: boolean): FuzzFilter {
   const regex = random.next() < 0.5;
-  const count = () => (random.next() < 0.95 ? random.int(0, 4) : logUniform(random, 50_000));
+  const kind = heavy ? random.int(0, 2) : -1;
+  if (kind === 0) {
+    const names = random.next() < 0.3 ? [] : [random.pick(EVERYTHING)];
+    return { regex: names.length > 0, names, clients: [] };
+  }
+  const many = kind === 1;
+  const long = kind === 2;
+  const count = () => (many ? sized(random, 200_000, true) : random.int(1, 4));
   return {
     regex,
-    names: Array.from({ length: count() }, () => item(random, regex, false)),
+    names: Array.from({ length: count() }, () => item(random, regex, false, long)),
     clients: Array.from({ length: random.next() < 0.5 ? 0 : count() }, () =>
-      item(random, regex, true),
+      item(random, regex, true, long),
     ),
   };
 }

@@ -14,7 +14,12 @@ export interface RawExchange {
   readonly statuses: number[];
   /** The server closed the connection. */
   readonly closed: boolean;
-  /** From the last byte written to the last response (or to the close), ms. */
+  /**
+   * No full answer came within the wait after the last write, so this side ended its half of
+   * the connection (a client that stops sending must not hold the server).
+   */
+  readonly ended: boolean;
+  /** From the last byte written (or from the end, when `ended`) to the last response or the close, ms. */
   readonly answerMs: number;
   readonly error?: string;
 }
@@ -22,20 +27,22 @@ export interface RawExchange {
 const STATUS_LINE = /HTTP\/1\.[01] (\d{3}) /g;
 
 /**
- * Writes `parts` (each after its delay) and reads until `responses` responses have begun,
- * the server closes, or `timeoutMs` after the last write.
+ * Writes `parts` (each after its delay) and reads until `responses` responses have begun or
+ * the server closes. Without them `waitMs` after the last write, ends this side and waits
+ * `waitMs` more.
  */
 export function rawExchange(
   host: string,
   port: number,
   parts: readonly RawPart[],
   responses: number,
-  timeoutMs: number,
+  waitMs: number,
 ): Promise<RawExchange> {
   return new Promise(resolve => {
     const socket: Socket = connect({ host, port });
     let received = '';
-    let lastWrite = performance.now();
+    let since = performance.now();
+    let ended = false;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
     const statuses = () => [...received.matchAll(STATUS_LINE)].map(match => Number(match[1]));
@@ -44,12 +51,8 @@ export function rawExchange(
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({
-        statuses: statuses(),
-        closed,
-        answerMs: performance.now() - lastWrite,
-        ...(error ? { error } : {}),
-      });
+      const answerMs = performance.now() - since;
+      resolve({ statuses: statuses(), closed, ended, answerMs, ...(error ? { error } : {}) });
     };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
@@ -59,14 +62,20 @@ export function rawExchange(
     });
     socket.on('close', () => finish(true));
     socket.on('error', (error: NodeJS.ErrnoException) => finish(true, error.code ?? error.message));
+    const endOurSide = () => {
+      ended = true;
+      since = performance.now();
+      socket.end();
+      timer = setTimeout(() => finish(false, `no answer ${waitMs} ms after the end`), waitMs);
+    };
     const write = async () => {
       for (const part of parts) {
         if (part.delayMs) await new Promise(wake => setTimeout(wake, part.delayMs));
         if (done) return;
         socket.write(part.bytes);
-        lastWrite = performance.now();
+        since = performance.now();
       }
-      timer = setTimeout(() => finish(false, `no answer in ${timeoutMs} ms`), timeoutMs);
+      timer = setTimeout(endOurSide, waitMs);
     };
     socket.once('connect', () => void write());
   });

@@ -2,7 +2,7 @@
 // requests, slow heads and bodies (bounded to ~1.5 s each) and held-open connections, while a
 // probe request must still be answered in time.
 import type { SeededRandom } from '../../../libs/common/src/test-support/seeded-random.js';
-import { logUniform } from '../batch-inputs.js';
+import { sized } from '../sizes.js';
 import { mutateBytes } from '../byte-mutator.js';
 import type { EntryPoint, FuzzInput } from '../fuzz-input.js';
 import type { RawExchange, RawPart } from '../raw-http.js';
@@ -82,8 +82,12 @@ function trickle(bytes: Buffer, count: number, totalMs: number): RawPart[] {
   return parts;
 }
 
-function generate(random: SeededRandom): AbuseInput {
-  const roll = random.int(0, 8);
+/**
+ * Cheap: heads huge, many, malformed or pipelined (answered at once). Heavy: slow heads and
+ * bodies, held connections, and the largest heads.
+ */
+function generate(random: SeededRandom, heavy: boolean): AbuseInput {
+  const roll = heavy ? random.pick([0, 1, 4, 5, 6, 7, 8]) : random.int(0, 4);
   const exchange = (shape: string, parts: RawPart[], responses = 1): AbuseInput => ({
     shape,
     kind: 'exchange',
@@ -97,13 +101,13 @@ function generate(random: SeededRandom): AbuseInput {
           bytes: head([
             'GET /v1/status HTTP/1.1',
             'host: fuzz',
-            `x-fuzz: ${'a'.repeat(logUniform(random, 1_000_000))}`,
+            `x-fuzz: ${'a'.repeat(sized(random, 1_000_000, heavy))}`,
           ]),
         },
       ]);
     case 1: {
       const lines = ['GET /v1/names?name=x HTTP/1.1', 'host: fuzz'];
-      for (let i = logUniform(random, 20_000); i > 0; i -= 1) lines.push(`x-h${i}: v`);
+      for (let i = sized(random, 20_000, heavy); i > 0; i -= 1) lines.push(`x-h${i}: v`);
       return exchange('many-headers', [{ bytes: head(lines) }]);
     }
     case 2:
@@ -120,7 +124,7 @@ function generate(random: SeededRandom): AbuseInput {
         },
       ]);
     case 4: {
-      const count = logUniform(random, 200);
+      const count = sized(random, 200, heavy);
       return exchange(
         'pipelined',
         [{ bytes: Buffer.concat(Array.from({ length: count }, () => PROBE)) }],
@@ -143,7 +147,7 @@ function generate(random: SeededRandom): AbuseInput {
       return {
         shape: 'held-body',
         kind: 'hold',
-        connections: logUniform(random, 256),
+        connections: sized(random, 256, true),
         head: POST_HEAD(1_000_000),
         holdMs: random.int(200, SLOW_MS),
       };
@@ -151,28 +155,32 @@ function generate(random: SeededRandom): AbuseInput {
       return {
         shape: 'held-head',
         kind: 'hold',
-        connections: logUniform(random, 256),
+        connections: sized(random, 256, true),
         head: PROBE.subarray(0, random.int(1, PROBE.length - 3)),
         holdMs: random.int(200, SLOW_MS),
       };
   }
 }
 
+/**
+ * 5xx is a crash; no answer even after this side ended is a hang; an answer only after the
+ * end, or a close, is the server refusing an incomplete or broken request.
+ */
 function judge(exchange: RawExchange, expected: number): Answer {
   const worst = Math.max(0, ...exchange.statuses);
-  const status =
-    exchange.statuses.length > 0 ? `HTTP ${worst}` : exchange.closed ? 'closed' : 'no answer';
-  const detail = `${exchange.statuses.length}/${expected} answers${exchange.error ? `, ${exchange.error}` : ''}`;
-  if (worst >= 500) return { status, verdict: 'crash', detail, latencyMs: exchange.answerMs };
-  if (!exchange.closed && exchange.statuses.length < expected)
-    return { status, verdict: 'hang', detail, latencyMs: exchange.answerMs };
-  // Answered, or closed on input it would not take (a clear enough refusal for a broken head).
-  return {
+  const seen = exchange.statuses.length;
+  const status = seen > 0 ? `HTTP ${worst}` : exchange.closed ? 'closed' : 'no answer';
+  const detail = `${seen}/${expected} answers${exchange.ended ? ' (after the end)' : ''}${exchange.error ? `, ${exchange.error}` : ''}`;
+  const answer = (verdict: Answer['verdict']): Answer => ({
     status,
-    verdict: exchange.statuses.every(code => code < 300) && !exchange.closed ? 'ok' : 'refused',
+    verdict,
     detail,
     latencyMs: exchange.answerMs,
-  };
+  });
+  if (worst >= 500) return answer('crash');
+  if (!exchange.closed && seen < expected) return answer('hang');
+  const clean = seen === expected && !exchange.ended && exchange.statuses.every(code => code < 300);
+  return answer(clean ? 'ok' : 'refused');
 }
 
 export function httpAbuse(restUrl: string): EntryPoint<AbuseInput> {
@@ -180,19 +188,19 @@ export function httpAbuse(restUrl: string): EntryPoint<AbuseInput> {
   const host = url.hostname;
   const port = Number(url.port);
   return {
-    concurrency: 4,
     generate,
     async send(input, timeoutMs) {
-      if (input.kind === 'exchange')
-        return judge(
-          await rawExchange(host, port, input.parts, input.responses, timeoutMs),
-          input.responses,
-        );
+      // Half the time for an answer, then this side ends and the other half is for the reaction.
+      const waitMs = timeoutMs / 2;
+      if (input.kind === 'exchange') {
+        const exchange = await rawExchange(host, port, input.parts, input.responses, waitMs);
+        return judge(exchange, input.responses);
+      }
       const held = await holdConnections(host, port, input.connections, input.head);
       try {
         await new Promise(wake => setTimeout(wake, Math.min(100, input.holdMs)));
         // While they hold on, a plain request must still be answered in time.
-        const probe = await rawExchange(host, port, [{ bytes: PROBE }], 1, timeoutMs);
+        const probe = await rawExchange(host, port, [{ bytes: PROBE }], 1, waitMs);
         await new Promise(wake => setTimeout(wake, Math.max(0, input.holdMs - 100)));
         return judge(probe, 1);
       } finally {

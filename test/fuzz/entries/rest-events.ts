@@ -1,6 +1,5 @@
 // POST /v1/events: valid bodies, mutations of their value tree and of their text, random
 // bytes, other encodings, huge and deeply nested bodies.
-import { logUniform } from '../batch-inputs.js';
 import { mutateBytes, randomBytes } from '../byte-mutator.js';
 import type { EntryPoint } from '../fuzz-input.js';
 import type { HttpInput } from '../http-calls.js';
@@ -8,6 +7,7 @@ import { HttpTarget } from '../http-calls.js';
 import { eventsJson, mutateJson, validEventsJson } from '../json-inputs.js';
 import { fuzzClient, validColumn } from '../fuzz-events.js';
 import type { SeededRandom } from '../../../libs/common/src/test-support/seeded-random.js';
+import { sized } from '../sizes.js';
 
 const CONTENT_TYPES = [
   'application/json',
@@ -17,31 +17,46 @@ const CONTENT_TYPES = [
   'application/x-www-form-urlencoded',
 ];
 
-function body(random: SeededRandom, now: number): { shape: string; body: Buffer } {
-  const roll = random.next();
+/**
+ * A body and what kind it is. Heavy: a tree mutation with the largest edits, arrays nested up
+ * to 1,000,000 deep, or up to 50,000 events.
+ */
+function body(random: SeededRandom, now: number, heavy: boolean): { shape: string; body: Buffer } {
   const text = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
-  if (roll < 0.15) return { shape: 'valid', body: text(validEventsJson(random, now)) };
-  if (roll < 0.55)
-    return { shape: 'json-mutated', body: text(mutateJson(validEventsJson(random, now), random)) };
-  if (roll < 0.85)
-    return { shape: 'text-mutated', body: mutateBytes(text(validEventsJson(random, now)), random) };
-  if (roll < 0.9) return { shape: 'random', body: randomBytes(random, logUniform(random, 512)) };
-  if (roll < 0.94) {
-    const events = {
-      client: fuzzClient(random),
-      events: [{ name: 'fuzz.gauge.3', type: 'Gauge', value: 'grün' }],
+  if (heavy) {
+    const roll = random.int(0, 2);
+    if (roll === 0) {
+      return {
+        shape: 'json-mutated',
+        body: text(mutateJson(validEventsJson(random, now), random, true)),
+      };
+    }
+    if (roll === 1) {
+      const depth = sized(random, 1_000_000, true);
+      return { shape: 'deep', body: Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`) };
+    }
+    const column = validColumn(random, random.int(0, 31), sized(random, 50_000, true), now);
+    const batch = { clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs: [column] };
+    return { shape: 'many-events', body: text(eventsJson(batch)) };
+  }
+  // Most cheap bodies are refused by the gateway's own parsing: those are many per second.
+  const roll = random.next();
+  if (roll < 0.1) return { shape: 'valid', body: text(validEventsJson(random, now)) };
+  if (roll < 0.35) {
+    return {
+      shape: 'json-mutated',
+      body: text(mutateJson(validEventsJson(random, now), random, false)),
     };
-    return { shape: 'latin1', body: Buffer.from(JSON.stringify(events), 'latin1') };
   }
-  if (roll < 0.97) {
-    const depth = logUniform(random, 1_000_000);
-    return { shape: 'deep', body: Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`) };
+  if (roll < 0.9) {
+    return { shape: 'text-mutated', body: mutateBytes(text(validEventsJson(random, now)), random) };
   }
-  const column = validColumn(random, random.int(0, 31), logUniform(random, 50_000), now);
-  return {
-    shape: 'many-events',
-    body: text(eventsJson({ clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs: [column] })),
+  if (roll < 0.95) return { shape: 'random', body: randomBytes(random, random.int(0, 512)) };
+  const events = {
+    client: fuzzClient(random),
+    events: [{ name: 'fuzz.gauge.3', type: 'Gauge', value: 'grün' }],
   };
+  return { shape: 'latin1', body: Buffer.from(JSON.stringify(events), 'latin1') };
 }
 
 export function restEvents(
@@ -51,8 +66,8 @@ export function restEvents(
 ): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
-    generate: random => {
-      const made = body(random, now);
+    generate: (random, heavy) => {
+      const made = body(random, now, heavy);
       const path =
         random.next() < 0.03
           ? `/v1/events?${random.pick(['seq=1', 'client=x', 're=1', '%zz'])}`

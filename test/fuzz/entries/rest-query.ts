@@ -1,6 +1,6 @@
 // The REST read routes (and DELETE /v1/tabs, rarely) with fuzzed query strings, broken
 // percent-encoding, unknown parameters, odd Accept headers, unknown paths and methods.
-import { logUniform } from '../batch-inputs.js';
+import { sized } from '../sizes.js';
 import { mutateBytes } from '../byte-mutator.js';
 import type { EntryPoint } from '../fuzz-input.js';
 import type { HttpInput } from '../http-calls.js';
@@ -60,7 +60,7 @@ const UNSAFE_ON_A_REQUEST_LINE = /[\x00-\x20\x7f-\xff]/g;
 export function restQuery(restUrl: string, connections: number): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
-    generate: random => {
+    generate: (random, heavy) => {
       const roll = random.next();
       const method =
         roll < 0.02
@@ -69,10 +69,10 @@ export function restQuery(restUrl: string, connections: number): EntryPoint<Http
             ? random.pick(['PUT', 'POST', 'PATCH', 'OPTIONS', 'HEAD'])
             : 'GET';
       const path = random.next() < 0.9 ? random.pick(READS) : random.pick(OTHERS);
-      let query = filterQuery(randomFilter(random), random);
+      let query = filterQuery(randomFilter(random, heavy), random);
       for (let extras = random.next() < 0.3 ? random.int(1, 3) : 0; extras > 0; extras -= 1)
         query += `&${random.pick(EXTRA_PARAMS)}`;
-      if (random.next() < 0.02) query += '&name=a'.repeat(logUniform(random, 20_000));
+      if (heavy && random.next() < 0.3) query += '&name=a'.repeat(sized(random, 20_000, true));
       let target_ = query === '' ? path : `${path}?${query}`;
       let shape = `${method} ${path}`;
       if (random.next() < 0.15) {
