@@ -44,13 +44,13 @@ export const ENTRY_POINTS: readonly EntrySpec[] = [
   ),
   spec('grpc.Ingest', 2, 32, ({ stack, now }) => grpcIngest(stack.stack.ingest.address, now)),
   spec('grpc.query', 2, 8, ({ stack }) => grpcQuery(stack.stack.grpcAddress)),
-  spec('rest.events', 5, 64, ({ stack, now, connections }) =>
+  spec('rest.events', 5, 32, ({ stack, now, connections }) =>
     restEvents(stack.stack.restUrl, now, connections),
   ),
-  spec('rest.post', 2.5, 8, ({ stack, now, connections }) =>
+  spec('rest.post', 3, 32, ({ stack, now, connections }) =>
     restPost(stack.stack.restUrl, now, connections),
   ),
-  spec('rest.query', 2.5, 8, ({ stack, connections }) =>
+  spec('rest.query', 3, 32, ({ stack, connections }) =>
     restQuery(stack.stack.restUrl, connections),
   ),
   spec('http.abuse', 1.5, 4, ({ stack }) => httpAbuse(stack.stack.restUrl)),

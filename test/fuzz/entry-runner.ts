@@ -3,7 +3,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { inputRandom } from './byte-mutator.js';
 import type { FindingFiles } from './finding-files.js';
-import type { EntryPoint, FuzzInput } from './fuzz-input.js';
+import type { EntryPoint, FuzzInput, InputMode } from './fuzz-input.js';
 import type { Answer, Verdict } from './verdicts.js';
 
 export interface RunLimits {
@@ -39,6 +39,9 @@ export interface EntryCounts {
    */
   ownStallMs: number;
 }
+
+/** Deep inputs in flight at once, next to the shallow ones. */
+export const DEEP_CONCURRENCY = 4;
 
 /** How long a send may take before the runner stops waiting: it is a hang long before. */
 export function sendTimeoutMs(hangMs: number): number {
@@ -94,18 +97,18 @@ export async function runEntry<I extends FuzzInput>(
     }
   };
 
-  /** Sends inputs until `stopAt`, `concurrency` at a time; heavy ones are numbered `h<i>`. */
-  const phase = async (heavy: boolean, concurrency: number, stopAt: number) => {
+  /** Sends inputs of `mode` until `stopAt`, `concurrency` at a time, numbered `<prefix><i>`. */
+  const stream = async (mode: InputMode, prefix: string, concurrency: number, stopAt: number) => {
     let next = 0;
     const worker = async () => {
       while (performance.now() < stopAt && limits.broken() === undefined) {
-        const id = heavy ? `h${next}` : `${next}`;
+        const id = `${prefix}${next}`;
         next += 1;
-        const input = entry.generate(inputRandom(limits.seed, name, id), heavy);
+        const input = entry.generate(inputRandom(limits.seed, name, id), mode);
         const started = performance.now();
         const answer = await entry.send(input, sendTimeoutMs(limits.hangMs));
         const latencyMs = answer.latencyMs ?? performance.now() - started;
-        if (heavy) counts.heavyInputs += 1;
+        if (mode === 'heavy') counts.heavyInputs += 1;
         const broken = limits.broken();
         if (broken !== undefined) {
           // The service went away while this input was in flight: it may be the cause.
@@ -121,16 +124,20 @@ export async function runEntry<I extends FuzzInput>(
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();
   const started = performance.now();
-  const cheapMs = limits.durationMs * (1 - limits.heavyShare);
-  await phase(false, limits.concurrency, started + cheapMs);
+  const cheapStop = started + limits.durationMs * (1 - limits.heavyShare);
+  // Shallow inputs fill `concurrency` slots; the deep ones, slower, get a few of their own so
+  // they neither starve nor hold up the shallow ones.
+  await Promise.all([
+    stream('shallow', '', limits.concurrency, cheapStop),
+    stream('deep', 'd', DEEP_CONCURRENCY, cheapStop),
+  ]);
   // The heavy phase gets its share even when the last cheap inputs ran late.
-  await phase(
-    true,
+  const heavyMs = limits.durationMs * limits.heavyShare;
+  await stream(
+    'heavy',
+    'h',
     1,
-    Math.max(
-      started + limits.durationMs,
-      performance.now() + limits.durationMs * limits.heavyShare * 0.5,
-    ),
+    Math.max(started + limits.durationMs, performance.now() + heavyMs / 2),
   );
   stalls.disable();
   counts.ownStallMs = Math.round(stalls.max / 1e6);

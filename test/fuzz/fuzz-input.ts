@@ -8,12 +8,17 @@ export interface FuzzInput {
   readonly shape: string;
 }
 
+/**
+ * What kind of input to make. `shallow`: cheap, and meant to be refused by the first process
+ * it reaches (a parse error at the gateway): these are many per second. `deep`: cheap, and
+ * meant to get past the first parser to the services behind. `heavy`: the largest sizes, sent
+ * one at a time. An entry point whose inputs all reach the same place makes shallow ones deep.
+ */
+export type InputMode = 'shallow' | 'deep' | 'heavy';
+
 export interface EntryPoint<I extends FuzzInput = FuzzInput> {
-  /**
-   * Input `index` of the run, from its own random source: a cheap one (sent many at a time) or
-   * a heavy one (the largest sizes, sent one at a time).
-   */
-  generate(random: SeededRandom, heavy: boolean): I;
+  /** One input from its own random source, of the given mode. */
+  generate(random: SeededRandom, mode: InputMode): I;
   /** Sends one input; answers within about `timeoutMs` (then with a `hang`). */
   send(input: I, timeoutMs: number): Promise<Answer>;
   /** Closes connections at the end. */

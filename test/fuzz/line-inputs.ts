@@ -1,6 +1,7 @@
 // Bodies of Taba's line protocol (POST /post): valid ones, line-level edits (dropped,
 // repeated, swapped and foreign lines), byte mutations, floods of empty clients.
 import type { SeededRandom } from '../../libs/common/src/test-support/seeded-random.js';
+import type { InputMode } from './fuzz-input.js';
 import { mutateBytes } from './byte-mutator.js';
 import type { FuzzBatch } from './fuzz-events.js';
 import { fuzzClient, validBatch } from './fuzz-events.js';
@@ -55,45 +56,47 @@ const FOREIGN_LINES = [
 ];
 
 /**
- * A line-protocol body and what kind it is. A heavy one floods: up to 200,000 clients without
- * events (each its own batch), or 50,000 events of one name.
+ * A line-protocol body and what kind it is. Shallow: byte mutations and foreign lines, mostly
+ * refused by the gateway's parser. Deep: valid bodies, edited lines, CRLF and ISO-8859-1,
+ * mostly posted. Heavy: floods of up to 200,000 clients without events (each its own batch),
+ * or 50,000 events of one name.
  */
 export function lineBody(
   random: SeededRandom,
   now: number,
-  heavy: boolean,
+  mode: InputMode,
 ): { shape: string; body: Buffer } {
-  const roll = heavy ? 0.94 + random.next() * 0.06 : random.next() * 0.94;
   const lines = validLines(random, now);
   const text = (all: readonly string[]) => Buffer.from(all.join('\n'), 'utf8');
-  if (roll < 0.1) return { shape: 'valid', body: text(lines) };
-  if (roll < 0.55) {
-    for (let edits = random.int(1, 4); edits > 0; edits -= 1) {
-      const at = random.int(0, lines.length - 1);
-      const op = random.int(0, 3);
-      if (op === 0) lines.splice(at, 1);
-      else if (op === 1) lines.splice(at, 0, lines[at] ?? '');
-      else if (op === 2) lines.splice(at, 0, random.pick(FOREIGN_LINES));
-      else lines.splice(at, 1, lines[random.int(0, lines.length - 1)] ?? '');
+  if (mode === 'heavy') {
+    if (random.next() < 0.5) {
+      // Many clients without events: each becomes a batch of its own.
+      const clients = sized(random, 200_000, true);
+      const flood = ['1', ''];
+      for (let i = 0; i < clients; i += 1) flood.push(`${fuzzClient(random)}-${i}`, '', '');
+      return { shape: 'empty-clients', body: text(flood) };
     }
-    return { shape: 'line-edited', body: text(lines) };
+    const long = ['1', '', fuzzClient(random), '', 'fuzz.counter_group.0'];
+    for (let i = sized(random, 50_000, true); i > 0; i -= 1) {
+      long.push(JSON.stringify(['CounterGroup', now, '1']));
+    }
+    return { shape: 'many-events', body: text([...long, '', '', '']) };
   }
-  if (roll < 0.85) return { shape: 'text-mutated', body: mutateBytes(text(lines), random) };
-  if (roll < 0.9) return { shape: 'crlf', body: Buffer.from(lines.join('\r\n'), 'utf8') };
-  if (roll < 0.94)
-    return {
-      shape: 'latin1',
-      body: Buffer.from(lines.join('\n').replace(/"ok"/g, '"grün"'), 'latin1'),
-    };
-  if (roll < 0.97) {
-    // Many clients without events: each becomes a batch of its own.
-    const clients = sized(random, 200_000, heavy);
-    const flood = ['1', ''];
-    for (let i = 0; i < clients; i += 1) flood.push(`${fuzzClient(random)}-${i}`, '', '');
-    return { shape: 'empty-clients', body: text(flood) };
+  if (mode === 'shallow') return { shape: 'text-mutated', body: mutateBytes(text(lines), random) };
+  const roll = random.next();
+  if (roll < 0.2) return { shape: 'valid', body: text(lines) };
+  if (roll < 0.4) return { shape: 'crlf', body: Buffer.from(lines.join('\r\n'), 'utf8') };
+  if (roll < 0.5) {
+    const latin1 = lines.join('\n').replace(/"ok"/g, '"grün"');
+    return { shape: 'latin1', body: Buffer.from(latin1, 'latin1') };
   }
-  const long = ['1', '', fuzzClient(random), '', 'fuzz.counter_group.0'];
-  for (let i = sized(random, 50_000, heavy); i > 0; i -= 1)
-    long.push(JSON.stringify(['CounterGroup', now, '1']));
-  return { shape: 'many-events', body: text([...long, '', '', '']) };
+  for (let edits = random.int(1, 4); edits > 0; edits -= 1) {
+    const at = random.int(0, lines.length - 1);
+    const op = random.int(0, 3);
+    if (op === 0) lines.splice(at, 1);
+    else if (op === 1) lines.splice(at, 0, lines[at] ?? '');
+    else if (op === 2) lines.splice(at, 0, random.pick(FOREIGN_LINES));
+    else lines.splice(at, 1, lines[random.int(0, lines.length - 1)] ?? '');
+  }
+  return { shape: 'line-edited', body: text(lines) };
 }

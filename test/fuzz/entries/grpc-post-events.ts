@@ -12,7 +12,7 @@ import { grpcStatusName, grpcVerdict } from '../verdicts.js';
 export function grpcPostEvents(address: string, now: number): EntryPoint<BatchInput> {
   const client = rawClient(address);
   return {
-    generate: (random, heavy) => batchInput(random, now, heavy),
+    generate: (random, mode) => batchInput(random, now, mode === 'heavy'),
     send: (input, timeoutMs) =>
       rawUnary(client, '/taba.v1.Taba/PostEvents', input.bytes, timeoutMs),
     close: () => client.close(),
@@ -26,7 +26,7 @@ export function grpcPostEvents(address: string, now: number): EntryPoint<BatchIn
 export function grpcIngest(address: string, now: number): EntryPoint<BatchInput> {
   const client = rawClient(address);
   return {
-    generate: (random, heavy) => batchInput(random, now, heavy),
+    generate: (random, mode) => batchInput(random, now, mode === 'heavy'),
     send: (input, timeoutMs) =>
       rawUnary(client, '/taba.internal.v1.Ingest/Ingest', input.bytes, timeoutMs),
     close: () => client.close(),
@@ -57,7 +57,7 @@ export function grpcPostEventsStream(address: string, now: number): EntryPoint<B
     STREAMS,
   );
   return {
-    generate: (random, heavy) => batchInput(random, now, heavy),
+    generate: (random, mode) => batchInput(random, now, mode === 'heavy'),
     send: (input, timeoutMs) => streams.send(input.bytes, timeoutMs),
     close: () => {
       streams.close();

@@ -17,13 +17,13 @@ const LISTS = ['ListNames', 'ListClients', 'ListTypes'] as const;
 export function grpcQuery(address: string): EntryPoint<GrpcQueryInput> {
   const client = rawClient(address);
   return {
-    generate: (random, heavy) => {
+    generate: (random, mode) => {
       const roll = random.next();
       const method =
         roll < 0.02 ? 'DeleteTabs' : roll < 0.6 ? random.pick(RENDERED) : random.pick(LISTS);
       const writer = new ProtoWriter().lengthDelimited(
         1,
-        encodeFilter(randomFilter(random, heavy)),
+        encodeFilter(randomFilter(random, mode === 'heavy')),
       );
       if (RENDERED.some(each => each === method))
         writer.varintField(2, random.pick([0, 1, 2, 3, 4, 2 ** 31 - 1]));

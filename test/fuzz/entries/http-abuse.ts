@@ -4,7 +4,7 @@
 import type { SeededRandom } from '../../../libs/common/src/test-support/seeded-random.js';
 import { sized } from '../sizes.js';
 import { mutateBytes } from '../byte-mutator.js';
-import type { EntryPoint, FuzzInput } from '../fuzz-input.js';
+import type { EntryPoint, FuzzInput, InputMode } from '../fuzz-input.js';
 import type { RawExchange, RawPart } from '../raw-http.js';
 import { holdConnections, rawExchange } from '../raw-http.js';
 import type { Answer } from '../verdicts.js';
@@ -86,7 +86,8 @@ function trickle(bytes: Buffer, count: number, totalMs: number): RawPart[] {
  * Cheap: heads huge, many, malformed or pipelined (answered at once). Heavy: slow heads and
  * bodies, held connections, and the largest heads.
  */
-function generate(random: SeededRandom, heavy: boolean): AbuseInput {
+function generate(random: SeededRandom, mode: InputMode): AbuseInput {
+  const heavy = mode === 'heavy';
   const roll = heavy ? random.pick([0, 1, 4, 5, 6, 7, 8]) : random.int(0, 4);
   const exchange = (shape: string, parts: RawPart[], responses = 1): AbuseInput => ({
     shape,

@@ -1,7 +1,7 @@
 // POST /v1/events: valid bodies, mutations of their value tree and of their text, random
 // bytes, other encodings, huge and deeply nested bodies.
 import { mutateBytes, randomBytes } from '../byte-mutator.js';
-import type { EntryPoint } from '../fuzz-input.js';
+import type { EntryPoint, InputMode } from '../fuzz-input.js';
 import type { HttpInput } from '../http-calls.js';
 import { HttpTarget } from '../http-calls.js';
 import { eventsJson, mutateJson, validEventsJson } from '../json-inputs.js';
@@ -18,12 +18,14 @@ const CONTENT_TYPES = [
 ];
 
 /**
- * A body and what kind it is. Heavy: a tree mutation with the largest edits, arrays nested up
- * to 1,000,000 deep, or up to 50,000 events.
+ * A body and what kind it is. Shallow: text mutations and random bytes, mostly refused by the
+ * gateway's JSON parsing. Deep: valid bodies, tree mutations and ISO-8859-1 text, mostly
+ * reaching ingest. Heavy: the largest tree edits, arrays nested up to 1,000,000 deep, or up
+ * to 50,000 events.
  */
-function body(random: SeededRandom, now: number, heavy: boolean): { shape: string; body: Buffer } {
+function body(random: SeededRandom, now: number, mode: InputMode): { shape: string; body: Buffer } {
   const text = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
-  if (heavy) {
+  if (mode === 'heavy') {
     const roll = random.int(0, 2);
     if (roll === 0) {
       return {
@@ -39,19 +41,23 @@ function body(random: SeededRandom, now: number, heavy: boolean): { shape: strin
     const batch = { clientId: fuzzClient(random), seq: 0, sentAt: 0, tabs: [column] };
     return { shape: 'many-events', body: text(eventsJson(batch)) };
   }
-  // Most cheap bodies are refused by the gateway's own parsing: those are many per second.
   const roll = random.next();
-  if (roll < 0.1) return { shape: 'valid', body: text(validEventsJson(random, now)) };
-  if (roll < 0.35) {
+  if (mode === 'shallow') {
+    if (roll < 0.9) {
+      return {
+        shape: 'text-mutated',
+        body: mutateBytes(text(validEventsJson(random, now)), random),
+      };
+    }
+    return { shape: 'random', body: randomBytes(random, random.int(0, 512)) };
+  }
+  if (roll < 0.3) return { shape: 'valid', body: text(validEventsJson(random, now)) };
+  if (roll < 0.85) {
     return {
       shape: 'json-mutated',
       body: text(mutateJson(validEventsJson(random, now), random, false)),
     };
   }
-  if (roll < 0.9) {
-    return { shape: 'text-mutated', body: mutateBytes(text(validEventsJson(random, now)), random) };
-  }
-  if (roll < 0.95) return { shape: 'random', body: randomBytes(random, random.int(0, 512)) };
   const events = {
     client: fuzzClient(random),
     events: [{ name: 'fuzz.gauge.3', type: 'Gauge', value: 'grün' }],
@@ -66,8 +72,8 @@ export function restEvents(
 ): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
-    generate: (random, heavy) => {
-      const made = body(random, now, heavy);
+    generate: (random, mode) => {
+      const made = body(random, now, mode);
       const path =
         random.next() < 0.03
           ? `/v1/events?${random.pick(['seq=1', 'client=x', 're=1', '%zz'])}`

@@ -15,8 +15,8 @@ const CONTENT_TYPES = [
 export function restPost(restUrl: string, now: number, connections: number): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
-    generate: (random, heavy) => {
-      const made = lineBody(random, now, heavy);
+    generate: (random, mode) => {
+      const made = lineBody(random, now, mode);
       return {
         shape: made.shape,
         method: 'POST',

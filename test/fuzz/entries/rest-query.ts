@@ -2,7 +2,8 @@
 // percent-encoding, unknown parameters, odd Accept headers, unknown paths and methods.
 import { sized } from '../sizes.js';
 import { mutateBytes } from '../byte-mutator.js';
-import type { EntryPoint } from '../fuzz-input.js';
+import type { SeededRandom } from '../../../libs/common/src/test-support/seeded-random.js';
+import type { EntryPoint, InputMode } from '../fuzz-input.js';
 import type { HttpInput } from '../http-calls.js';
 import { HttpTarget } from '../http-calls.js';
 import { filterQuery, randomFilter } from '../query-inputs.js';
@@ -37,6 +38,7 @@ const ACCEPTS = [
   '',
   ';;;,,,',
 ];
+/** Parameters added now and then: some fine, some refused. */
 const EXTRA_PARAMS = [
   'detail=1',
   'detail=maybe',
@@ -57,40 +59,55 @@ const EXTRA_PARAMS = [
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the bytes to replace
 const UNSAFE_ON_A_REQUEST_LINE = /[\x00-\x20\x7f-\xff]/g;
 
+/** Parameters and spellings the bridge refuses before any read: unknown, repeated, malformed. */
+const REFUSED_PARAMS = [
+  'detail=maybe',
+  're=2',
+  're=1&re=0',
+  'nmae=x',
+  '%zz=1',
+  'x',
+  '=',
+  'detail=1&detail=1',
+];
+
+/**
+ * Deep: a filter to a read route, as GET. Shallow: the same with a parameter the bridge
+ * refuses, another method, an unknown path, or mutated bytes. Heavy: the largest filters.
+ */
+function readRequest(random: SeededRandom, mode: InputMode): HttpInput {
+  const path = random.pick(READS);
+  let query = filterQuery(randomFilter(random, mode === 'heavy'), random);
+  for (let extras = random.next() < 0.2 ? random.int(1, 2) : 0; extras > 0; extras -= 1) {
+    query += `&${random.pick(EXTRA_PARAMS)}`;
+  }
+  if (mode === 'heavy' && random.next() < 0.3)
+    query += '&name=a'.repeat(sized(random, 20_000, true));
+  let method = mode === 'deep' && random.next() < 0.02 ? 'DELETE' : 'GET';
+  let target = `${path}?${query}`;
+  let shape = `${method} ${path}`;
+  if (mode === 'shallow') {
+    const roll = random.int(0, 3);
+    if (roll === 0) target += `&${random.pick(REFUSED_PARAMS)}`;
+    else if (roll === 1) method = random.pick(['PUT', 'POST', 'PATCH', 'OPTIONS', 'HEAD']);
+    else if (roll === 2) target = `${random.pick(OTHERS)}?${query}`;
+    else {
+      // Mutated, then made safe to put on a request line (no CR, LF, space or control bytes).
+      const bytes = mutateBytes(Buffer.from(target), random).toString('latin1');
+      target = bytes.replace(UNSAFE_ON_A_REQUEST_LINE, '%');
+      if (!target.startsWith('/')) target = `/${target}`;
+    }
+    shape = `${method} ${path} shallow`;
+  }
+  const headers: Record<string, string> = {};
+  if (random.next() < 0.5) headers.accept = random.pick(ACCEPTS);
+  return { shape, method, path: target, headers };
+}
+
 export function restQuery(restUrl: string, connections: number): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
-    generate: (random, heavy) => {
-      const roll = random.next();
-      const method =
-        roll < 0.02
-          ? 'DELETE'
-          : roll < 0.05
-            ? random.pick(['PUT', 'POST', 'PATCH', 'OPTIONS', 'HEAD'])
-            : 'GET';
-      const path = random.next() < 0.9 ? random.pick(READS) : random.pick(OTHERS);
-      let query = filterQuery(randomFilter(random, heavy), random);
-      for (let extras = random.next() < 0.3 ? random.int(1, 3) : 0; extras > 0; extras -= 1)
-        query += `&${random.pick(EXTRA_PARAMS)}`;
-      if (heavy && random.next() < 0.3) query += '&name=a'.repeat(sized(random, 20_000, true));
-      let target_ = query === '' ? path : `${path}?${query}`;
-      let shape = `${method} ${path}`;
-      if (random.next() < 0.15) {
-        // Mutated, then made safe to put on a request line (no CR, LF, space or control bytes).
-        target_ = mutateBytes(Buffer.from(target_), random)
-          .toString('latin1')
-          .replace(UNSAFE_ON_A_REQUEST_LINE, '%');
-        shape += ' mutated';
-      }
-      const headers: Record<string, string> = {};
-      if (random.next() < 0.5) headers.accept = random.pick(ACCEPTS);
-      return {
-        shape,
-        method,
-        path: target_.startsWith('/') || target_ === '*' ? target_ : `/${target_}`,
-        headers,
-      };
-    },
+    generate: readRequest,
     send: (input, timeoutMs) => target.send(input, timeoutMs),
     close: () => target.close(),
   };
