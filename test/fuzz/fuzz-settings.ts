@@ -26,7 +26,7 @@ export const FUZZ_DEFAULTS = {
   findingsDir: '.taba/fuzz-findings',
 } as const;
 
-/** A seed from the clock when none is given: each run explores new inputs, and prints it. */
+/** A fresh seed when none is given: each run explores new inputs (and prints its seed). */
 function freshSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }

@@ -52,9 +52,14 @@ async function fuzz(settings: FuzzSettings): Promise<boolean> {
   const now = Math.floor(Date.now() / 1000);
   const findings = new FindingFiles(settings.findingsDir, settings.seed);
   const names = ENTRY_POINTS.map(spec => spec.name);
+  const unknown = settings.only?.filter(name => !names.includes(name)) ?? [];
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      'TABA_FUZZ_ONLY',
+      `no entry point ${unknown.join(', ')}; use ${names.join(', ')}`,
+    );
+  }
   const selected = ENTRY_POINTS.filter(spec => !settings.only || settings.only.includes(spec.name));
-  if (selected.length === 0)
-    throw new ConfigError('TABA_FUZZ_ONLY', `names none of ${names.join(', ')}`);
   const totalWeight = selected.reduce((sum, spec) => sum + spec.weight, 0);
   log(`seed ${settings.seed}; replay with TABA_FUZZ_SEED=${settings.seed} npm run test:fuzz`);
   print({
