@@ -1,6 +1,6 @@
-// The read methods of taba.v1.Taba (and DeleteTabs, rarely) with fuzzed filters and render
-// modes, as encoded requests, sometimes mutated on the wire.
-import { mutateBytes } from '../byte-mutator.js';
+// The read methods of taba.v1.Taba (and DeleteTabs and GetStatus, rarely) with fuzzed filters
+// and render modes, as encoded requests, sometimes mutated on the wire.
+import { mutateBytes, randomBytes } from '../byte-mutator.js';
 import type { EntryPoint, FuzzInput } from '../fuzz-input.js';
 import { rawClient, rawUnary } from '../grpc-calls.js';
 import { ProtoWriter } from '../proto-writer.js';
@@ -19,6 +19,14 @@ export function grpcQuery(address: string): EntryPoint<GrpcQueryInput> {
   return {
     generate: (random, mode) => {
       const roll = random.next();
+      if (roll < 0.03) {
+        // StatusRequest is empty: anything but unknown fields is malformed.
+        return {
+          shape: 'GetStatus',
+          method: 'GetStatus',
+          bytes: randomBytes(random, random.int(0, 16)),
+        };
+      }
       const method =
         roll < 0.02 ? 'DeleteTabs' : roll < 0.6 ? random.pick(RENDERED) : random.pick(LISTS);
       const writer = new ProtoWriter().lengthDelimited(
