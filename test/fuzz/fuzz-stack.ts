@@ -113,6 +113,14 @@ export class FuzzStack {
     expectExact('REST', response.status === 200 ? JSON.stringify(body[name]) : undefined);
   }
 
+  /** How many Tabs the store holds (the fuzz inputs add them): what a read of all of them costs. */
+  async tabCount(): Promise<number> {
+    const reply = await unary<{ names: string[] }>(callback =>
+      this.grpc.listNames({}, { deadline: deadlineIn(CHECK_TIMEOUT_MS) }, callback),
+    );
+    return reply.names.length;
+  }
+
   async stop(): Promise<void> {
     this.grpc.close();
     await this.stack.stop();

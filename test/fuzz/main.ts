@@ -140,7 +140,10 @@ async function runOne(
   const maxRssMb = Math.max(...peaks.values());
   const check = await stack.check();
   const checkFailure = check.broken;
-  log(`${spec.name} check: ${checkFailure ? 'failed' : 'passed'} after ${check.passedAfterMs} ms`);
+  const tabs = checkFailure ? 'unknown' : await stack.tabCount().catch(() => 'unknown');
+  log(
+    `${spec.name} check: ${checkFailure ? 'failed' : 'passed'} after ${check.passedAfterMs} ms; Tabs stored: ${tabs}`,
+  );
   if (checkFailure) {
     counts.crashes += 1;
     log(`${spec.name}: the stack is broken: ${checkFailure}`);
