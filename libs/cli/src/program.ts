@@ -40,6 +40,13 @@ export interface RunContext extends Io {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** A file flag whose default comes from the environment ($NAME shown in the help). */
+function optionalFile(flags: string, description: string, fallback: string | undefined): Option {
+  const option = new Option(flags, description);
+  const value = fallback?.trim();
+  return value ? option.default(value) : option;
+}
+
 function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command
     .option(
@@ -53,6 +60,27 @@ function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
       'deadline of the call',
       value => parseMilliseconds('--timeout', value),
       DEFAULT_TIMEOUT_MS,
+    )
+    .addOption(
+      optionalFile(
+        '--tls-ca <file>',
+        'TLS to the gateway, trusting this CA, PEM ($TABA_TLS_CA_FILE sets the default)',
+        env.TABA_TLS_CA_FILE,
+      ),
+    )
+    .addOption(
+      optionalFile(
+        '--tls-cert <file>',
+        'client certificate for mTLS, PEM ($TABA_TLS_CLIENT_CERT_FILE)',
+        env.TABA_TLS_CLIENT_CERT_FILE,
+      ),
+    )
+    .addOption(
+      optionalFile(
+        '--tls-key <file>',
+        'key of --tls-cert, PEM ($TABA_TLS_CLIENT_KEY_FILE)',
+        env.TABA_TLS_CLIENT_KEY_FILE,
+      ),
     )
     .addOption(new Option('--json', 'print one pretty JSON document (the default)'))
     .addOption(new Option('--text', 'print one `name: value` line per Tab').conflicts('json'));

@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import type { BackoffOptions } from '@taba/common';
+import type { BackoffOptions, ClientTlsFiles } from '@taba/common';
 import { backoffMs, DEFAULT_EVENT_LIMITS, DEFAULT_GRPC_ADDRESSES, nameProblem } from '@taba/common';
 import type { TabaClientError } from './errors.js';
 
@@ -39,7 +39,13 @@ export interface TabaClientOptions {
   readonly onDrop?: (report: DropReport) => void;
   /** Called for every failed attempt, rejected batch and batch with rejected events. */
   readonly onError?: (error: TabaClientError) => void;
-  /** @default insecure (TLS usually terminates in front of the gateway) */
+  /**
+   * TLS to the gateway: the CA its certificate chains to, and a client certificate when it
+   * requires one (mTLS). @default from TABA_TLS_CA_FILE, TABA_TLS_CLIENT_CERT_FILE,
+   * TABA_TLS_CLIENT_KEY_FILE and TABA_TLS_SERVER_NAME when TABA_TLS_CA_FILE is set, else plaintext
+   */
+  readonly tls?: ClientTlsFiles;
+  /** gRPC channel credentials of your own; they take precedence over `tls`. */
   readonly credentials?: ChannelCredentials;
 }
 

@@ -102,6 +102,12 @@ export {
   grpcChannelOptions,
   shutdownServer,
 } from './grpc/server.js';
+export type { PemMaterial } from './tls/pem-files.js';
+export { PemFiles } from './tls/pem-files.js';
+export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';
+export { loadClientTlsOptions, loadTlsConfig, TLS_VARIABLES } from './tls/tls-config.js';
+export type { HttpsServerOptions, TlsSideStatus } from './tls/tls-credentials.js';
+export { clientChannelCredentials, TlsCredentials } from './tls/tls-credentials.js';
 // The handler library: pure aggregation maths.
 export type { Buckets, CountTotal } from './handlers/buckets.js';
 export type { BufferEntry, BufferState } from './handlers/buffer.js';

@@ -1,4 +1,4 @@
-import type { Client, ServiceError } from '@grpc/grpc-js';
+import type { ChannelCredentials, Client, ServiceError } from '@grpc/grpc-js';
 import { Metadata, status } from '@grpc/grpc-js';
 import type {
   AggregatorClient,
@@ -50,6 +50,8 @@ export interface DownstreamOptions {
   readonly ingestStreamCount?: number;
   /** Batch bytes forwarded and not yet answered; beyond it posts are refused. @default unbounded */
   readonly maxInflightBytes?: number;
+  /** Credentials of the channels to the instances (the service's TlsCredentials). @default plaintext */
+  readonly credentials?: ChannelCredentials;
 }
 
 export interface CallContext {
@@ -148,6 +150,7 @@ export class Downstream {
     );
     const poolOptions = {
       channelOptions: grpcChannelOptions({ maxMessageBytes: options.maxMessageBytes }),
+      ...(options.credentials && { credentials: options.credentials }),
     };
     this.ingest = new InstancePool(discovery, 'ingest', this.protos.Ingest, poolOptions);
     this.query = new InstancePool(discovery, 'query', this.protos.Query, poolOptions);

@@ -103,6 +103,7 @@ export async function createGatewayService(
     ingestStreams: config.ingestStreams,
     ingestStreamCount: config.ingestStreamCount,
     maxInflightBytes: config.maxInflightBytes,
+    credentials: context.tls.channelCredentials(),
   });
   let restAddress = config.restAddress;
   const self = () =>
@@ -144,6 +145,7 @@ export async function createGatewayService(
       maxBodyBytes: config.maxBodyBytes,
       backend,
       logger,
+      tls: context.tls,
     });
   } catch (error) {
     downstream.close();

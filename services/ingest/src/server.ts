@@ -65,6 +65,7 @@ export function createIngestService(
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
     channelOptions: grpcChannelOptions({ maxMessageBytes: config.base.maxMessageBytes }),
+    credentials: context.tls.channelCredentials(),
   });
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);

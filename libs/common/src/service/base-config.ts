@@ -13,6 +13,8 @@ import type { DiscoveryConfig } from '../discovery/discovery-config.js';
 import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
 import type { LogLevel } from '../logging/logger.js';
 import { LOG_LEVELS } from '../logging/logger.js';
+import type { TlsConfig } from '../tls/tls-config.js';
+import { loadTlsConfig } from '../tls/tls-config.js';
 
 /** What every service reads the same way. */
 export interface ServiceBaseConfig {
@@ -36,6 +38,8 @@ export interface ServiceBaseConfig {
   readonly shutdownGraceMs: number;
   /** Largest gRPC message in or out (TABA_MAX_MESSAGE_BYTES). @default 67108864 */
   readonly maxMessageBytes: number;
+  /** TLS of this instance's servers and of the channels it opens: TABA_TLS_*. @default plaintext */
+  readonly tls: TlsConfig;
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -122,5 +126,6 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
       min: 1024,
       max: 2 ** 31 - 1,
     }),
+    tls: loadTlsConfig(env),
   });
 }

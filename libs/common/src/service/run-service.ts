@@ -4,6 +4,7 @@ import type { Discovery } from '../discovery/discovery.js';
 import { StaticDiscovery } from '../discovery/static-discovery.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import type { Logger } from '../logging/logger.js';
+import { TlsCredentials } from '../tls/tls-credentials.js';
 import type { ServiceBaseConfig } from './base-config.js';
 import { advertisedAddress } from './base-config.js';
 import { Shutdown } from './shutdown.js';
@@ -38,6 +39,8 @@ export interface ServiceBuildContext {
   readonly selfId: () => string;
   /** The service's logger. */
   readonly logger: Logger;
+  /** Credentials of this instance's servers and of every channel it opens (TABA_TLS_*). */
+  readonly tls: TlsCredentials;
 }
 
 export interface RunningService {
@@ -48,6 +51,8 @@ export interface RunningService {
   /** The id discovery publishes this instance under (see {@link ServiceBuildContext.selfId}). */
   readonly selfId: string;
   readonly health: HealthImplementation;
+  /** The instance's TLS credentials; {@link installProcessHandlers} reloads them on SIGHUP. */
+  readonly tls: TlsCredentials;
   /**
    * Ordered and idempotent: NOT_SERVING, deregister from discovery, drain the server, close
    * dependencies, close discovery.
@@ -67,16 +72,27 @@ export async function startService(
   build: (context: ServiceBuildContext) => BuiltService | Promise<BuiltService>,
 ): Promise<RunningService> {
   const server = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
+  const tls = new TlsCredentials(config.tls);
+  tls.watch(config.tls.reloadIntervalMs, error =>
+    logger.warn({ err: error }, 'TLS files changed but could not be used; the previous ones stay'),
+  );
   let boundAddress = '';
   let advertised = '';
   let selfId = '';
-  const built = await build({
-    server,
-    address: () => boundAddress,
-    advertisedAddress: () => advertised,
-    selfId: () => selfId,
-    logger,
-  });
+  let built: BuiltService;
+  try {
+    built = await build({
+      server,
+      address: () => boundAddress,
+      advertisedAddress: () => advertised,
+      selfId: () => selfId,
+      logger,
+      tls,
+    });
+  } catch (error) {
+    tls.close();
+    throw error;
+  }
   const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);
 
@@ -90,10 +106,11 @@ export async function startService(
   shutdown.add('grpc server', () => shutdownServer(server, config.shutdownGraceMs));
   if (built.close) shutdown.add('dependencies', built.close);
   shutdown.add('discovery', () => discovery.close());
+  shutdown.add('tls', () => tls.close());
 
   let port: number;
   try {
-    port = await bindServer(server, config.grpcAddress);
+    port = await bindServer(server, config.grpcAddress, tls.serverCredentials());
     boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);
     advertised = advertisedAddress(config, boundAddress);
     selfId = discovery.idOf({ id: config.instanceId, address: advertised });
@@ -104,7 +121,7 @@ export async function startService(
   }
   for (const name of ['', ...built.serviceNames]) health.setStatus(name, 'SERVING');
   logger.info(
-    { address: boundAddress, advertised, instanceId: config.instanceId, selfId },
+    { address: boundAddress, advertised, instanceId: config.instanceId, selfId, tls: tls.serving },
     'listening',
   );
   shutdown.add('log', () => logger.info('stopped'));
@@ -126,11 +143,21 @@ export async function startService(
     advertisedAddress: advertised,
     selfId,
     health,
+    tls,
     stop: () => shutdown.run(),
   };
 }
 
+/** Reads the TLS files again; a file that cannot be used is logged and the previous material stays. */
+function reloadTls(running: RunningService, logger: Logger): void {
+  const failures = running.tls.reload();
+  for (const error of failures)
+    logger.warn({ err: error }, 'TLS reload failed; the previous files stay');
+  if (failures.length === 0) logger.info(running.tls.status(), 'TLS files reloaded');
+}
+
 /**
+ * SIGHUP reloads the TLS files.
  * SIGTERM/SIGINT stop the service and exit 0; a second signal exits at once with 1.
  * An uncaught error is logged and exits with 1 after the same stop.
  */
@@ -146,6 +173,7 @@ export function installProcessHandlers(running: RunningService, logger: Logger):
       () => process.exit(1),
     );
   };
+  process.on('SIGHUP', () => reloadTls(running, logger));
   process.on('SIGTERM', () => stopAndExit(0));
   process.on('SIGINT', () => stopAndExit(0));
   process.on('uncaughtException', error => {

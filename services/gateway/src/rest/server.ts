@@ -1,8 +1,9 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { Logger } from '@taba/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger, TlsCredentials } from '@taba/common';
 import { isUnexpectedError } from '../call-status.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
+import type { RestListener } from './listener.js';
+import { createRestListener } from './listener.js';
 import type { RestBackend, RestReply } from './routes.js';
 import { route } from './routes.js';
 
@@ -15,6 +16,8 @@ export interface RestServerOptions {
   readonly logger: Logger;
   /** Epoch seconds now (the time of arrival of events without a timestamp). @default Date.now()/1000 */
   readonly now?: () => number;
+  /** Serve HTTPS with the gateway's certificate (see createRestListener). @default plain HTTP */
+  readonly tls?: TlsCredentials;
 }
 
 export interface RestServer {
@@ -81,7 +84,7 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
 }
 
 /**
- * The REST/JSON bridge: a plain node:http server whose routes call the same forwarding as the
+ * The REST/JSON bridge: a node:http (or, with TLS, node:https) server whose routes call the same forwarding as the
  * gRPC handlers. Every failure is answered as JSON `{"error":{code,reason,message}}`; nothing a
  * client sends can crash it.
  */
@@ -128,13 +131,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     send(response, reply, headers);
   };
 
-  const server: Server = createServer((request, response) => {
+  const server: RestListener = createRestListener((request, response) => {
     serve(request, response).catch((error: unknown) => {
       // Only send() can land here (e.g. a socket that broke mid-write).
       logger.warn({ err: error }, 'REST answer failed');
       response.destroy();
     });
-  });
+  }, options.tls);
 
   const { host, port, hostPart } = splitAddress(options.address);
   await new Promise<void>((resolve, reject) => {
