@@ -40,6 +40,12 @@ export interface RunContext extends Io {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** The --tls-* flags given, to pass on. */
+function tlsFlagsOf(options: GatewayOptions): Pick<GatewayOptions, 'tlsCa' | 'tlsCert' | 'tlsKey'> {
+  const { tlsCa, tlsCert, tlsKey } = options;
+  return { ...(tlsCa && { tlsCa }), ...(tlsCert && { tlsCert }), ...(tlsKey && { tlsKey }) };
+}
+
 /** A file flag whose default comes from the environment ($NAME shown in the help). */
 function optionalFile(flags: string, description: string, fallback: string | undefined): Option {
   const option = new Option(flags, description);
@@ -326,6 +332,7 @@ Examples:
           gateway: options.gateway,
           timeout: options.timeout,
           ...(options.text ? { text: true } : {}),
+          ...tlsFlagsOf(options),
           type: options.type,
           clientId: options.client,
           ...(expiry === undefined ? {} : { expiry }),
