@@ -126,7 +126,7 @@ describe('TLS on the gateway and between the services', () => {
       total: 2,
     });
     // Plaintext HTTP to the TLS port gets no answer, and the system's CAs do not know ours.
-    await requestError(url.replace('https://', 'http://') + '/v1/status');
+    await requestError(`${url.replace('https://', 'http://')}/v1/status`);
     const untrusted = await requestError(`${url}/v1/status`);
     expect((untrusted as NodeJS.ErrnoException).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
   });

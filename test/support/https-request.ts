@@ -40,6 +40,8 @@ export function requestUrl(url: string, options: TlsRequestOptions = {}): Promis
       {
         method: options.method ?? 'GET',
         timeout: options.timeoutMs ?? 5000,
+        // A fresh connection each time: a pooled one would hide what a new handshake gets.
+        agent: false,
         headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
         ...tls,
       },
