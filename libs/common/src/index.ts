@@ -206,6 +206,12 @@ export {
 } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
 export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
+export type { RedisAccess } from './storage/redis-access.js';
+export {
+  loadRedisAccess,
+  NO_REDIS_ACCESS,
+  REDIS_ACCESS_VARIABLES,
+} from './storage/redis-access.js';
 export type { ClusterStatusSource } from './service/cluster-status.js';
 export { clusterInstanceStatus, statusHandler } from './service/cluster-status.js';
 export {
