@@ -1,0 +1,156 @@
+// Redis credentials and TLS against real redis-servers: a TLS-only server with an ACL user and
+// a password, reached through TABA_REDIS_SHARDS plus TABA_REDIS_USERNAME,
+// TABA_REDIS_PASSWORD_FILE and TABA_REDIS_TLS_*, exactly as the services read them.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Env, RedisConnection } from '@taba/common';
+import { ConfigError, connectRedis, loadClusterConfig } from '@taba/common';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useRedisServer } from '../support/redis-server.js';
+import { createTestPki } from '../support/test-pki.js';
+
+const pki = createTestPki();
+afterAll(() => pki.remove());
+
+// Characters a URL would need percent-encoded: a reason to keep passwords out of URLs.
+const PASSWORD = 'pässwörd:1@/x';
+const passwordFile = join(pki.dir, 'redis-password');
+// A Secret mounted from `echo … > file` ends in a newline; it is not part of the password.
+writeFileSync(passwordFile, `${PASSWORD}\n`);
+const wrongPasswordFile = join(pki.dir, 'wrong-password');
+writeFileSync(wrongPasswordFile, 'nope');
+
+/** Connects the one target `env` names, as a service would, and runs `use` on it. */
+async function withConnection<T>(
+  env: Env,
+  use: (redis: RedisConnection, errors: readonly Error[]) => Promise<T>,
+): Promise<T> {
+  const config = loadClusterConfig(env);
+  const [target] = config.redisShards;
+  if (!target) throw new Error('no target');
+  const errors: Error[] = [];
+  const redis = connectRedis(target, {
+    commandTimeoutMs: 1500,
+    connectTimeoutMs: 1500,
+    access: config.redisAccess,
+    onError: error => errors.push(error),
+  });
+  try {
+    return await use(redis, errors);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** How a write fails: the command's error, and the first connection error reported. */
+async function failureOf(env: Env): Promise<string> {
+  return withConnection(env, (redis, errors) =>
+    redis.set('taba:test:access', 'x').then(
+      () => 'succeeded',
+      (error: Error) => `${error.message} | ${errors[0]?.message ?? 'no connection error'}`,
+    ),
+  );
+}
+
+describe('a TLS-only Redis with an ACL user and a password', () => {
+  const server = useRedisServer({
+    tls: { pki, authClients: 'optional' },
+    password: 'default-user-password',
+    aclUsers: [`taba on >${PASSWORD} ~taba:* +@all`],
+  });
+
+  it('takes rediss:// with the CA, the user and the password file', async () => {
+    const env = {
+      TABA_REDIS_SHARDS: server().url,
+      TABA_REDIS_USERNAME: 'taba',
+      TABA_REDIS_PASSWORD_FILE: passwordFile,
+      TABA_REDIS_TLS_CA_FILE: pki.caFile,
+    };
+    expect(server().url.startsWith('rediss://')).toBe(true);
+    await withConnection(env, async redis => {
+      expect(await redis.set('taba:test:access', 'v')).toBe('OK');
+      expect(await redis.call('ACL', 'WHOAMI')).toBe('taba');
+    });
+  });
+
+  it('presents a client certificate when given one', async () => {
+    await withConnection(
+      {
+        TABA_REDIS_SHARDS: server().url,
+        TABA_REDIS_USERNAME: 'taba',
+        TABA_REDIS_PASSWORD_FILE: passwordFile,
+        TABA_REDIS_TLS_CA_FILE: pki.caFile,
+        TABA_REDIS_TLS_CERT_FILE: pki.client.certFile,
+        TABA_REDIS_TLS_KEY_FILE: pki.client.keyFile,
+      },
+      async redis => expect(await redis.get('taba:test:access')).toBe('v'),
+    );
+  });
+
+  it('is refused with a wrong password, without one, without TLS, or without the CA', async () => {
+    const base = { TABA_REDIS_USERNAME: 'taba', TABA_REDIS_TLS_CA_FILE: pki.caFile };
+    expect(
+      await failureOf({
+        ...base,
+        TABA_REDIS_SHARDS: server().url,
+        TABA_REDIS_PASSWORD_FILE: wrongPasswordFile,
+      }),
+    ).toMatch(/WRONGPASS/);
+    expect(
+      await failureOf({ TABA_REDIS_SHARDS: server().url, TABA_REDIS_TLS_CA_FILE: pki.caFile }),
+    ).toMatch(/NOAUTH/);
+    // Plaintext to the TLS port: the server never answers a Redis reply.
+    const plain = server().url.replace('rediss://', 'redis://');
+    expect(
+      await failureOf({
+        ...base,
+        TABA_REDIS_SHARDS: plain,
+        TABA_REDIS_PASSWORD_FILE: passwordFile,
+      }),
+    ).toMatch(/\| (write ECONNRESET|read ECONNRESET|Connection is closed)/);
+    // The system's CAs do not know the test CA.
+    expect(
+      await failureOf({
+        TABA_REDIS_SHARDS: server().url,
+        TABA_REDIS_USERNAME: 'taba',
+        TABA_REDIS_PASSWORD_FILE: passwordFile,
+      }),
+    ).toMatch(/\| self-signed certificate in certificate chain$/);
+  });
+
+  it('lets a password in the URL win over the file', async () => {
+    const url = server().url.replace('rediss://', 'rediss://taba:nope@');
+    const env = {
+      TABA_REDIS_SHARDS: url,
+      TABA_REDIS_PASSWORD_FILE: passwordFile,
+      TABA_REDIS_TLS_CA_FILE: pki.caFile,
+    };
+    expect(await failureOf(env)).toMatch(/WRONGPASS/);
+  });
+});
+
+describe('TABA_REDIS_* access settings', () => {
+  it('refuses an unreadable or empty password file and half a client certificate', () => {
+    const shards = { TABA_REDIS_SHARDS: 'redis://127.0.0.1:1' };
+    const empty = join(pki.dir, 'empty');
+    writeFileSync(empty, '\n');
+    const attempt = (env: Env) => {
+      try {
+        loadClusterConfig({ ...shards, ...env });
+        return 'loaded';
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return error.message;
+      }
+    };
+    expect(attempt({ TABA_REDIS_PASSWORD_FILE: '/nonexistent' })).toBe(
+      'TABA_REDIS_PASSWORD_FILE: cannot read "/nonexistent": ENOENT',
+    );
+    expect(attempt({ TABA_REDIS_SENTINEL_PASSWORD_FILE: empty })).toBe(
+      'TABA_REDIS_SENTINEL_PASSWORD_FILE: names an empty file',
+    );
+    expect(attempt({ TABA_REDIS_TLS_CERT_FILE: pki.client.certFile })).toBe(
+      'TABA_REDIS_TLS_KEY_FILE: must be set with TABA_REDIS_TLS_CERT_FILE',
+    );
+  });
+});
