@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import type { Env, RedisConnection } from '@taba/common';
 import { ConfigError, connectRedis, loadClusterConfig } from '@taba/common';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../support/poll.js';
+import type { SentinelShard } from '../support/redis-sentinel.js';
+import { startSentinelShard } from '../support/redis-sentinel.js';
 import { useRedisServer } from '../support/redis-server.js';
 import { createTestPki } from '../support/test-pki.js';
 
@@ -127,6 +130,45 @@ describe('a TLS-only Redis with an ACL user and a password', () => {
     };
     expect(await failureOf(env)).toMatch(/WRONGPASS/);
   });
+});
+
+describe('a Sentinel shard whose data nodes and Sentinels want passwords', () => {
+  const SENTINEL_PASSWORD = 'sentinel-secret';
+  const sentinelPasswordFile = join(pki.dir, 'sentinel-password');
+  writeFileSync(sentinelPasswordFile, SENTINEL_PASSWORD);
+  let shard: SentinelShard | undefined;
+  afterAll(async () => shard?.stop());
+
+  it('is reached with both password files, across a failover, and refused without them', async () => {
+    shard = await startSentinelShard({
+      name: 'taba-secured',
+      password: PASSWORD,
+      sentinelPassword: SENTINEL_PASSWORD,
+    });
+    const env = {
+      TABA_REDIS_SHARDS: shard.url,
+      TABA_REDIS_PASSWORD_FILE: passwordFile,
+      TABA_REDIS_SENTINEL_PASSWORD_FILE: sentinelPasswordFile,
+    };
+    await withConnection(env, async redis => {
+      expect(await redis.set('taba:test:sentinel', '1')).toBe('OK');
+      const master = await shard?.failover();
+      // The connection follows the new master, logging in there too.
+      const written = await pollUntil(
+        async () =>
+          (await redis.incr('taba:test:sentinel').catch(() => undefined)) === 2 ? true : undefined,
+        { what: 'a write on the new master', timeoutMs: 15_000, intervalMs: 100 },
+      );
+      expect(written).toBe(true);
+      expect(Number(/tcp_port:(\d+)/.exec(await redis.info('server'))?.[1])).toBe(master?.port);
+    });
+    // No Sentinel password: the Sentinels do not say where the master is.
+    expect(await failureOf({ ...env, TABA_REDIS_SENTINEL_PASSWORD_FILE: '' })).toMatch(
+      /All sentinels are unreachable.*Last error: NOAUTH/,
+    );
+    // The Sentinels' password but not the data nodes'.
+    expect(await failureOf({ ...env, TABA_REDIS_PASSWORD_FILE: '' })).toMatch(/NOAUTH/);
+  }, 60_000);
 });
 
 describe('TABA_REDIS_* access settings', () => {
