@@ -3,13 +3,15 @@
 // TABA_REDIS_PASSWORD_FILE and TABA_REDIS_TLS_*, exactly as the services read them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env, RedisConnection } from '@taba/common';
+import type { Env, InstanceStatus__Output, RedisConnection } from '@taba/common';
 import { ConfigError, connectRedis, loadClusterConfig } from '@taba/common';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectAggregator, deadlineIn, unary } from '../support/grpc-client.js';
 import { pollUntil } from '../support/poll.js';
 import type { SentinelShard } from '../support/redis-sentinel.js';
 import { startSentinelShard } from '../support/redis-sentinel.js';
 import { useRedisServer } from '../support/redis-server.js';
+import { startServiceProcess } from '../support/service-process.js';
 import { createTestPki } from '../support/test-pki.js';
 
 const pki = createTestPki();
@@ -194,5 +196,52 @@ describe('TABA_REDIS_* access settings', () => {
     expect(attempt({ TABA_REDIS_TLS_CERT_FILE: pki.client.certFile })).toBe(
       'TABA_REDIS_TLS_KEY_FILE: must be set with TABA_REDIS_TLS_CERT_FILE',
     );
+  });
+});
+
+describe('a service given Redis passwords', () => {
+  const server = useRedisServer({ password: PASSWORD });
+
+  it('never writes a password to its log or its status, from a URL or a file', async () => {
+    const inUrl = 'url-secret-1234';
+    const aggregator = await startServiceProcess({
+      service: 'aggregator',
+      env: {
+        // A wrong password in the URL: every connection attempt fails and is logged.
+        TABA_REDIS_SHARDS: server().url.replace('redis://', `redis://taba:${inUrl}@`),
+        TABA_LOG_LEVEL: 'debug',
+      },
+    });
+    const filed = await startServiceProcess({
+      service: 'aggregator',
+      env: {
+        TABA_REDIS_SHARDS: server().url,
+        TABA_REDIS_PASSWORD_FILE: passwordFile,
+        TABA_LOG_LEVEL: 'debug',
+      },
+    });
+    try {
+      await pollUntil(
+        () => aggregator.logLines().find(line => line.msg === 'redis connection error'),
+        { what: 'a logged connection error', timeoutMs: 10_000 },
+      );
+      for (const child of [aggregator, filed]) {
+        const client = connectAggregator(child.address);
+        try {
+          const status = await unary<InstanceStatus__Output>(callback =>
+            client.getStatus({}, { deadline: deadlineIn(5000) }, callback),
+          );
+          const text = `${JSON.stringify(status)}${child.stdout()}${child.stderr()}`;
+          expect(text).not.toContain(inUrl);
+          expect(text).not.toContain(PASSWORD);
+          expect(text).toContain(`127.0.0.1:${server().port}`);
+        } finally {
+          client.close();
+        }
+      }
+      expect(aggregator.stdout()).toContain('redis://taba:***@127.0.0.1');
+    } finally {
+      await Promise.all([aggregator.stop(), filed.stop()]);
+    }
   });
 });

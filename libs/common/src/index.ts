@@ -254,6 +254,7 @@ export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';
 export {
   connectRedis,
+  withoutSecrets,
   FailoverSafeSentinelConnector,
   reconnectDelayMs,
 } from './storage/redis-connect.js';

@@ -189,6 +189,21 @@ function connectCluster(target: ClusterRedisTarget, options: RedisConnectOptions
   );
 }
 
+/** Commands whose arguments hold a password. */
+const COMMANDS_WITH_SECRETS = new Set(['auth', 'hello']);
+
+/**
+ * ioredis puts the failed command on its errors, and a refused login is `HELLO 3 AUTH <user>
+ * <password>`: its arguments are blanked (in place) before anyone logs the error.
+ */
+export function withoutSecrets(error: Error): Error {
+  const command = (error as { command?: { name?: unknown; args?: unknown } }).command;
+  if (command && COMMANDS_WITH_SECRETS.has(String(command.name).toLowerCase())) {
+    command.args = ['***'];
+  }
+  return error;
+}
+
 /**
  * Opens the connection a target describes. Plain and Sentinel targets give a `Redis`, a
  * cluster target gives a `Cluster`; either way errors go to `options.onError` only.
@@ -203,7 +218,7 @@ export function connectRedis(
   target: RedisTarget,
   options: RedisConnectOptions = {},
 ): RedisConnection {
-  const report = (error: Error) => options.onError?.(error);
+  const report = (error: Error) => options.onError?.(withoutSecrets(error));
   switch (target.kind) {
     case 'plain': {
       const redis = connectPlain(target, options);
