@@ -254,7 +254,7 @@ spec:
         - name: redis-auth
           secret:
             secretName: {{ $redisAuth }}
-            defaultMode: 0440
+            defaultMode: 288 # 0o440: read by the owner and the group
         {{- end }}
 ---
 apiVersion: v1
