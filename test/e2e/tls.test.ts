@@ -77,11 +77,13 @@ describe('TLS on the gateway and between the services', () => {
     }
     const aggregator = stack().aggregators[0];
     if (!aggregator) throw new Error('no aggregator');
-    const plainHealth = createHealthClient(aggregator.address);
-    try {
-      expect((await grpcErrorOf(plainHealth.check(''))).code).toBe(status.UNAVAILABLE);
-    } finally {
-      plainHealth.close();
+    for (const credentials of [undefined, otherPki.channelCredentials()]) {
+      const health = createHealthClient(aggregator.address, undefined, credentials);
+      try {
+        expect((await grpcErrorOf(health.check(''))).code).toBe(status.UNAVAILABLE);
+      } finally {
+        health.close();
+      }
     }
   });
 
