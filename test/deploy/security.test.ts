@@ -60,6 +60,8 @@ function matches(selector: LabelSelector, labels: Record<string, string>): boole
         return value !== undefined;
       case 'DoesNotExist':
         return value === undefined;
+      default:
+        throw new Error(`unknown selector operator ${String(operator)}`);
     }
   });
   return byLabel && byExpression;
