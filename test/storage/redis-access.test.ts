@@ -235,6 +235,10 @@ describe('a service given Redis passwords', () => {
           expect(text).not.toContain(inUrl);
           expect(text).not.toContain(PASSWORD);
           expect(text).toContain(`127.0.0.1:${server().port}`);
+          // The one with the password file is logged in; the other one is refused.
+          expect(status.details['redis.shard.0']).toMatch(
+            child === filed ? / ready ping / : /WRONGPASS/,
+          );
         } finally {
           client.close();
         }
