@@ -8,6 +8,8 @@ import { ConfigError, connectRedis, loadClusterConfig } from '@taba/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectAggregator, deadlineIn, unary } from '../support/grpc-client.js';
 import { pollUntil } from '../support/poll.js';
+import type { RedisCluster } from '../support/redis-cluster.js';
+import { startRedisCluster } from '../support/redis-cluster.js';
 import type { SentinelShard } from '../support/redis-sentinel.js';
 import { startSentinelShard } from '../support/redis-sentinel.js';
 import { useRedisServer } from '../support/redis-server.js';
@@ -55,6 +57,17 @@ async function failureOf(env: Env): Promise<string> {
       (error: Error) => `${error.message} | ${errors[0]?.message ?? 'no connection error'}`,
     ),
   );
+}
+
+/** The first connection error matching `expected` that a connection made from `env` reports. */
+async function connectionErrorOf(env: Env, expected: RegExp): Promise<string> {
+  return withConnection(env, async (redis, errors) => {
+    redis.set('taba:test:access', 'x').catch(() => undefined);
+    return pollUntil(() => errors.find(error => expected.test(error.message))?.message, {
+      what: `a connection error matching ${expected}`,
+      timeoutMs: 5000,
+    });
+  });
 }
 
 describe('a TLS-only Redis with an ACL user and a password', () => {
@@ -170,6 +183,31 @@ describe('a Sentinel shard whose data nodes and Sentinels want passwords', () =>
     );
     // The Sentinels' password but not the data nodes'.
     expect(await failureOf({ ...env, TABA_REDIS_PASSWORD_FILE: '' })).toMatch(/NOAUTH/);
+  }, 60_000);
+});
+
+describe('a Redis Cluster over TLS whose nodes want a password', () => {
+  let cluster: RedisCluster | undefined;
+  afterAll(async () => cluster?.stop());
+
+  it('is reached with rediss+cluster://, the CA and the password file, on every node', async () => {
+    cluster = await startRedisCluster({ password: PASSWORD, tls: { pki } });
+    expect(cluster.url.startsWith('rediss+cluster://')).toBe(true);
+    const env = {
+      TABA_REDIS_SHARDS: cluster.url,
+      TABA_REDIS_PASSWORD_FILE: passwordFile,
+      TABA_REDIS_TLS_CA_FILE: pki.caFile,
+    };
+    // Keys of 30 hash tags: every master (and so every node connection) is written.
+    const tags = Array.from({ length: 30 }, (_, i) => `{p${i}}`);
+    await withConnection(env, async redis => {
+      for (const tag of tags) expect(await redis.set(`taba:test:${tag}`, tag)).toBe('OK');
+      for (const tag of tags) expect(await redis.get(`taba:test:${tag}`)).toBe(tag);
+    });
+    // A refused Cluster connection: its command would wait in the Cluster's offline queue (ioredis
+    // bounds only node commands), so the connection error is what is checked.
+    const noPassword = { ...env, TABA_REDIS_PASSWORD_FILE: '' };
+    expect(await connectionErrorOf(noPassword, /NOAUTH/)).toBe('NOAUTH Authentication required.');
   }, 60_000);
 });
 
