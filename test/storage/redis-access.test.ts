@@ -186,6 +186,45 @@ describe('a Sentinel shard whose data nodes and Sentinels want passwords', () =>
   }, 60_000);
 });
 
+describe('a Sentinel shard over TLS (Sentinels, data nodes, replication) with passwords', () => {
+  let shard: SentinelShard | undefined;
+  afterAll(async () => shard?.stop());
+
+  it('is reached through rediss+sentinel:// with the CA and the password files, across a failover', async () => {
+    const sentinelPasswordFile = join(pki.dir, 'tls-sentinel-password');
+    writeFileSync(sentinelPasswordFile, 'tls-sentinel-secret');
+    shard = await startSentinelShard({
+      name: 'taba-tls',
+      password: PASSWORD,
+      sentinelPassword: 'tls-sentinel-secret',
+      tls: { pki },
+    });
+    expect(shard.url.startsWith('rediss+sentinel://')).toBe(true);
+    const env = {
+      TABA_REDIS_SHARDS: shard.url,
+      TABA_REDIS_PASSWORD_FILE: passwordFile,
+      TABA_REDIS_SENTINEL_PASSWORD_FILE: sentinelPasswordFile,
+      TABA_REDIS_TLS_CA_FILE: pki.caFile,
+    };
+    await withConnection(env, async redis => {
+      expect(await redis.set('taba:test:tls-sentinel', '1')).toBe('OK');
+      const master = await shard?.failover();
+      const written = await pollUntil(
+        async () =>
+          (await redis.incr('taba:test:tls-sentinel').catch(() => undefined)) === 2
+            ? true
+            : undefined,
+        { what: 'a write on the new master', timeoutMs: 15_000, intervalMs: 100 },
+      );
+      expect(written).toBe(true);
+      expect(await redis.config('GET', 'tls-port')).toEqual(['tls-port', String(master?.port)]);
+    });
+    // The Sentinels do not speak plaintext.
+    const plain = { ...env, TABA_REDIS_SHARDS: shard.url.replace('rediss+', 'redis+') };
+    expect(await failureOf(plain)).toMatch(/All sentinels are unreachable/);
+  }, 60_000);
+});
+
 describe('a Redis Cluster over TLS whose nodes want a password', () => {
   let cluster: RedisCluster | undefined;
   afterAll(async () => cluster?.stop());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { infoFields, withProbeConnection } from './redis-probe.js';
 import type { RedisProcess } from './redis-process.js';
 import { loopbackDataNodeArgs, spawnRedisProcess, startOnFreePort } from './redis-process.js';
 import { findRedisServer } from './redis-server.js';
+import type { TestPki } from './test-pki.js';
 
 /** A host and port, as ioredis takes them. */
 export interface RedisAddress {
@@ -30,6 +32,8 @@ export interface SentinelShardOptions {
   readonly password?: string;
   /** `requirepass` of the Sentinels themselves. */
   readonly sentinelPassword?: string;
+  /** TLS only, data nodes and Sentinels, replication too, with `pki.server`'s certificate. */
+  readonly tls?: { readonly pki: TestPki };
 }
 
 /** A master, its replicas and three Sentinels, all child processes of the tests. */
@@ -102,9 +106,31 @@ async function startProcess(
   );
 }
 
-/** The probe login of a process with `requirepass password` (none without). */
-function passwordAccess(password: string | undefined): ProbeAccess {
-  return password === undefined ? {} : { password };
+/** The probe login of a process with `requirepass password` (none without), over TLS with `pki`. */
+function accessOf(password: string | undefined, pki: TestPki | undefined): ProbeAccess {
+  return {
+    ...(password === undefined ? {} : { password }),
+    ...(pki && {
+      tls: {
+        ca: readFileSync(pki.caFile),
+        cert: readFileSync(pki.client.certFile),
+        key: readFileSync(pki.client.keyFile),
+      },
+    }),
+  };
+}
+
+/** The TLS directives of a node or Sentinel listening on TLS `port` only, replicating over TLS. */
+function tlsDirectives(port: number, pki: TestPki): [string, string][] {
+  return [
+    ['port', '0'],
+    ['tls-port', String(port)],
+    ['tls-cert-file', pki.server.certFile],
+    ['tls-key-file', pki.server.keyFile],
+    ['tls-ca-cert-file', pki.caFile],
+    ['tls-auth-clients', 'optional'],
+    ['tls-replication', 'yes'],
+  ];
 }
 
 /** A data node: its arguments are kept so that a killed node can start again as it was. */
@@ -119,11 +145,13 @@ function dataNodeArgs(
   dir: string,
   appendOnly: boolean,
   masterPort: number | undefined,
-  password: string | undefined,
+  security: ShardSecurity,
 ): string[] {
+  const { password, pki } = security;
   return [
     ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password]),
     ...loopbackDataNodeArgs(port, dir, appendOnly),
+    ...(pki ? tlsDirectives(port, pki).flatMap(([name, value]) => [`--${name}`, value]) : []),
     '--appendfsync',
     'everysec',
     // Full syncs start at once instead of after 5 s (tests only; production keeps a delay).
@@ -135,9 +163,11 @@ function dataNodeArgs(
   ];
 }
 
-interface SentinelPasswords {
+/** Passwords of the data nodes and the Sentinels, and TLS for all of them. */
+interface ShardSecurity {
   readonly password: string | undefined;
   readonly sentinelPassword: string | undefined;
+  readonly pki: TestPki | undefined;
 }
 
 function sentinelConfig(
@@ -145,10 +175,11 @@ function sentinelConfig(
   dir: string,
   name: string,
   masterPort: number,
-  passwords: SentinelPasswords,
+  passwords: ShardSecurity,
 ): string {
   return [
     `port ${port}`,
+    ...(passwords.pki ? tlsDirectives(port, passwords.pki).map(pair => pair.join(' ')) : []),
     `bind ${LOOPBACK}`,
     'daemonize no',
     `dir ${dir}`,
@@ -174,18 +205,18 @@ async function startDataNode(
   root: string,
   appendOnly: boolean,
   masterPort: number | undefined,
-  password: string | undefined,
+  security: ShardSecurity,
 ): Promise<DataNode> {
   let args: string[] = [];
   const started = await startProcess(
     async port => {
       const dir = join(root, `node-${port}`);
       await mkdir(dir, { recursive: true });
-      args = dataNodeArgs(port, dir, appendOnly, masterPort, password);
+      args = dataNodeArgs(port, dir, appendOnly, masterPort, security);
       return args;
     },
     masterPort === undefined ? 'redis master' : 'redis replica',
-    passwordAccess(password),
+    accessOf(security.password, security.pki),
   );
   return { port: started.port, args, process: started };
 }
@@ -194,9 +225,9 @@ async function startSentinel(
   root: string,
   name: string,
   masterPort: number,
-  passwords: SentinelPasswords,
+  passwords: ShardSecurity,
 ): Promise<RedisProcess> {
-  const access = passwordAccess(passwords.sentinelPassword);
+  const access = accessOf(passwords.sentinelPassword, passwords.pki);
   const sentinel = await startProcess(
     async port => {
       // Sentinel rewrites its config file: a fresh one in a fresh dir for every start.
@@ -303,9 +334,10 @@ export async function startSentinelShard(
   const appendOnly = options.appendOnly ?? false;
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const failoverTimeoutMs = options.failoverTimeoutMs ?? 30_000;
-  const passwords = { password: options.password, sentinelPassword: options.sentinelPassword };
-  const nodeAccess = passwordAccess(options.password);
-  const sentinelAccess = passwordAccess(options.sentinelPassword);
+  const pki = options.tls?.pki;
+  const passwords = { password: options.password, sentinelPassword: options.sentinelPassword, pki };
+  const nodeAccess = accessOf(options.password, pki);
+  const sentinelAccess = accessOf(options.sentinelPassword, pki);
   const root = await mkdtemp(join(tmpdir(), 'taba-sentinel-'));
   const nodes: DataNode[] = [];
   const sentinels: RedisProcess[] = [];
@@ -411,10 +443,10 @@ export async function startSentinelShard(
   };
 
   try {
-    const master = await startDataNode(root, appendOnly, undefined, options.password);
+    const master = await startDataNode(root, appendOnly, undefined, passwords);
     nodes.push(master);
     for (let i = 0; i < replicaCount; i += 1) {
-      nodes.push(await startDataNode(root, appendOnly, master.port, options.password));
+      nodes.push(await startDataNode(root, appendOnly, master.port, passwords));
     }
     // Replicas first: a Sentinel learns the replicas from the master's INFO.
     await pollUntil(
@@ -460,7 +492,7 @@ export async function startSentinelShard(
   return {
     name,
     sentinels: sentinelAddresses,
-    url: `redis+sentinel://${sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/${name}`,
+    url: `${pki ? 'rediss' : 'redis'}+sentinel://${sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/${name}`,
     nodePorts: nodes.map(node => node.port),
     currentMaster,
     failover,
