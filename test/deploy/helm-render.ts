@@ -356,6 +356,19 @@ export function renderChart(
       return map;
     },
     list: (...items) => items,
+    // Go's index on lists (by position) and maps (by key); len of a list, map or string.
+    index: (collection, ...keys) =>
+      keys.reduce<unknown>(
+        (value, key) =>
+          Array.isArray(value)
+            ? value[asInteger(key, 'index')]
+            : (value as Record<string, unknown> | undefined)?.[String(key)],
+        collection,
+      ),
+    len: value =>
+      typeof value === 'string' || Array.isArray(value)
+        ? value.length
+        : Object.keys((value as object | null) ?? {}).length,
     append: (list, item) => [...(Array.isArray(list) ? list : []), item],
     join: (separator, list) =>
       (Array.isArray(list) ? list : []).map(goString).join(String(separator)),

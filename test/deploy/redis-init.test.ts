@@ -5,6 +5,7 @@
 // localhost.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +37,7 @@ const STUBS: Record<string, string> = {
   'redis-cli': `#!/bin/sh
 host=$2
 echo "$*" >>"$FAKE_LOG"
+echo "\${REDISCLI_AUTH:-none}" >>"$FAKE_LOG.auth"
 case "$*" in
   *SENTINEL*)
     if [ -n "\${FAKE_SENTINEL_MASTER:-}" ]; then printf '%s\\n6379\\n' "$FAKE_SENTINEL_MASTER"; exit 0; fi
@@ -73,6 +75,8 @@ interface ScriptRun {
   readonly output: string;
   /** The redis-cli calls the script made. */
   readonly calls: string[];
+  /** The REDISCLI_AUTH of each redis-cli call ('none' when unset). */
+  readonly auth: string[];
 }
 
 let runs = 0;
@@ -87,6 +91,7 @@ async function runScript(
   await mkdir(dir);
   const log = join(dir, 'calls.log');
   await writeFile(log, '');
+  await writeFile(`${log}.auth`, '');
   const { stdout } = await run('sh', [join(SCRIPTS, script)], {
     env: {
       PATH: stubPath,
@@ -103,6 +108,7 @@ async function runScript(
     config: await readFile(join(dir, file), 'utf8'),
     output: stdout,
     calls: (await readFile(log, 'utf8')).split('\n').filter(line => line !== ''),
+    auth: (await readFile(`${log}.auth`, 'utf8')).split('\n').filter(line => line !== ''),
   };
 }
 
@@ -121,7 +127,61 @@ function lines(config: string): string[] {
   return config.split('\n');
 }
 
+const PASSWORD = 'c0ffee-4b1d';
+
+/** The first reply line of a Redis server to `command`, sent raw over TCP. */
+function rawReply(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: LOOPBACK, port }, () => socket.write(command));
+    socket.setTimeout(3000, () => socket.destroy(new Error('no reply')));
+    socket.once('data', data => {
+      resolve(data.toString('utf8').split('\r\n')[0] ?? '');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** A mounted Secret's file (with `echo`'s newline, as `kubectl create secret --from-file` keeps it). */
+async function passwordFile(content = `${PASSWORD}\n`): Promise<string> {
+  const dir = await mkdtemp(join(work, 'secret-'));
+  const file = join(dir, 'password');
+  await writeFile(file, content);
+  return file;
+}
+
 describe('init-redis.sh (data nodes)', () => {
+  it('with the Secret: requirepass and masterauth, redis-cli logs in, maxmemory appended', async () => {
+    const file = await passwordFile();
+    const node = await dataNodeInit(1, dataNode(0, 1), {
+      PASSWORD_FILE: file,
+      MAXMEMORY: '1536mb',
+    });
+    expect(lines(node.config)).toEqual(
+      expect.arrayContaining([
+        `requirepass "${PASSWORD}"`,
+        `masterauth "${PASSWORD}"`,
+        'maxmemory 1536mb',
+        'maxmemory-policy noeviction',
+        'protected-mode yes',
+      ]),
+    );
+    expect(node.auth.length).toBeGreaterThan(0);
+    expect(new Set(node.auth)).toEqual(new Set([PASSWORD]));
+    // Never on a command line (where ps would show it).
+    expect(node.calls.join('\n')).not.toContain(PASSWORD);
+    const without = await dataNodeInit(1);
+    expect(without.config).not.toMatch(/^(requirepass|masterauth|maxmemory) /m);
+    expect(new Set(without.auth)).toEqual(new Set(['none']));
+  });
+
+  it('refuses a password it could not write into redis.conf safely', async () => {
+    const file = await passwordFile('has "quotes" and spaces\n');
+    await expect(dataNodeInit(0, dataNode(0, 0), { PASSWORD_FILE: file })).rejects.toThrow(
+      /must hold a password of/,
+    );
+  });
+
   it('first start: pod -0 is the master, pod -1 its replica; both announce their names', async () => {
     const first = await dataNodeInit(0);
     expect(first.output).toContain('starts as the master of shard-0');
@@ -198,6 +258,17 @@ function sentinelInit(env: Record<string, string> = {}) {
 }
 
 describe('init-sentinel.sh', () => {
+  it('with the Secret: its own requirepass and auth-pass for every set, protected mode on', async () => {
+    const { config, auth } = await sentinelInit({ PASSWORD_FILE: await passwordFile() });
+    const written = lines(config);
+    expect(written).toEqual(
+      expect.arrayContaining(['protected-mode yes', `requirepass "${PASSWORD}"`]),
+    );
+    for (const n of [0, 1, 2])
+      expect(written).toContain(`sentinel auth-pass shard-${n} "${PASSWORD}"`);
+    expect(new Set(auth)).toEqual(new Set([PASSWORD]));
+  });
+
   it('first start: monitors pod -0 of every set, announces and resolves host names', async () => {
     const { config, calls } = await sentinelInit();
     const written = lines(config);
@@ -247,6 +318,8 @@ describe.skipIf(!redisServer)(
      * a fresh directory. It listens on 127.0.0.1 and, where there is one, ::1: the names the
      * scripts wrote become localhost, which may resolve to either.
      */
+    const probe = { password: PASSWORD };
+
     async function start(what: string, configText: string, extra: string[] = []) {
       const dir = await mkdtemp(join(work, 'server-'));
       const file = join(dir, what.includes('sentinel') ? 'sentinel.conf' : 'redis.conf');
@@ -263,7 +336,7 @@ describe.skipIf(!redisServer)(
           '--dir',
           dir,
         ];
-        return spawnRedisProcess(redisServer ?? 'redis-server', args, port, what);
+        return spawnRedisProcess(redisServer ?? 'redis-server', args, port, what, { probe });
       });
       started.push(server);
       return server;
@@ -277,52 +350,77 @@ describe.skipIf(!redisServer)(
         .replaceAll(/^(sentinel monitor \S+ localhost) 6379 2$/gm, `$1 ${masterPort} 1`);
     }
 
-    it('a master, its replica and a Sentinel come up from them and find each other', async () => {
+    it('a master, its replica and a Sentinel come up from them and find each other, with the password', async () => {
+      const secret = { PASSWORD_FILE: await passwordFile() };
       // Diskless sync without its 5 s wait for more replicas: the test has one.
-      const master = await start('redis master', (await dataNodeInit(0)).config, [
-        '--repl-diskless-sync-delay',
-        '0',
-      ]);
+      const master = await start(
+        'redis master',
+        (await dataNodeInit(0, dataNode(0, 0), secret)).config,
+        ['--repl-diskless-sync-delay', '0'],
+      );
       const replica = await start(
         'redis replica',
-        onLoopback((await dataNodeInit(1)).config, master.port),
+        onLoopback((await dataNodeInit(1, dataNode(0, 1), secret)).config, master.port),
       );
-      const sentinelConfig = (await sentinelInit({ MASTER_SETS: 'shard-0=taba-redis-shard-0' }))
-        .config;
+      const sentinelConfig = (
+        await sentinelInit({ MASTER_SETS: 'shard-0=taba-redis-shard-0', ...secret })
+      ).config;
       const sentinel = await start('redis sentinel', onLoopback(sentinelConfig, master.port), [
         '--sentinel',
       ]);
 
-      await withProbeConnection(master.port, async client => {
-        expect(await client.config('GET', 'hash-max-listpack-entries')).toEqual([
-          'hash-max-listpack-entries',
-          '64',
-        ]);
-        expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
-        expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
-      });
+      await withProbeConnection(
+        master.port,
+        async client => {
+          expect(await client.config('GET', 'hash-max-listpack-entries')).toEqual([
+            'hash-max-listpack-entries',
+            '64',
+          ]);
+          expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+          expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+          expect(await client.config('GET', 'maxmemory-policy')).toEqual([
+            'maxmemory-policy',
+            'noeviction',
+          ]);
+        },
+        probe,
+      );
       await pollUntil(
         () =>
-          withProbeConnection(replica.port, async client =>
-            /master_link_status:up/.test(await client.info('replication')) ? true : undefined,
+          withProbeConnection(
+            replica.port,
+            async client =>
+              /master_link_status:up/.test(await client.info('replication')) ? true : undefined,
+            probe,
           ),
         { what: 'the replica linked to its master', timeoutMs: 15_000, intervalMs: 100 },
       );
-      await withProbeConnection(sentinel.port, async client => {
-        expect(await client.call('SENTINEL', 'get-master-addr-by-name', 'shard-0')).toEqual([
-          'localhost',
-          String(master.port),
-        ]);
-      });
+      await withProbeConnection(
+        sentinel.port,
+        async client => {
+          expect(await client.call('SENTINEL', 'get-master-addr-by-name', 'shard-0')).toEqual([
+            'localhost',
+            String(master.port),
+          ]);
+        },
+        probe,
+      );
       // Sentinel learns the replica from the master, by the name the replica announces.
       await pollUntil(
         () =>
-          withProbeConnection(sentinel.port, async client => {
-            const replicas = (await client.call('SENTINEL', 'replicas', 'shard-0')) as unknown[];
-            return replicas.length === 1 ? JSON.stringify(replicas) : undefined;
-          }),
+          withProbeConnection(
+            sentinel.port,
+            async client => {
+              const replicas = (await client.call('SENTINEL', 'replicas', 'shard-0')) as unknown[];
+              return replicas.length === 1 ? JSON.stringify(replicas) : undefined;
+            },
+            probe,
+          ),
         { what: 'Sentinel sees the replica', timeoutMs: 15_000, intervalMs: 100 },
       ).then(replicas => expect(replicas).toContain('localhost'));
+      // Without the password, nothing answers (a raw PING: ioredis only reports a closed connection).
+      expect(await rawReply(master.port, 'PING\r\n')).toMatch(/^-NOAUTH /);
+      expect(await rawReply(sentinel.port, 'PING\r\n')).toMatch(/^-NOAUTH /);
     });
   },
 );

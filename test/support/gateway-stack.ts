@@ -16,7 +16,7 @@ export function useGatewayStack(options: StackOptions): {
   let grpc: TabaClient | undefined;
   beforeAll(async () => {
     stack = await startStack(options);
-    grpc = connectTaba(stack.grpcAddress);
+    grpc = connectTaba(stack.grpcAddress, stack.gateway.credentials);
   }, 120_000);
   afterAll(async () => {
     grpc?.close();

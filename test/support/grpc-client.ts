@@ -1,4 +1,4 @@
-import type { ChannelOptions, ServiceError } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js';
 import { Client, credentials } from '@grpc/grpc-js';
 import type { AggregatorClient, IngestClient, QueryClient, TabaClient } from '@taba/common';
 import { loadTabaProtos } from '@taba/common';
@@ -51,9 +51,12 @@ export async function grpcErrorOf(call: Promise<unknown>): Promise<ServiceError>
 }
 
 /** A client of the public `taba.v1.Taba` service (the gateway). Close it after use. */
-export function connectTaba(address: string): TabaClient {
+export function connectTaba(
+  address: string,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+): TabaClient {
   const { Taba } = loadTabaProtos().taba.v1;
-  return new Taba(address, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
+  return new Taba(address, channelCredentials, TEST_CHANNEL_OPTIONS);
 }
 
 /** A client of `taba.internal.v1.Ingest`. Close it after use. */

@@ -1,4 +1,4 @@
-import type { ChannelOptions, ServiceError } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, status } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { loadSync } from '@grpc/proto-loader';
@@ -62,13 +62,14 @@ export interface HealthClient {
   close(): void;
 }
 
-/** Connects (lazily, insecurely) to `address` (`host:port`). */
+/** Connects (lazily; plaintext unless `channelCredentials` say otherwise) to `address` (`host:port`). */
 export function createHealthClient(
   address: string,
   options: ChannelOptions = TEST_CHANNEL_OPTIONS,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
 ): HealthClient {
   const { check, watch } = healthMethods();
-  const client = new Client(address, credentials.createInsecure(), options);
+  const client = new Client(address, channelCredentials, options);
   const decode = (method: HealthMethod) => (bytes: Buffer) =>
     servingStatusOf(method.responseDeserialize(bytes));
   return {
@@ -119,6 +120,8 @@ export interface WaitUntilServingOptions {
   readonly intervalMs?: number;
   /** Gives up at once with the signal's reason, e.g. when the server's process exited. */
   readonly signal?: AbortSignal;
+  /** How to dial (a TLS server needs TLS). @default plaintext */
+  readonly credentials?: ChannelCredentials;
 }
 
 /** Polls Health/Check at `address` until it answers SERVING; bounded by `timeoutMs`. */
@@ -127,7 +130,7 @@ export async function waitUntilServing(
   options: WaitUntilServingOptions = {},
 ): Promise<void> {
   const { service = '', timeoutMs = 15_000, intervalMs = 50, signal } = options;
-  const health = createHealthClient(address);
+  const health = createHealthClient(address, TEST_CHANNEL_OPTIONS, options.credentials);
   try {
     await pollUntil(
       async () => {

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
+import type { ProbeAccess } from './redis-probe.js';
 import { infoFields, withProbeConnection } from './redis-probe.js';
 import type { RedisServer } from './redis-server.js';
 import { findRedisServer, startRedisServer } from './redis-server.js';
+import type { TestPki } from './test-pki.js';
 
 const run = promisify(execFile);
 
@@ -15,11 +17,15 @@ export interface RedisClusterOptions {
   readonly replicasPerMaster?: number;
   /** Bound on start-up: nodes, `--cluster create`, `cluster_state:ok` everywhere, ms. @default 30000 */
   readonly readyTimeoutMs?: number;
+  /** `requirepass` and `masterauth` of every node. */
+  readonly password?: string;
+  /** TLS only, clients, replication and the cluster bus alike, with `pki.server`'s certificate. */
+  readonly tls?: { readonly pki: TestPki };
 }
 
 /** A Redis Cluster of child processes of the tests. */
 export interface RedisCluster {
-  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3` (seed nodes) */
+  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3` (seed nodes; `rediss+cluster://` with TLS), never with a password */
   readonly url: string;
   /** Every node, masters and replicas, in start order. */
   readonly nodes: readonly { readonly host: string; readonly port: number }[];
@@ -50,12 +56,17 @@ function findRedisCli(): string {
  * One cluster node. The cluster bus port is chosen too (`cluster-port`, Redis ≥ 7): the
  * default, port + 10000, may be taken or above 65535 for a port the system handed out.
  */
-async function startClusterNode(): Promise<RedisServer> {
+async function startClusterNode(options: RedisClusterOptions): Promise<RedisServer> {
+  const { password, tls } = options;
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     try {
       return await startRedisServer({
+        ...(password === undefined ? {} : { password }),
+        ...(tls && { tls: { pki: tls.pki, authClients: 'optional' as const } }),
         extraArgs: [
+          ...(password === undefined ? [] : ['--masterauth', password]),
+          ...(tls ? ['--tls-cluster', 'yes', '--tls-replication', 'yes'] : []),
           '--cluster-enabled',
           'yes',
           '--cluster-config-file',
@@ -77,26 +88,37 @@ async function startClusterNode(): Promise<RedisServer> {
 }
 
 /** What one node says about the cluster: CLUSTER INFO and INFO replication fields, CLUSTER NODES. */
-async function nodeView(port: number): Promise<{ fields: Map<string, string>; flags: string[][] }> {
-  return withProbeConnection(port, async client => {
-    const fields = infoFields(
-      `${String(await client.call('CLUSTER', 'INFO'))}\n${await client.info('replication')}`,
-    );
-    // CLUSTER NODES: one line per node, its third field the flags (`myself,master`, `slave`, …).
-    const flags = String(await client.call('CLUSTER', 'NODES'))
-      .trim()
-      .split('\n')
-      .map(line => (line.split(' ')[2] ?? '').split(','));
-    return { fields, flags };
-  });
+async function nodeView(
+  port: number,
+  access: ProbeAccess,
+): Promise<{ fields: Map<string, string>; flags: string[][] }> {
+  return withProbeConnection(
+    port,
+    async client => {
+      const fields = infoFields(
+        `${String(await client.call('CLUSTER', 'INFO'))}\n${await client.info('replication')}`,
+      );
+      // CLUSTER NODES: one line per node, its third field the flags (`myself,master`, `slave`, …).
+      const flags = String(await client.call('CLUSTER', 'NODES'))
+        .trim()
+        .split('\n')
+        .map(line => (line.split(' ')[2] ?? '').split(','));
+      return { fields, flags };
+    },
+    access,
+  );
 }
 
 /**
  * Whether a node serves every slot, sees every node healthy in its final role (replica roles
  * reach the other nodes by gossip after `--cluster create` returns), and, as a replica, is in sync.
  */
-async function isNodeReady(port: number, replicasPerMaster: number): Promise<boolean> {
-  const { fields, flags } = await nodeView(port);
+async function isNodeReady(
+  port: number,
+  replicasPerMaster: number,
+  access: ProbeAccess,
+): Promise<boolean> {
+  const { fields, flags } = await nodeView(port, access);
   const count = (flag: string) => flags.filter(nodeFlags => nodeFlags.includes(flag)).length;
   const unhealthy = ['fail', 'fail?', 'handshake', 'noaddr'].some(flag => count(flag) > 0);
   return (
@@ -116,9 +138,19 @@ async function isNodeReady(port: number, replicasPerMaster: number): Promise<boo
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   const replicasPerMaster = options.replicasPerMaster ?? 0;
+  const access: ProbeAccess = {
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.tls && {
+      tls: {
+        ca: readFileSync(options.tls.pki.caFile),
+        cert: readFileSync(options.tls.pki.client.certFile),
+        key: readFileSync(options.tls.pki.client.keyFile),
+      },
+    }),
+  };
   const nodeCount = MASTER_COUNT * (1 + replicasPerMaster);
   const started = await Promise.allSettled(
-    Array.from({ length: nodeCount }, () => startClusterNode()),
+    Array.from({ length: nodeCount }, () => startClusterNode(options)),
   );
   const servers = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
   let stopping: Promise<void> | undefined;
@@ -131,9 +163,21 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     const failed = started.find(result => result.status === 'rejected');
     if (failed) throw failed.reason;
     const addresses = servers.map(server => `${LOOPBACK}:${server.port}`);
+    const pki = options.tls?.pki;
     await run(
       findRedisCli(),
       [
+        ...(pki
+          ? [
+              '--tls',
+              '--cacert',
+              pki.caFile,
+              '--cert',
+              pki.client.certFile,
+              '--key',
+              pki.client.keyFile,
+            ]
+          : []),
         '--cluster',
         'create',
         ...addresses,
@@ -141,12 +185,17 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         String(replicasPerMaster),
         '--cluster-yes',
       ],
-      { timeout: CREATE_TIMEOUT_MS, killSignal: 'SIGKILL' },
+      {
+        timeout: CREATE_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        // The password through the environment, never on a command line.
+        env: { ...process.env, ...(options.password && { REDISCLI_AUTH: options.password }) },
+      },
     );
     await pollUntil(
       async () => {
         for (const server of servers) {
-          if (!(await isNodeReady(server.port, replicasPerMaster))) return undefined;
+          if (!(await isNodeReady(server.port, replicasPerMaster, access))) return undefined;
         }
         return true;
       },
@@ -163,5 +212,6 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 
   const nodes = servers.map(server => ({ host: LOOPBACK, port: server.port }));
   const seeds = nodes.slice(0, MASTER_COUNT).map(({ host, port }) => `${host}:${port}`);
-  return { url: `redis+cluster://${seeds.join(',')}`, nodes, stop };
+  const scheme = options.tls ? 'rediss+cluster' : 'redis+cluster';
+  return { url: `${scheme}://${seeds.join(',')}`, nodes, stop };
 }

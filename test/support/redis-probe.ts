@@ -1,15 +1,20 @@
+import type { RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
 import { LOOPBACK } from './free-port.js';
 
 /** Bound on a connect and on each command, ms: loopback answers far sooner. */
 const TIMEOUT_MS = 1000;
 
+/** How the harness logs in to a server that wants a password or TLS. @default plaintext, no password */
+export type ProbeAccess = Pick<RedisOptions, 'username' | 'password' | 'tls'>;
+
 /**
  * A client that fails at once instead of reconnecting or queueing, so that a server that is
  * down (or not up yet) shows as an error rather than a wait. Not connected yet: call connect().
  */
-export function nonRetryingClient(url: string): Redis {
+export function nonRetryingClient(url: string, access: ProbeAccess = {}): Redis {
   const client = new Redis(url, {
+    ...access,
     lazyConnect: true,
     connectTimeout: TIMEOUT_MS,
     commandTimeout: TIMEOUT_MS,
@@ -26,8 +31,9 @@ export function nonRetryingClient(url: string): Redis {
 export async function withProbeConnection<T>(
   port: number,
   use: (client: Redis) => Promise<T>,
+  access: ProbeAccess = {},
 ): Promise<T> {
-  const client = nonRetryingClient(`redis://${LOOPBACK}:${port}`);
+  const client = nonRetryingClient(`redis://${LOOPBACK}:${port}`, access);
   try {
     await client.connect();
     return await use(client);

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { freePort, LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
+import type { ProbeAccess } from './redis-probe.js';
 import { withProbeConnection } from './redis-probe.js';
 
 /** A redis-server child process (a data node or a Sentinel) that has answered PING. */
@@ -19,6 +20,8 @@ export interface RedisProcessOptions {
   readonly readyTimeoutMs?: number;
   /** Bound on `stop`'s signal before SIGKILL, ms. @default 3000 */
   readonly stopTimeoutMs?: number;
+  /** How the PING of the start-up check logs in (a password, TLS). @default plaintext */
+  readonly probe?: ProbeAccess;
 }
 
 /** Ports taken between `freePort` and the bind are retried this many times. */
@@ -112,7 +115,9 @@ export async function spawnRedisProcess(
   try {
     await pollUntil(
       async () =>
-        (await withProbeConnection(port, client => client.ping())) === 'PONG' ? true : undefined,
+        (await withProbeConnection(port, client => client.ping(), options.probe)) === 'PONG'
+          ? true
+          : undefined,
       {
         what: `${what} PING on ${LOOPBACK}:${port}`,
         timeoutMs: options.readyTimeoutMs ?? 10_000,

@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOOPBACK } from './free-port.js';
 import { pollUntil } from './poll.js';
+import type { ProbeAccess } from './redis-probe.js';
 import { infoFields, withProbeConnection } from './redis-probe.js';
 import type { RedisProcess } from './redis-process.js';
 import { loopbackDataNodeArgs, spawnRedisProcess, startOnFreePort } from './redis-process.js';
 import { findRedisServer } from './redis-server.js';
+import type { TestPki } from './test-pki.js';
 
 /** A host and port, as ioredis takes them. */
 export interface RedisAddress {
@@ -25,13 +28,19 @@ export interface SentinelShardOptions {
   readonly readyTimeoutMs?: number;
   /** Bound on each failover, promotion and healthy wait, ms. @default 30000 */
   readonly failoverTimeoutMs?: number;
+  /** `requirepass` and `masterauth` of the data nodes (the Sentinels get it as `auth-pass`). */
+  readonly password?: string;
+  /** `requirepass` of the Sentinels themselves. */
+  readonly sentinelPassword?: string;
+  /** TLS only, data nodes and Sentinels, replication too, with `pki.server`'s certificate. */
+  readonly tls?: { readonly pki: TestPki };
 }
 
 /** A master, its replicas and three Sentinels, all child processes of the tests. */
 export interface SentinelShard {
   readonly name: string;
   readonly sentinels: readonly RedisAddress[];
-  /** `redis+sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<name>` */
+  /** `redis+sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/<name>`, never with a password */
   readonly url: string;
   /** Ports of every data node, master and replicas, in start order. */
   readonly nodePorts: readonly number[];
@@ -64,8 +73,12 @@ const FAILOVER_TIMEOUT_MS = 10_000;
 const SENTINEL_DEBUG_TIMING = ['info-period', '1000', 'publish-period', '500'];
 
 /** `INFO <section>` as a map of its `key:value` lines. */
-async function info(port: number, section: string): Promise<Map<string, string>> {
-  return infoFields(await withProbeConnection(port, client => client.info(section)));
+async function info(
+  port: number,
+  section: string,
+  access: ProbeAccess,
+): Promise<Map<string, string>> {
+  return infoFields(await withProbeConnection(port, client => client.info(section), access));
 }
 
 /** A flat `[key, value, key, value…]` reply (RESP2, or a RESP3 map in legacy mode) as a map. */
@@ -85,11 +98,39 @@ function pairs(reply: unknown): Map<string, string> {
 async function startProcess(
   argsFor: (port: number) => Promise<string[]>,
   what: string,
+  probe: ProbeAccess,
 ): Promise<RedisProcess> {
   const binary = findRedisServer();
   return startOnFreePort(what, async port =>
-    spawnRedisProcess(binary, await argsFor(port), port, what),
+    spawnRedisProcess(binary, await argsFor(port), port, what, { probe }),
   );
+}
+
+/** The probe login of a process with `requirepass password` (none without), over TLS with `pki`. */
+function accessOf(password: string | undefined, pki: TestPki | undefined): ProbeAccess {
+  return {
+    ...(password === undefined ? {} : { password }),
+    ...(pki && {
+      tls: {
+        ca: readFileSync(pki.caFile),
+        cert: readFileSync(pki.client.certFile),
+        key: readFileSync(pki.client.keyFile),
+      },
+    }),
+  };
+}
+
+/** The TLS directives of a node or Sentinel listening on TLS `port` only, replicating over TLS. */
+function tlsDirectives(port: number, pki: TestPki): [string, string][] {
+  return [
+    ['port', '0'],
+    ['tls-port', String(port)],
+    ['tls-cert-file', pki.server.certFile],
+    ['tls-key-file', pki.server.keyFile],
+    ['tls-ca-cert-file', pki.caFile],
+    ['tls-auth-clients', 'optional'],
+    ['tls-replication', 'yes'],
+  ];
 }
 
 /** A data node: its arguments are kept so that a killed node can start again as it was. */
@@ -104,9 +145,13 @@ function dataNodeArgs(
   dir: string,
   appendOnly: boolean,
   masterPort: number | undefined,
+  security: ShardSecurity,
 ): string[] {
+  const { password, pki } = security;
   return [
+    ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password]),
     ...loopbackDataNodeArgs(port, dir, appendOnly),
+    ...(pki ? tlsDirectives(port, pki).flatMap(([name, value]) => [`--${name}`, value]) : []),
     '--appendfsync',
     'everysec',
     // Full syncs start at once instead of after 5 s (tests only; production keeps a delay).
@@ -118,9 +163,23 @@ function dataNodeArgs(
   ];
 }
 
-function sentinelConfig(port: number, dir: string, name: string, masterPort: number): string {
+/** Passwords of the data nodes and the Sentinels, and TLS for all of them. */
+interface ShardSecurity {
+  readonly password: string | undefined;
+  readonly sentinelPassword: string | undefined;
+  readonly pki: TestPki | undefined;
+}
+
+function sentinelConfig(
+  port: number,
+  dir: string,
+  name: string,
+  masterPort: number,
+  passwords: ShardSecurity,
+): string {
   return [
     `port ${port}`,
+    ...(passwords.pki ? tlsDirectives(port, passwords.pki).map(pair => pair.join(' ')) : []),
     `bind ${LOOPBACK}`,
     'daemonize no',
     `dir ${dir}`,
@@ -128,6 +187,16 @@ function sentinelConfig(port: number, dir: string, name: string, masterPort: num
     `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
     `sentinel failover-timeout ${name} ${FAILOVER_TIMEOUT_MS}`,
     `sentinel parallel-syncs ${name} 1`,
+    ...(passwords.password === undefined
+      ? []
+      : [`sentinel auth-pass ${name} ${passwords.password}`]),
+    // The Sentinels log in to each other with their own requirepass.
+    ...(passwords.sentinelPassword === undefined
+      ? []
+      : [
+          `requirepass ${passwords.sentinelPassword}`,
+          `sentinel sentinel-pass ${passwords.sentinelPassword}`,
+        ]),
     '',
   ].join('\n');
 }
@@ -136,16 +205,18 @@ async function startDataNode(
   root: string,
   appendOnly: boolean,
   masterPort: number | undefined,
+  security: ShardSecurity,
 ): Promise<DataNode> {
   let args: string[] = [];
   const started = await startProcess(
     async port => {
       const dir = join(root, `node-${port}`);
       await mkdir(dir, { recursive: true });
-      args = dataNodeArgs(port, dir, appendOnly, masterPort);
+      args = dataNodeArgs(port, dir, appendOnly, masterPort, security);
       return args;
     },
     masterPort === undefined ? 'redis master' : 'redis replica',
+    accessOf(security.password, security.pki),
   );
   return { port: started.port, args, process: started };
 }
@@ -154,25 +225,39 @@ async function startSentinel(
   root: string,
   name: string,
   masterPort: number,
+  passwords: ShardSecurity,
 ): Promise<RedisProcess> {
-  const sentinel = await startProcess(async port => {
-    // Sentinel rewrites its config file: a fresh one in a fresh dir for every start.
-    const dir = join(root, `sentinel-${port}`);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, 'sentinel.conf');
-    await writeFile(file, sentinelConfig(port, dir, name, masterPort));
-    return [file, '--sentinel'];
-  }, 'redis-sentinel');
-  await withProbeConnection(sentinel.port, client =>
-    client.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_TIMING),
+  const access = accessOf(passwords.sentinelPassword, passwords.pki);
+  const sentinel = await startProcess(
+    async port => {
+      // Sentinel rewrites its config file: a fresh one in a fresh dir for every start.
+      const dir = join(root, `sentinel-${port}`);
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, 'sentinel.conf');
+      await writeFile(file, sentinelConfig(port, dir, name, masterPort, passwords));
+      return [file, '--sentinel'];
+    },
+    'redis-sentinel',
+    access,
+  );
+  await withProbeConnection(
+    sentinel.port,
+    client => client.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_TIMING),
+    access,
   );
   return sentinel;
 }
 
 /** The master address a Sentinel reports. */
-async function masterOf(sentinelPort: number, name: string): Promise<RedisAddress> {
-  const reply = await withProbeConnection(sentinelPort, client =>
-    client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
+async function masterOf(
+  sentinelPort: number,
+  name: string,
+  access: ProbeAccess,
+): Promise<RedisAddress> {
+  const reply = await withProbeConnection(
+    sentinelPort,
+    client => client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
+    access,
   );
   if (!Array.isArray(reply) || reply.length !== 2) {
     throw new Error(`Sentinel ${sentinelPort} knows no master ${name}: ${String(reply)}`);
@@ -181,8 +266,8 @@ async function masterOf(sentinelPort: number, name: string): Promise<RedisAddres
 }
 
 /** The master every Sentinel names, or undefined while they disagree. */
-async function agreedMaster(sentinelPorts: readonly number[], name: string) {
-  const masters = await Promise.all(sentinelPorts.map(port => masterOf(port, name)));
+async function agreedMaster(sentinelPorts: readonly number[], name: string, access: ProbeAccess) {
+  const masters = await Promise.all(sentinelPorts.map(port => masterOf(port, name, access)));
   const first = masters[0];
   if (!first) return undefined;
   return masters.every(master => master.host === first.host && master.port === first.port)
@@ -191,8 +276,12 @@ async function agreedMaster(sentinelPorts: readonly number[], name: string) {
 }
 
 /** Whether the node at `port` is a replica of `masterPort` with its link up and synced. */
-async function isSyncedReplica(port: number, masterPort: number): Promise<boolean> {
-  const replication = await info(port, 'replication');
+async function isSyncedReplica(
+  port: number,
+  masterPort: number,
+  access: ProbeAccess,
+): Promise<boolean> {
+  const replication = await info(port, 'replication', access);
   return (
     replication.get('role') === 'slave' &&
     replication.get('master_port') === String(masterPort) &&
@@ -206,24 +295,29 @@ async function sentinelSeesHealthy(
   sentinelPort: number,
   name: string,
   replicaPorts: readonly number[],
+  access: ProbeAccess,
 ): Promise<boolean> {
-  return withProbeConnection(sentinelPort, async client => {
-    const quorum = String(await client.call('SENTINEL', 'CKQUORUM', name));
-    if (!quorum.startsWith('OK')) return false;
-    const master = pairs(await client.call('SENTINEL', 'MASTER', name));
-    if (Number(master.get('num-other-sentinels')) !== SENTINEL_COUNT - 1) return false;
-    const replicas = await client.call('SENTINEL', 'REPLICAS', name);
-    const seen = Array.isArray(replicas) ? replicas.map(pairs) : [];
-    return replicaPorts.every(port =>
-      seen.some(
-        replica =>
-          replica.get('port') === String(port) &&
-          replica.get('flags') === 'slave' &&
-          replica.get('master-link-status') === 'ok' &&
-          replica.get('master-port') === master.get('port'),
-      ),
-    );
-  });
+  return withProbeConnection(
+    sentinelPort,
+    async client => {
+      const quorum = String(await client.call('SENTINEL', 'CKQUORUM', name));
+      if (!quorum.startsWith('OK')) return false;
+      const master = pairs(await client.call('SENTINEL', 'MASTER', name));
+      if (Number(master.get('num-other-sentinels')) !== SENTINEL_COUNT - 1) return false;
+      const replicas = await client.call('SENTINEL', 'REPLICAS', name);
+      const seen = Array.isArray(replicas) ? replicas.map(pairs) : [];
+      return replicaPorts.every(port =>
+        seen.some(
+          replica =>
+            replica.get('port') === String(port) &&
+            replica.get('flags') === 'slave' &&
+            replica.get('master-link-status') === 'ok' &&
+            replica.get('master-port') === master.get('port'),
+        ),
+      );
+    },
+    access,
+  );
 }
 
 /**
@@ -240,6 +334,10 @@ export async function startSentinelShard(
   const appendOnly = options.appendOnly ?? false;
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const failoverTimeoutMs = options.failoverTimeoutMs ?? 30_000;
+  const pki = options.tls?.pki;
+  const passwords = { password: options.password, sentinelPassword: options.sentinelPassword, pki };
+  const nodeAccess = accessOf(options.password, pki);
+  const sentinelAccess = accessOf(options.sentinelPassword, pki);
   const root = await mkdtemp(join(tmpdir(), 'taba-sentinel-'));
   const nodes: DataNode[] = [];
   const sentinels: RedisProcess[] = [];
@@ -259,7 +357,7 @@ export async function startSentinelShard(
   const currentMaster = async (): Promise<RedisAddress> => {
     const [first] = sentinelPorts();
     if (first === undefined) throw new Error('the shard has no Sentinels');
-    return masterOf(first, name);
+    return masterOf(first, name, sentinelAccess);
   };
   const runningReplicaPorts = (masterPort: number) =>
     nodes.filter(node => node.process && node.port !== masterPort).map(node => node.port);
@@ -268,9 +366,9 @@ export async function startSentinelShard(
   const waitForNewMaster = (old: RedisAddress, what: string) =>
     pollUntil(
       async () => {
-        const master = await agreedMaster(sentinelPorts(), name);
+        const master = await agreedMaster(sentinelPorts(), name, sentinelAccess);
         if (!master || master.port === old.port) return undefined;
-        const role = (await info(master.port, 'replication')).get('role');
+        const role = (await info(master.port, 'replication', nodeAccess)).get('role');
         return role === 'master' ? master : undefined;
       },
       { what, timeoutMs: failoverTimeoutMs, intervalMs: 50 },
@@ -279,15 +377,17 @@ export async function startSentinelShard(
   const waitHealthy = async (): Promise<void> => {
     await pollUntil(
       async () => {
-        const master = await agreedMaster(sentinelPorts(), name);
+        const master = await agreedMaster(sentinelPorts(), name, sentinelAccess);
         if (!master) return undefined;
-        if ((await info(master.port, 'replication')).get('role') !== 'master') return undefined;
+        if ((await info(master.port, 'replication', nodeAccess)).get('role') !== 'master')
+          return undefined;
         const replicaPorts = runningReplicaPorts(master.port);
         for (const port of replicaPorts) {
-          if (!(await isSyncedReplica(port, master.port))) return undefined;
+          if (!(await isSyncedReplica(port, master.port, nodeAccess))) return undefined;
         }
         for (const sentinelPort of sentinelPorts()) {
-          if (!(await sentinelSeesHealthy(sentinelPort, name, replicaPorts))) return undefined;
+          if (!(await sentinelSeesHealthy(sentinelPort, name, replicaPorts, sentinelAccess)))
+            return undefined;
         }
         return true;
       },
@@ -303,7 +403,11 @@ export async function startSentinelShard(
     const old = await currentMaster();
     const [first] = sentinelPorts();
     if (first === undefined) throw new Error('the shard has no Sentinels');
-    await withProbeConnection(first, client => client.call('SENTINEL', 'FAILOVER', name));
+    await withProbeConnection(
+      first,
+      client => client.call('SENTINEL', 'FAILOVER', name),
+      sentinelAccess,
+    );
     return waitForNewMaster(old, `Sentinel shard ${name}: a new master after SENTINEL FAILOVER`);
   };
 
@@ -329,6 +433,7 @@ export async function startSentinelShard(
         node.args,
         node.port,
         'restarted redis node',
+        { probe: nodeAccess },
       );
       if (!restarted) {
         throw new Error(`port ${node.port} was taken before the killed node restarted`);
@@ -338,28 +443,35 @@ export async function startSentinelShard(
   };
 
   try {
-    const master = await startDataNode(root, appendOnly, undefined);
+    const master = await startDataNode(root, appendOnly, undefined, passwords);
     nodes.push(master);
     for (let i = 0; i < replicaCount; i += 1) {
-      nodes.push(await startDataNode(root, appendOnly, master.port));
+      nodes.push(await startDataNode(root, appendOnly, master.port, passwords));
     }
     // Replicas first: a Sentinel learns the replicas from the master's INFO.
     await pollUntil(
       async () => {
         for (const port of runningReplicaPorts(master.port)) {
-          if (!(await isSyncedReplica(port, master.port))) return undefined;
+          if (!(await isSyncedReplica(port, master.port, nodeAccess))) return undefined;
         }
         return true;
       },
       { what: `replicas of ${master.port} in sync`, timeoutMs: readyTimeoutMs, intervalMs: 50 },
     );
     for (let i = 0; i < SENTINEL_COUNT; i += 1) {
-      sentinels.push(await startSentinel(root, name, master.port));
+      sentinels.push(await startSentinel(root, name, master.port, passwords));
     }
     await pollUntil(
       async () => {
         for (const port of sentinelPorts()) {
-          if (!(await sentinelSeesHealthy(port, name, runningReplicaPorts(master.port)))) {
+          if (
+            !(await sentinelSeesHealthy(
+              port,
+              name,
+              runningReplicaPorts(master.port),
+              sentinelAccess,
+            ))
+          ) {
             return undefined;
           }
         }
@@ -380,7 +492,7 @@ export async function startSentinelShard(
   return {
     name,
     sentinels: sentinelAddresses,
-    url: `redis+sentinel://${sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/${name}`,
+    url: `${pki ? 'rediss' : 'redis'}+sentinel://${sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/${name}`,
     nodePorts: nodes.map(node => node.port),
     currentMaster,
     failover,

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -6,13 +6,15 @@ import { REDIS_SERVER_TUNING } from '@taba/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { LOOPBACK } from './free-port.js';
+import type { ProbeAccess } from './redis-probe.js';
 import type { RedisProcessOptions } from './redis-process.js';
 import { loopbackDataNodeArgs, spawnRedisProcess, startOnFreePort } from './redis-process.js';
+import type { TestPki } from './test-pki.js';
 
 /** A redis-server child process of the tests. */
 export interface RedisServer {
   readonly port: number;
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with `tls`), never with a password */
   readonly url: string;
   /** SIGTERM, then SIGKILL after a timeout; removes the temp dir. Idempotent. */
   stop(): Promise<void>;
@@ -24,6 +26,55 @@ export interface RedisServerOptions extends RedisProcessOptions {
   readonly extraArgs?: readonly string[];
   /** Where to look for `redis-server`. @default process.env.PATH */
   readonly searchPath?: string;
+  /**
+   * TLS only (`port 0`, `tls-port`): the certificate of `pki.server`, client certificates
+   * from `pki`'s CA checked as `authClients` says. @default plaintext
+   */
+  readonly tls?: { readonly pki: TestPki; readonly authClients?: 'yes' | 'no' | 'optional' };
+  /** `requirepass`: the password of the default user. */
+  readonly password?: string;
+  /** ACL users, each a `user` directive's rules, e.g. `taba on >secret ~* &* +@all`. */
+  readonly aclUsers?: readonly string[];
+}
+
+/** The arguments of `options.tls`, `password` and `aclUsers` (after the port's). */
+function securityArgs(port: number, options: RedisServerOptions): string[] {
+  const tls = options.tls;
+  return [
+    ...(tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.pki.server.certFile,
+          '--tls-key-file',
+          tls.pki.server.keyFile,
+          '--tls-ca-cert-file',
+          tls.pki.caFile,
+          '--tls-auth-clients',
+          tls.authClients ?? 'no',
+        ]
+      : []),
+    ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ...(options.aclUsers ?? []).flatMap(rules => ['--user', ...rules.split(' ')]),
+  ];
+}
+
+/** How the harness's PING logs in to a server started with `options`. */
+function probeAccessOf(options: RedisServerOptions): ProbeAccess {
+  const tls = options.tls;
+  return {
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(tls && {
+      tls: {
+        ca: readFileSync(tls.pki.caFile),
+        cert: readFileSync(tls.pki.client.certFile),
+        key: readFileSync(tls.pki.client.keyFile),
+      },
+    }),
+  };
 }
 
 const REDIS_BINARY = 'redis-server';
@@ -54,14 +105,16 @@ async function startOnce(
   const args = [
     ...loopbackDataNodeArgs(port, dir, false),
     ...REDIS_SERVER_TUNING,
+    ...securityArgs(port, options),
     ...(options.extraArgs ?? []),
   ];
-  const started = await spawnRedisProcess(binary, args, port, REDIS_BINARY, options).catch(
-    async (error: unknown) => {
-      await removeDir();
-      throw error;
-    },
-  );
+  const started = await spawnRedisProcess(binary, args, port, REDIS_BINARY, {
+    ...options,
+    probe: probeAccessOf(options),
+  }).catch(async (error: unknown) => {
+    await removeDir();
+    throw error;
+  });
   if (!started) {
     await removeDir();
     return undefined;
@@ -72,7 +125,7 @@ async function startOnce(
     stopping ??= started.stop().then(removeDir);
     return stopping;
   };
-  return { port, url: `redis://${LOOPBACK}:${port}`, stop };
+  return { port, url: `${options.tls ? 'rediss' : 'redis'}://${LOOPBACK}:${port}`, stop };
 }
 
 /**

@@ -2,7 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { ServiceName } from '@taba/common';
+import { clientChannelCredentials, loadClientTlsOptions } from '@taba/common';
 import { freePort, LOOPBACK } from './free-port.js';
 import { waitUntilServing } from './grpc-health.js';
 
@@ -47,6 +49,8 @@ export interface ServiceProcess {
   /** The port given in TABA_GRPC_ADDRESS, and `127.0.0.1:<port>`. */
   readonly port: number;
   readonly address: string;
+  /** How the harness dials it: TLS trusting its TABA_TLS_CA_FILE when it serves TLS, else undefined (plaintext). */
+  readonly credentials: ChannelCredentials | undefined;
   /** Settles when the process has exited. */
   readonly exited: Promise<ExitResult>;
   stdout(): string;
@@ -72,6 +76,18 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/**
+ * How the harness dials a service started with `env`: a service that serves TLS is dialled as
+ * its peers dial it, trusting its TABA_TLS_CA_FILE with its TABA_TLS_CLIENT_CERT_FILE.
+ */
+function harnessCredentials(env: Readonly<Record<string, string>>): ChannelCredentials | undefined {
+  if (env.TABA_TLS_CERT_FILE === undefined) return undefined;
+  const tls = loadClientTlsOptions(env);
+  if (!tls)
+    throw new Error('a service serving TLS needs TABA_TLS_CA_FILE for the harness to dial it');
+  return clientChannelCredentials(tls);
+}
 
 function childEnv(extra: Readonly<Record<string, string>>, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -100,6 +116,7 @@ export async function spawnServiceProcess(options: ServiceProcessOptions): Promi
   const { service } = options;
   const port = options.port ?? (await freePort());
   const address = `${LOOPBACK}:${port}`;
+  const probeCredentials = harnessCredentials(options.env ?? {});
   const main = join(REPO_ROOT, 'services', service, 'src', 'main.ts');
   // Profiling and tuning runs: e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
   const extraNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -163,8 +180,13 @@ export async function spawnServiceProcess(options: ServiceProcessOptions): Promi
     stdout: () => stdout,
     stderr: () => stderr,
     logLines: () => parseLogLines(stdout),
+    credentials: probeCredentials,
     waitUntilServing: timeoutMs =>
-      waitUntilServing(address, { signal: exitedEarly.signal, timeoutMs: timeoutMs ?? 15_000 }),
+      waitUntilServing(address, {
+        signal: exitedEarly.signal,
+        timeoutMs: timeoutMs ?? 15_000,
+        ...(probeCredentials && { credentials: probeCredentials }),
+      }),
     waitForExit,
     async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -14,6 +14,7 @@ import type { RedisServer } from './redis-server.js';
 import { startRedisServer } from './redis-server.js';
 import type { ServiceProcess } from './service-process.js';
 import { startServiceProcess } from './service-process.js';
+import type { TestPki } from './test-pki.js';
 
 /**
  * What holds the State: plain redis-servers (`redisShards` of them), Sentinel-managed master
@@ -50,6 +51,12 @@ export interface StackOptions {
   readonly discovery?: 'static' | 'consul';
   /** Extra variables for every service. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Every service serves TLS with `pki.server`, trusts `pki`'s CA and presents `pki.server` to
+   * its peers; with `mutual`, every server requires a client certificate (mTLS). The gateway's
+   * REST bridge is then HTTPS (`restUrl`). @default plaintext
+   */
+  readonly tls?: { readonly pki: TestPki; readonly mutual?: boolean };
   /** Extra variables per service. */
   readonly aggregatorEnv?: Readonly<Record<string, string>>;
 }
@@ -186,6 +193,7 @@ async function startStackWith(
     TABA_QUERY_ADDRESSES: queryPorts.map(address).join(','),
     TABA_LOG_LEVEL: 'warn',
     ...(consul ? { TABA_DISCOVERY: 'consul', TABA_CONSUL_URL: consul.url } : {}),
+    ...(options.tls ? options.tls.pki.serviceEnv({ mutual: options.tls.mutual ?? false }) : {}),
     ...options.env,
   };
 
@@ -240,7 +248,7 @@ async function startStackWith(
   const memberId = (instance: ServiceProcess): string => ids.get(instance) ?? instance.address;
 
   const status = async (): Promise<InstanceStatus__Output[]> => {
-    const client = connectTaba(gateway.address);
+    const client = connectTaba(gateway.address, gateway.credentials);
     try {
       const reply = await unary<{ instances: InstanceStatus__Output[] }>(callback =>
         client.getStatus({}, { deadline: deadlineIn(5000) }, callback),
@@ -263,7 +271,7 @@ async function startStackWith(
     gateway,
     consul,
     grpcAddress: gateway.address,
-    restUrl: `http://${address(restPort)}`,
+    restUrl: `${options.tls ? 'https' : 'http'}://${address(restPort)}`,
     env,
     memberId,
     live,

@@ -13,7 +13,9 @@
 #
 # Environment: MASTER_SET (the master set name, e.g. shard-0), SERVICE (the headless Service of
 # the StatefulSet), SENTINEL_HOSTS (the Sentinels' host names, separated by spaces), NODES (pods
-# in the StatefulSet), POD_IP (optional; Sentinel may name the master by address).
+# in the StatefulSet), POD_IP (optional; Sentinel may name the master by address), PASSWORD_FILE
+# (the password of every node, from the Secret; see redis-lookup.sh), MAXMEMORY (e.g. 1536mb).
+# The generated file is on the pod's own volume, never in a ConfigMap.
 set -eu
 
 : "${MASTER_SET:?MASTER_SET must name the master set}"
@@ -75,5 +77,12 @@ cp "$TEMPLATE" "$conf"
   echo "replica-announce-ip $self"
   if [ -n "$replicaof" ]; then
     echo "$replicaof"
+  fi
+  if [ -n "$password" ]; then
+    echo "requirepass \"$password\""
+    echo "masterauth \"$password\""
+  fi
+  if [ -n "${MAXMEMORY:-}" ]; then
+    echo "maxmemory $MAXMEMORY"
   fi
 } >>"$conf"

@@ -11,7 +11,8 @@
 # Environment: MASTER_SETS (name=service pairs separated by spaces, e.g.
 # "shard-0=taba-redis-shard-0 shard-1=taba-redis-shard-1"), SENTINEL_HOSTS (every Sentinel's
 # host name, this one included, separated by spaces), NODES (data nodes per set), QUORUM,
-# DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS.
+# DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS, PASSWORD_FILE (the password of the data nodes and of the
+# Sentinels themselves, from the Secret; see redis-lookup.sh).
 set -eu
 
 : "${MASTER_SETS:?MASTER_SETS must list name=service pairs}"
@@ -54,11 +55,15 @@ conf=$CONFIG_DIR/sentinel.conf
 {
   echo "# Written by init-sentinel.sh at start; Sentinel rewrites it from then on."
   echo "port $SENTINEL_PORT"
-  echo "protected-mode no"
+  echo "protected-mode yes"
   echo "dir $CONFIG_DIR"
   echo "sentinel resolve-hostnames yes"
   echo "sentinel announce-hostnames yes"
   echo "sentinel announce-ip $self"
+  if [ -n "$password" ]; then
+    # The Sentinels' own password; they log in to each other with it too.
+    echo "requirepass \"$password\""
+  fi
 } >"$conf"
 
 for pair in $MASTER_SETS; do
@@ -89,5 +94,8 @@ for pair in $MASTER_SETS; do
     echo "sentinel down-after-milliseconds $name $DOWN_AFTER_MS"
     echo "sentinel failover-timeout $name $FAILOVER_TIMEOUT_MS"
     echo "sentinel parallel-syncs $name 1"
+    if [ -n "$password" ]; then
+      echo "sentinel auth-pass $name \"$password\""
+    fi
   } >>"$conf"
 done

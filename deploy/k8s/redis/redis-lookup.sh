@@ -1,5 +1,22 @@
 # Shared by init-redis.sh and init-sentinel.sh (sourced, not run): how an init container finds
-# the master of a set. Needs SENTINEL_HOSTS, SENTINEL_PORT and REDIS_PORT.
+# the master of a set, and the password of every data node and Sentinel. Needs SENTINEL_HOSTS,
+# SENTINEL_PORT and REDIS_PORT; PASSWORD_FILE is the mounted Secret (none: no password).
+
+PASSWORD_FILE=${PASSWORD_FILE:-/secrets/redis/password}
+password=''
+if [ -e "$PASSWORD_FILE" ]; then
+  password=$(cat "$PASSWORD_FILE")
+  # Written into redis.conf and sentinel.conf between quotes: only characters that need none.
+  case $password in
+    '' | *[!A-Za-z0-9._~+/=-]*)
+      echo "redis-lookup: $PASSWORD_FILE must hold a password of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 32)" >&2
+      exit 1
+      ;;
+  esac
+  # redis-cli reads the password from the environment, never from its command line.
+  REDISCLI_AUTH=$password
+  export REDISCLI_AUTH
+fi
 
 # True when a reply is a host name or address (not empty, not an error text).
 is_host() {

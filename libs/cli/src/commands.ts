@@ -1,5 +1,5 @@
 // The commands that talk to the gateway: queries, post, delete.
-import type { TabTypeName } from '@taba/common';
+import type { ClientTlsFiles, TabTypeName } from '@taba/common';
 import { tabaTypeName } from '@taba/common';
 import { FailureError, oneLine, UsageError } from './errors.js';
 import type { OutputFormat } from './format.js';
@@ -30,6 +30,10 @@ export interface GatewayOptions {
   /** Bearer token for a gateway with TABA_AUTH=required (--token, TABA_TOKEN). */
   readonly token?: string;
   readonly text?: boolean;
+  /** TLS to the gateway: the CA file (--tls-ca), with a client certificate (--tls-cert, --tls-key). */
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 /** Flags of the commands that select Tabs and clients. */
@@ -49,11 +53,29 @@ function formatOf(options: GatewayOptions): OutputFormat {
   return options.text ? 'text' : 'json';
 }
 
+/** The TLS files of the flags; plaintext without --tls-ca. */
+function tlsOf(options: GatewayOptions): ClientTlsFiles | undefined {
+  const { tlsCa, tlsCert, tlsKey } = options;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  if (tlsCa === undefined) {
+    if (tlsCert !== undefined) throw new UsageError('--tls-cert needs --tls-ca');
+    return undefined;
+  }
+  return { caFile: tlsCa, ...(tlsCert && tlsKey && { certFile: tlsCert, keyFile: tlsKey }) };
+}
+
 async function withGateway<T>(
   options: GatewayOptions,
   use: (gateway: GatewayClient) => Promise<T>,
 ): Promise<T> {
-  const gateway = new GatewayClient(options.gateway, options.timeout, options.token);
+  const gateway = new GatewayClient(
+    options.gateway,
+    options.timeout,
+    options.token,
+    tlsOf(options),
+  );
   try {
     return await use(gateway);
   } finally {

@@ -1,9 +1,10 @@
 // A small typed client of the public taba.v1.Taba service, for the CLI's one-shot calls.
 import type { ServiceError } from '@grpc/grpc-js';
-import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
-import type { TabaProtos } from '@taba/common';
+import { Client, Metadata, status } from '@grpc/grpc-js';
+import type { ClientTlsFiles, TabaProtos } from '@taba/common';
 import {
   AUTHORIZATION_METADATA_KEY,
+  clientChannelCredentials,
   grpcChannelOptions,
   loadTabaProtos,
   REASON_METADATA_KEY,
@@ -41,7 +42,10 @@ export function describeCallError(method: string, address: string, error: Servic
   return `${method} to ${address} failed with ${code}${because}: ${details}`;
 }
 
-/** One channel to the gateway; every call has a deadline and fails fast when nothing listens. */
+/**
+ * One channel to the gateway, TLS when `tls` names a CA file; every call has a deadline and
+ * fails fast when nothing listens.
+ */
 export class GatewayClient {
   private readonly client: Client;
 
@@ -50,8 +54,9 @@ export class GatewayClient {
     private readonly timeoutMs: number,
     /** Sent as `authorization: Bearer <token>` on every call (--token, TABA_TOKEN). */
     private readonly token?: string,
+    tls?: ClientTlsFiles,
   ) {
-    this.client = new Client(address, credentials.createInsecure(), grpcChannelOptions());
+    this.client = new Client(address, clientChannelCredentials(tls), grpcChannelOptions());
   }
 
   /** Calls `method`; a failure rejects with a FailureError (exit 1) naming the status. */

@@ -53,6 +53,19 @@ function tokenOption(env: NodeJS.ProcessEnv): Option {
   return fromEnv ? option.default(fromEnv, '$TABA_TOKEN') : option;
 }
 
+/** The --tls-* flags given, to pass on. */
+function tlsFlagsOf(options: GatewayOptions): Pick<GatewayOptions, 'tlsCa' | 'tlsCert' | 'tlsKey'> {
+  const { tlsCa, tlsCert, tlsKey } = options;
+  return { ...(tlsCa && { tlsCa }), ...(tlsCert && { tlsCert }), ...(tlsKey && { tlsKey }) };
+}
+
+/** A file flag whose default comes from the environment ($NAME shown in the help). */
+function optionalFile(flags: string, description: string, fallback: string | undefined): Option {
+  const option = new Option(flags, description);
+  const value = fallback?.trim();
+  return value ? option.default(value) : option;
+}
+
 function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command
     .option(
@@ -68,6 +81,27 @@ function addGatewayOptions(command: Command, env: NodeJS.ProcessEnv): Command {
       DEFAULT_TIMEOUT_MS,
     )
     .addOption(tokenOption(env))
+    .addOption(
+      optionalFile(
+        '--tls-ca <file>',
+        'TLS to the gateway, trusting this CA, PEM ($TABA_TLS_CA_FILE sets the default)',
+        env.TABA_TLS_CA_FILE,
+      ),
+    )
+    .addOption(
+      optionalFile(
+        '--tls-cert <file>',
+        'client certificate for mTLS, PEM ($TABA_TLS_CLIENT_CERT_FILE)',
+        env.TABA_TLS_CLIENT_CERT_FILE,
+      ),
+    )
+    .addOption(
+      optionalFile(
+        '--tls-key <file>',
+        'key of --tls-cert, PEM ($TABA_TLS_CLIENT_KEY_FILE)',
+        env.TABA_TLS_CLIENT_KEY_FILE,
+      ),
+    )
     .addOption(new Option('--json', 'print one pretty JSON document (the default)'))
     .addOption(new Option('--text', 'print one `name: value` line per Tab').conflicts('json'));
 }
@@ -325,6 +359,7 @@ Examples:
           timeout: options.timeout,
           ...(options.token === undefined ? {} : { token: options.token }),
           ...(options.text ? { text: true } : {}),
+          ...tlsFlagsOf(options),
           type: options.type,
           clientId: options.client,
           ...(expiry === undefined ? {} : { expiry }),

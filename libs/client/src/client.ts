@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
-import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
+import { Client, Metadata, status } from '@grpc/grpc-js';
 import type { TabaProtos, TabTypeName } from '@taba/common';
 import {
   AUTHORIZATION_METADATA_KEY,
+  clientChannelCredentials,
+  loadClientTlsOptions,
   DEFAULT_EVENT_LIMITS,
   grpcChannelOptions,
   loadTabaProtos,
@@ -308,7 +310,8 @@ export class TabaClient {
     const { retry } = this.options;
     this.grpc = new Client(
       this.options.address,
-      options.credentials ?? credentials.createInsecure(),
+      options.credentials ??
+        clientChannelCredentials(options.tls ?? loadClientTlsOptions(process.env)),
       {
         ...grpcChannelOptions(),
         // Reconnect about as often as batches are retried, not after grpc's default of up to 2 min.

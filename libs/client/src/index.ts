@@ -6,4 +6,5 @@ export { encodeEventBatch, TAB_TYPE_NUMBERS } from './encode.js';
 export type { RejectedEvent } from './errors.js';
 export { TabaClientError } from './errors.js';
 export type { DropReason, DropReport, RetryOptions, TabaClientOptions } from './options.js';
+export type { ClientTlsFiles } from '@taba/common';
 export { backoffMs, DEFAULT_CLIENT_OPTIONS } from './options.js';

@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import type { BackoffOptions } from '@taba/common';
+import type { BackoffOptions, ClientTlsFiles } from '@taba/common';
 import { backoffMs, DEFAULT_EVENT_LIMITS, DEFAULT_GRPC_ADDRESSES, nameProblem } from '@taba/common';
 import type { TabaClientError } from './errors.js';
 
@@ -39,13 +39,19 @@ export interface TabaClientOptions {
   readonly onDrop?: (report: DropReport) => void;
   /** Called for every failed attempt, rejected batch and batch with rejected events. */
   readonly onError?: (error: TabaClientError) => void;
-  /** @default insecure (TLS usually terminates in front of the gateway) */
+  /**
+   * TLS to the gateway: the CA its certificate chains to, and a client certificate when it
+   * requires one (mTLS). @default from TABA_TLS_CA_FILE, TABA_TLS_CLIENT_CERT_FILE,
+   * TABA_TLS_CLIENT_KEY_FILE and TABA_TLS_SERVER_NAME when TABA_TLS_CA_FILE is set, else plaintext
+   */
+  readonly tls?: ClientTlsFiles;
+  /** gRPC channel credentials of your own; they take precedence over `tls`. */
   readonly credentials?: ChannelCredentials;
   /**
    * Bearer token sent as `authorization: Bearer <token>` on every call, for a gateway with
    * TABA_AUTH=required; it needs `write` for this clientId. A refusal (UNAUTHENTICATED,
    * PERMISSION_DENIED) is not retried: it reaches onError and the batch is dropped.
-   * @default none
+   * @default TABA_TOKEN from the environment, else none
    */
   readonly token?: string;
 }
@@ -95,10 +101,8 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
   const defaults = DEFAULT_CLIENT_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const maxBatch = positive('maxBatch', options.maxBatch ?? defaults.maxBatch, true);
-  if (
-    options.token !== undefined &&
-    (typeof options.token !== 'string' || !/^\S+$/.test(options.token))
-  ) {
+  const token = options.token ?? (process.env.TABA_TOKEN?.trim() || undefined);
+  if (token !== undefined && (typeof token !== 'string' || !/^\S+$/.test(token))) {
     throw new TypeError('TabaClient: token must be a non-empty string without spaces');
   }
   const resolved: ResolvedOptions = {
@@ -106,7 +110,7 @@ export function resolveOptions(options: TabaClientOptions): ResolvedOptions {
     clientId: options.clientId,
     flushMs: positive('flushMs', options.flushMs ?? defaults.flushMs, false),
     maxBatch,
-    token: options.token,
+    token,
     maxBuffered: positive('maxBuffered', options.maxBuffered ?? defaults.maxBuffered, true),
     deadlineMs: positive('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, false),
     retry: {

@@ -130,6 +130,12 @@ export {
   grpcChannelOptions,
   shutdownServer,
 } from './grpc/server.js';
+export type { PemMaterial } from './tls/pem-files.js';
+export { PemFiles } from './tls/pem-files.js';
+export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';
+export { loadClientTlsOptions, loadTlsConfig, TLS_VARIABLES } from './tls/tls-config.js';
+export type { HttpsServerOptions, TlsSideStatus } from './tls/tls-credentials.js';
+export { clientChannelCredentials, TlsCredentials } from './tls/tls-credentials.js';
 // The handler library: pure aggregation maths.
 export type { Buckets, CountTotal } from './handlers/buckets.js';
 export type { BufferEntry, BufferState } from './handlers/buffer.js';
@@ -230,6 +236,12 @@ export {
 } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
 export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
+export type { RedisAccess } from './storage/redis-access.js';
+export {
+  loadRedisAccess,
+  NO_REDIS_ACCESS,
+  REDIS_ACCESS_VARIABLES,
+} from './storage/redis-access.js';
 export type { ClusterStatusSource } from './service/cluster-status.js';
 export { clusterInstanceStatus, statusHandler } from './service/cluster-status.js';
 export {
@@ -281,6 +293,7 @@ export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';
 export {
   connectRedis,
+  withoutSecrets,
   FailoverSafeSentinelConnector,
   reconnectDelayMs,
 } from './storage/redis-connect.js';

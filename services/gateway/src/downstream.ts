@@ -1,4 +1,4 @@
-import type { Client, ServiceError } from '@grpc/grpc-js';
+import type { ChannelCredentials, Client, ServiceError } from '@grpc/grpc-js';
 import { Metadata, status } from '@grpc/grpc-js';
 import type {
   AggregatorClient,
@@ -62,6 +62,8 @@ export interface DownstreamOptions {
   readonly maxInflightBytes?: number;
   /** Presented on every call (TABA_INTERNAL_TOKEN). @default none */
   readonly internalToken?: string;
+  /** Credentials of the channels to the instances (the service's TlsCredentials). @default plaintext */
+  readonly credentials?: ChannelCredentials;
 }
 
 export interface CallContext {
@@ -163,6 +165,7 @@ export class Downstream {
         grpcChannelOptions({ maxResponseBytes: options.maxResponseBytes }),
         options.internalToken,
       ),
+      ...(options.credentials && { credentials: options.credentials }),
     };
     this.ingest = new InstancePool(discovery, 'ingest', this.protos.Ingest, poolOptions);
     this.query = new InstancePool(discovery, 'query', this.protos.Query, poolOptions);

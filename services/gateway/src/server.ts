@@ -110,6 +110,7 @@ export async function createGatewayService(
     ...(config.base.internalTokens === undefined
       ? {}
       : { internalToken: config.base.internalTokens[0] }),
+    credentials: context.tls.channelCredentials(),
   });
   let restAddress = config.restAddress;
   const metrics = () => ({
@@ -161,6 +162,7 @@ export async function createGatewayService(
       backend,
       auth,
       logger,
+      tls: context.tls,
     });
   } catch (error) {
     auth.close();

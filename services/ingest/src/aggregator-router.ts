@@ -1,4 +1,4 @@
-import type { ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 import { credentials, makeClientConstructor } from '@grpc/grpc-js';
 import type {
   AggregatorClient,
@@ -42,6 +42,8 @@ export interface RouterOptions {
   readonly deadlineMs: number;
   readonly attempts: number;
   readonly channelOptions: ChannelOptions;
+  /** Credentials of the channels to the aggregators (the service's TlsCredentials). @default plaintext */
+  readonly credentials?: ChannelCredentials;
   /** Pause before a retry, ms (doubles per attempt). @default 100 */
   readonly retryPauseMs?: number;
 }
@@ -80,7 +82,7 @@ export class AggregatorRouter {
       } else {
         const client = new Client(
           instance.address,
-          credentials.createInsecure(),
+          this.options.credentials ?? credentials.createInsecure(),
           this.options.channelOptions,
         );
         next.set(instance.id, { ...instance, client });

@@ -69,6 +69,7 @@ export function createIngestService(
       grpcChannelOptions(config.base),
       config.base.internalTokens?.[0],
     ),
+    credentials: context.tls.channelCredentials(),
   });
   const stats = new IngestStats();
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);

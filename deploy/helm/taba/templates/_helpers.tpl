@@ -53,6 +53,18 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- join " " $hosts -}}
 {{- end -}}
 
+{{/*
+The Secret with the Redis password (key `password`): redis.auth.secretName, else, when the chart
+runs Redis (sentinel mode), <fullname>-redis-auth; empty when the services use no password.
+*/}}
+{{- define "taba.redisAuthSecret" -}}
+{{- if .Values.redis.auth.secretName -}}
+{{- .Values.redis.auth.secretName -}}
+{{- else if eq .Values.redis.mode "sentinel" -}}
+{{- printf "%s-redis-auth" (include "taba.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* TABA_REDIS_SHARDS for the chosen redis.mode (grammar: docs/configuration.md). */}}
 {{- define "taba.redisShards" -}}
 {{- if eq .Values.redis.mode "sentinel" -}}
@@ -91,6 +103,7 @@ The gateway also listens for REST on 8300.
 {{- $fullname := include "taba.fullname" $root -}}
 {{- $ctx := dict "root" $root "component" $component -}}
 {{- $gateway := eq $component "gateway" -}}
+{{- $redisAuth := and (not $gateway) (include "taba.redisAuthSecret" $root) -}}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -140,6 +153,8 @@ spec:
         runAsNonRoot: true
         runAsUser: 10001
         runAsGroup: 10001
+        # Mounted Secrets (mode 0440) are readable by the group.
+        fsGroup: 10001
         seccompProfile:
           type: RuntimeDefault
       containers:
@@ -248,6 +263,12 @@ spec:
               mountPath: /etc/taba/auth
               readOnly: true
             {{- end }}
+            {{- if $redisAuth }}
+            # The Redis password (TABA_REDIS_PASSWORD_FILE in the ConfigMap names the file).
+            - name: redis-auth
+              mountPath: /etc/taba/redis
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -261,6 +282,12 @@ spec:
         - name: auth-tokens
           secret:
             secretName: {{ $root.Values.auth.tokensSecret }}
+        {{- end }}
+        {{- if $redisAuth }}
+        - name: redis-auth
+          secret:
+            secretName: {{ $redisAuth }}
+            defaultMode: 288 # 0o440: read by the owner and the group
         {{- end }}
 ---
 apiVersion: v1

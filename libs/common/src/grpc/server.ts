@@ -116,10 +116,17 @@ export function addHealthService(
   return health;
 }
 
-/** Binds insecurely (TLS terminates in front, as in Kubernetes) and resolves the bound port. */
-export function bindServer(server: Server, address: string): Promise<number> {
+/**
+ * Binds with `credentials` (plaintext unless given; a service passes its TlsCredentials'
+ * serverCredentials()) and resolves the bound port.
+ */
+export function bindServer(
+  server: Server,
+  address: string,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+    server.bindAsync(address, credentials, (error, port) => {
       if (error) reject(error);
       else resolve(port);
     });

@@ -15,6 +15,8 @@ import { loadDiscoveryConfig } from '../discovery/discovery-config.js';
 import type { LogLevel } from '../logging/logger.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { readInternalTokens } from './internal-token.js';
+import type { TlsConfig } from '../tls/tls-config.js';
+import { loadTlsConfig } from '../tls/tls-config.js';
 
 /** What every service reads the same way. */
 export interface ServiceBaseConfig {
@@ -52,6 +54,8 @@ export interface ServiceBaseConfig {
   readonly internalTokens?: readonly string[];
   /** Largest gRPC answer sent or taken (TABA_MAX_RESPONSE_BYTES). @default 67108864 */
   readonly maxResponseBytes: number;
+  /** TLS of this instance's servers and of the channels it opens: TABA_TLS_*. @default plaintext */
+  readonly tls: TlsConfig;
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -169,5 +173,6 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
       max: 2 ** 31 - 1,
     }),
     ...(internalTokens === undefined ? {} : { internalTokens }),
+    tls: loadTlsConfig(env),
   });
 }

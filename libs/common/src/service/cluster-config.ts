@@ -2,6 +2,8 @@ import type { Env } from '../config/env-readers.js';
 import { readInteger, readString } from '../config/env-readers.js';
 import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../hash/partition.js';
 import type { Logger } from '../logging/logger.js';
+import type { RedisAccess } from '../storage/redis-access.js';
+import { loadRedisAccess } from '../storage/redis-access.js';
 import { RedisShards } from '../storage/redis-shards.js';
 import type { RedisTarget } from '../storage/redis-url.js';
 import { parseRedisTargets } from '../storage/redis-url.js';
@@ -17,6 +19,11 @@ export interface ClusterConfig {
   readonly redisShards: readonly RedisTarget[];
   /** TABA_REDIS_COMMAND_TIMEOUT_MS: a stuck shard fails a command after this. @default 5000 */
   readonly redisCommandTimeoutMs: number;
+  /**
+   * TABA_REDIS_USERNAME, TABA_REDIS_PASSWORD_FILE, TABA_REDIS_SENTINEL_*, TABA_REDIS_TLS_*:
+   * what the URLs do not say. Holds a password: never log it.
+   */
+  readonly redisAccess: RedisAccess;
 }
 
 export function loadClusterConfig(env: Env): ClusterConfig {
@@ -33,6 +40,7 @@ export function loadClusterConfig(env: Env): ClusterConfig {
       min: 10,
       max: 600_000,
     }),
+    redisAccess: loadRedisAccess(env),
   });
 }
 
@@ -41,6 +49,7 @@ export function connectRedisShards(cluster: ClusterConfig, logger: Logger): Redi
   return new RedisShards(cluster.redisShards, {
     partitionCount: cluster.partitionCount,
     commandTimeoutMs: cluster.redisCommandTimeoutMs,
+    access: cluster.redisAccess,
     onError: (shard, error) => logger.warn({ shard, err: error }, 'redis connection error'),
   });
 }

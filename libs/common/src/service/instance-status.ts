@@ -1,5 +1,6 @@
 import type { InstanceStatus } from '../generated/taba/v1/InstanceStatus.js';
 import type { ServiceBaseConfig } from './base-config.js';
+import type { TlsConfig } from '../tls/tls-config.js';
 
 /** The package version every instance reports. */
 export const TABA_VERSION = '0.1.0';
@@ -19,6 +20,13 @@ export function describeInstance(
     startedAt: startedAtSeconds,
     version: TABA_VERSION,
     metrics: { ...metrics },
-    details: { ...details },
+    details: { ...tlsDetails(config.tls), ...details },
   };
+}
+
+/** How this instance serves and dials (`off`, `tls`, or `mtls` with client certificates), never a file's content. */
+function tlsDetails(tls: TlsConfig | undefined): Record<string, string> {
+  const server = tls?.server === undefined ? 'off' : tls.server.caFile ? 'mtls' : 'tls';
+  const client = tls?.client === undefined ? 'off' : tls.client.certFile ? 'mtls' : 'tls';
+  return { 'tls.server': server, 'tls.client': client };
 }

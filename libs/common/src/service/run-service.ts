@@ -7,6 +7,7 @@ import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js'
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import { MESSAGE_TOO_LARGE } from '../grpc/message-limit.js';
 import type { Logger } from '../logging/logger.js';
+import { TlsCredentials } from '../tls/tls-credentials.js';
 import type { ServiceBaseConfig } from './base-config.js';
 import { advertisedAddress } from './base-config.js';
 import { Refusals } from './refusals.js';
@@ -50,6 +51,8 @@ export interface ServiceBuildContext {
   readonly guardCalls: (guard: CallGuard | undefined) => void;
   /** Requests refused by a limit, by reason; status shows them (`refused.<REASON>`). */
   readonly refusals: Refusals;
+  /** Credentials of this instance's servers and of every channel it opens (TABA_TLS_*). */
+  readonly tls: TlsCredentials;
 }
 
 export interface RunningService {
@@ -60,6 +63,8 @@ export interface RunningService {
   /** The id discovery publishes this instance under (see {@link ServiceBuildContext.selfId}). */
   readonly selfId: string;
   readonly health: HealthImplementation;
+  /** The instance's TLS credentials; {@link installProcessHandlers} reloads them on SIGHUP. */
+  readonly tls: TlsCredentials;
   /**
    * Ordered and idempotent: NOT_SERVING, deregister from discovery, drain the server, close
    * dependencies, close discovery.
@@ -86,20 +91,31 @@ export async function startService(
     () => refusals.count(MESSAGE_TOO_LARGE),
     [callGuardInterceptor(() => guard)],
   );
+  const tls = new TlsCredentials(config.tls);
+  tls.watch(config.tls.reloadIntervalMs, error =>
+    logger.warn({ err: error }, 'TLS files changed but could not be used; the previous ones stay'),
+  );
   let boundAddress = '';
   let advertised = '';
   let selfId = '';
-  const built = await build({
-    server,
-    address: () => boundAddress,
-    advertisedAddress: () => advertised,
-    selfId: () => selfId,
-    logger,
-    guardCalls: next => {
-      guard = next;
-    },
-    refusals,
-  });
+  let built: BuiltService;
+  try {
+    built = await build({
+      server,
+      address: () => boundAddress,
+      advertisedAddress: () => advertised,
+      selfId: () => selfId,
+      logger,
+      guardCalls: next => {
+        guard = next;
+      },
+      refusals,
+      tls,
+    });
+  } catch (error) {
+    tls.close();
+    throw error;
+  }
   const discovery = built.discovery ?? new StaticDiscovery({});
   const health = addHealthService(server, built.serviceNames);
 
@@ -113,10 +129,11 @@ export async function startService(
   shutdown.add('grpc server', () => shutdownServer(server, config.shutdownGraceMs));
   if (built.close) shutdown.add('dependencies', built.close);
   shutdown.add('discovery', () => discovery.close());
+  shutdown.add('tls', () => tls.close());
 
   let port: number;
   try {
-    port = await bindServer(server, config.grpcAddress);
+    port = await bindServer(server, config.grpcAddress, tls.serverCredentials());
     boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);
     advertised = advertisedAddress(config, boundAddress);
     selfId = discovery.idOf({ id: config.instanceId, address: advertised });
@@ -127,7 +144,7 @@ export async function startService(
   }
   for (const name of ['', ...built.serviceNames]) health.setStatus(name, 'SERVING');
   logger.info(
-    { address: boundAddress, advertised, instanceId: config.instanceId, selfId },
+    { address: boundAddress, advertised, instanceId: config.instanceId, selfId, tls: tls.serving },
     'listening',
   );
   shutdown.add('log', () => logger.info('stopped'));
@@ -149,11 +166,21 @@ export async function startService(
     advertisedAddress: advertised,
     selfId,
     health,
+    tls,
     stop: () => shutdown.run(),
   };
 }
 
+/** Reads the TLS files again; a file that cannot be used is logged and the previous material stays. */
+function reloadTls(running: RunningService, logger: Logger): void {
+  const failures = running.tls.reload();
+  for (const error of failures)
+    logger.warn({ err: error }, 'TLS reload failed; the previous files stay');
+  if (failures.length === 0) logger.info(running.tls.status(), 'TLS files reloaded');
+}
+
 /**
+ * SIGHUP reloads the TLS files.
  * SIGTERM/SIGINT stop the service and exit 0; a second signal exits at once with 1.
  * An uncaught error is logged and exits with 1 after the same stop.
  */
@@ -169,6 +196,7 @@ export function installProcessHandlers(running: RunningService, logger: Logger):
       () => process.exit(1),
     );
   };
+  process.on('SIGHUP', () => reloadTls(running, logger));
   process.on('SIGTERM', () => stopAndExit(0));
   process.on('SIGINT', () => stopAndExit(0));
   process.on('uncaughtException', error => {

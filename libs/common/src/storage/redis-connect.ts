@@ -9,6 +9,8 @@
  */
 import type { ClusterOptions, RedisOptions, SentinelConnectionOptions } from 'ioredis';
 import { Cluster, Redis, SentinelConnector } from 'ioredis';
+import type { RedisAccess } from './redis-access.js';
+import { NO_REDIS_ACCESS } from './redis-access.js';
 import type {
   ClusterRedisTarget,
   PlainRedisTarget,
@@ -25,6 +27,8 @@ export interface RedisConnectOptions {
   readonly sentinelCommandTimeoutMs?: number;
   /** Connect on the first command (or `connect()`) instead of at once. @default false */
   readonly lazyConnect?: boolean;
+  /** Credentials and TLS options a URL does not give (see redis-access.ts). @default none */
+  readonly access?: RedisAccess;
   /**
    * Connection errors. ioredis reconnects by itself; this only reports. A listener is always
    * installed: without one ioredis would print the errors to the console.
@@ -108,11 +112,30 @@ function commonOptions(options: RedisConnectOptions): RedisOptions {
   };
 }
 
+/** `username`/`password` options, for those that are set. */
+function login(username: string | undefined, password: string | undefined) {
+  return {
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
 function connectPlain(target: PlainRedisTarget, options: RedisConnectOptions): Redis {
-  return new Redis(target.url, commonOptions(options));
+  const access = options.access ?? NO_REDIS_ACCESS;
+  // ioredis lets the URL's user and password win over these (it only fills in what is unset).
+  return new Redis(target.url, {
+    ...commonOptions(options),
+    ...login(access.username, access.password),
+    ...(/^rediss:/i.test(target.url) ? { tls: access.tls } : {}),
+  });
 }
 
 function connectSentinel(target: SentinelRedisTarget, options: RedisConnectOptions): Redis {
+  const access = options.access ?? NO_REDIS_ACCESS;
+  const sentinelLogin = login(
+    target.sentinelUsername ?? access.sentinelUsername,
+    target.sentinelPassword ?? access.sentinelPassword,
+  );
   return new Redis({
     ...commonOptions(options),
     sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
@@ -129,12 +152,19 @@ function connectSentinel(target: SentinelRedisTarget, options: RedisConnectOptio
     sentinelReconnectStrategy: () => 2000,
     sentinelCommandTimeout: options.sentinelCommandTimeoutMs ?? DEFAULT_SENTINEL_COMMAND_TIMEOUT_MS,
     ...(target.db === undefined ? {} : { db: target.db }),
-    ...(target.password === undefined ? {} : { password: target.password }),
-    ...(target.sentinelPassword === undefined ? {} : { sentinelPassword: target.sentinelPassword }),
+    ...login(target.username ?? access.username, target.password ?? access.password),
+    ...(sentinelLogin.username === undefined ? {} : { sentinelUsername: sentinelLogin.username }),
+    ...(sentinelLogin.password === undefined ? {} : { sentinelPassword: sentinelLogin.password }),
+    // TLS to the Sentinels (sentinelTLS) and to the master they name (tls, which ioredis uses
+    // for the master only with enableTLSForSentinelMode).
+    ...(target.tls
+      ? { tls: access.tls, sentinelTLS: access.tls, enableTLSForSentinelMode: true }
+      : {}),
   });
 }
 
 function connectCluster(target: ClusterRedisTarget, options: RedisConnectOptions): Cluster {
+  const access = options.access ?? NO_REDIS_ACCESS;
   const clusterOptions: ClusterOptions = {
     // Reads from masters only: replicas lag, and the services read what they just wrote.
     scaleReads: 'master',
@@ -149,13 +179,29 @@ function connectCluster(target: ClusterRedisTarget, options: RedisConnectOptions
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       maxRetriesPerRequest: 2,
       autoResendUnfulfilledCommands: false,
-      ...(target.password === undefined ? {} : { password: target.password }),
+      ...login(target.username ?? access.username, target.password ?? access.password),
+      ...(target.tls ? { tls: access.tls } : {}),
     },
   };
   return new Cluster(
     target.nodes.map(({ host, port }) => ({ host, port })),
     clusterOptions,
   );
+}
+
+/** Commands whose arguments hold a password. */
+const COMMANDS_WITH_SECRETS = new Set(['auth', 'hello']);
+
+/**
+ * ioredis puts the failed command on its errors, and a refused login is `HELLO 3 AUTH <user>
+ * <password>`: its arguments are blanked (in place) before anyone logs the error.
+ */
+export function withoutSecrets(error: Error): Error {
+  const command = (error as { command?: { name?: unknown; args?: unknown } }).command;
+  if (command && COMMANDS_WITH_SECRETS.has(String(command.name).toLowerCase())) {
+    command.args = ['***'];
+  }
+  return error;
 }
 
 /**
@@ -172,7 +218,7 @@ export function connectRedis(
   target: RedisTarget,
   options: RedisConnectOptions = {},
 ): RedisConnection {
-  const report = (error: Error) => options.onError?.(error);
+  const report = (error: Error) => options.onError?.(withoutSecrets(error));
   switch (target.kind) {
     case 'plain': {
       const redis = connectPlain(target, options);

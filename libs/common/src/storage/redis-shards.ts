@@ -1,4 +1,5 @@
 import { ConsistentRing } from '../hash/consistent-ring.js';
+import type { RedisAccess } from './redis-access.js';
 import type { RedisConnection } from './redis-connect.js';
 import { connectRedis } from './redis-connect.js';
 import { redisKeys } from './redis-keys.js';
@@ -15,6 +16,8 @@ export interface RedisShardOptions {
    * retried by their callers). `shard` is the log-safe description (no password).
    */
   readonly onError?: (shard: string, error: Error) => void;
+  /** Credentials and TLS options beyond the URLs' (TABA_REDIS_USERNAME, …). @default none */
+  readonly access?: RedisAccess;
 }
 
 /** How one shard is doing, for status. */
@@ -60,6 +63,7 @@ export class RedisShards {
       const name = describeRedisTarget(target);
       const connection = connectRedis(target, {
         commandTimeoutMs: options.commandTimeoutMs ?? 5000,
+        ...(options.access && { access: options.access }),
         onError: error => options.onError?.(name, error),
       });
       return { name, connection };

@@ -90,6 +90,7 @@ describe('parseRedisTarget', () => {
       ],
       name: 'shard 1',
       db: 2,
+      tls: false,
       password: 'p@ss',
       sentinelPassword: 's',
     });
@@ -97,6 +98,31 @@ describe('parseRedisTarget', () => {
       kind: 'sentinel',
       sentinels: [{ host: '::1', port: 26379 }],
       name: 'm',
+      tls: false,
+    });
+  });
+
+  it('reads TLS from rediss+sentinel:// and ACL users of the data nodes and the Sentinels', () => {
+    expect(
+      parseRedisTarget(
+        'rediss+sentinel://s1:26379/m?username=taba&password=p&sentinelUsername=watch&sentinelPassword=q',
+      ),
+    ).toEqual({
+      kind: 'sentinel',
+      sentinels: [{ host: 's1', port: 26379 }],
+      name: 'm',
+      tls: true,
+      username: 'taba',
+      password: 'p',
+      sentinelUsername: 'watch',
+      sentinelPassword: 'q',
+    });
+    expect(parseRedisTarget('rediss+cluster://n1:7000?username=taba&password=x')).toEqual({
+      kind: 'cluster',
+      nodes: [{ host: 'n1', port: 7000 }],
+      tls: true,
+      username: 'taba',
+      password: 'x',
     });
   });
 
@@ -108,6 +134,7 @@ describe('parseRedisTarget', () => {
         { host: 'n2', port: 6379 },
         { host: 'n3', port: 7002 },
       ],
+      tls: false,
       password: 'x',
     });
   });
@@ -127,7 +154,10 @@ describe('parseRedisTarget', () => {
     ['redis+sentinel://s1:0/m', /port 0, outside 1–65535/],
     ['redis+sentinel://s1:1,s1:1/m', /names s1:1 twice/],
     ['redis+sentinel://:pw@s1:1/m', /use \?password=/],
-    ['redis+sentinel://s1:1/m?pasword=x', /unknown parameter \?pasword= \(known: db, password/],
+    [
+      'redis+sentinel://s1:1/m?pasword=x',
+      /unknown parameter \?pasword= \(known: db, username, password/,
+    ],
     ['redis+sentinel://s1:1/m?db=1&db=2', /\?db= twice/],
     ['redis+sentinel://s1:1/m?db=-1', /has db "-1"/],
     ['redis+sentinel://s1:1/m#frag', /#fragment/],
@@ -208,6 +238,12 @@ describe('describeRedisTarget and redactRedisUrl', () => {
     expect(describeRedisTarget(parseRedisTarget('redis://user:secret@a:6379/1'))).toBe(
       'redis://user:***@a:6379/1',
     );
+    expect(describeRedisTarget(parseRedisTarget('rediss+cluster://n1:7000?password=x'))).toBe(
+      'rediss+cluster://n1:7000',
+    );
+    expect(
+      describeRedisTarget(parseRedisTarget('rediss+sentinel://s:1/m?sentinelPassword=x')),
+    ).toBe('rediss+sentinel://s:1/m');
     expect(redactRedisUrl('redis://:secret@a:6379')).toBe('redis://:***@a:6379');
     expect(redactRedisUrl('redis+cluster://n:1?password=a&sentinelPassword=b')).toBe(
       'redis+cluster://n:1?password=***&sentinelPassword=***',

@@ -2,10 +2,15 @@
  * The grammar of TABA_REDIS_SHARDS: a list of Redis targets, each one URL.
  *
  * - `redis://[user:pass@]host:port[/db]` or `rediss://…`: one plain Redis server is one shard.
- * - `redis+sentinel://host:port,host:port,…/<masterName>[?db=N&password=…&sentinelPassword=…]`:
+ * - `redis+sentinel://host:port,host:port,…/<masterName>[?db=N&username=…&password=…&sentinelUsername=…&sentinelPassword=…]`:
  *   one Sentinel-managed master set is one shard (the hosts are the Sentinels).
- * - `redis+cluster://host:port,host:port,…[?password=…]`: a Redis Cluster is the whole
- *   backend; it spreads keys itself, so it must be the only entry.
+ * - `redis+cluster://host:port,host:port,…[?username=…&password=…]`: a Redis Cluster is the
+ *   whole backend; it spreads keys itself, so it must be the only entry.
+ * - `rediss+sentinel://…` and `rediss+cluster://…`: the same over TLS (Sentinels and data
+ *   nodes alike), as `rediss://` is `redis://` over TLS.
+ *
+ * Credentials may instead come from TABA_REDIS_USERNAME, TABA_REDIS_PASSWORD_FILE, … (see
+ * redis-access.ts); what a URL says wins.
  *
  * List items are separated by `;`, by whitespace, or by a comma that is followed by the next
  * item's scheme (`,redis://`, `,redis+sentinel://`, …). A comma followed by anything else
@@ -33,8 +38,14 @@ export interface SentinelRedisTarget {
   /** The master set name (`sentinel monitor <name> …`). */
   readonly name: string;
   readonly db?: number;
+  /** TLS to the Sentinels and the data nodes (`rediss+sentinel://`). */
+  readonly tls: boolean;
+  /** ACL user of the data nodes. */
+  readonly username?: string;
   /** Password of the data nodes. */
   readonly password?: string;
+  /** ACL user of the Sentinels. */
+  readonly sentinelUsername?: string;
   /** Password of the Sentinels, when they have one (`requirepass` on the Sentinels). */
   readonly sentinelPassword?: string;
 }
@@ -43,6 +54,9 @@ export interface SentinelRedisTarget {
 export interface ClusterRedisTarget {
   readonly kind: 'cluster';
   readonly nodes: readonly RedisAddress[];
+  /** TLS to every node (`rediss+cluster://`). */
+  readonly tls: boolean;
+  readonly username?: string;
   readonly password?: string;
 }
 
@@ -76,6 +90,9 @@ export function redactRedisUrl(text: string): string {
     .replace(/([?&](?:password|sentinelPassword)=)[^&#]*/gi, '$1***');
 }
 
+const SCHEMES =
+  'redis://, rediss://, redis+sentinel://, rediss+sentinel://, redis+cluster:// or rediss+cluster://';
+
 /** Parses one target URL; `variable` names the setting in errors. */
 export function parseRedisTarget(input: string, variable = REDIS_SHARDS_VARIABLE): RedisTarget {
   const text = input.trim();
@@ -88,18 +105,18 @@ export function parseRedisTarget(input: string, variable = REDIS_SHARDS_VARIABLE
     case 'rediss':
       return parsePlain(text, fail);
     case 'redis+sentinel':
-      return parseSentinel(text, fail);
+    case 'rediss+sentinel':
+      return parseSentinel(text, scheme === 'rediss+sentinel', fail);
     case 'redis+cluster':
-      return parseCluster(text, fail);
+    case 'rediss+cluster':
+      return parseCluster(text, scheme === 'rediss+cluster', fail);
     case undefined:
       return fail(
-        'does not start with redis://, rediss://, redis+sentinel:// or redis+cluster:// ' +
+        `does not start with ${SCHEMES} ` +
           '(hosts inside one URL are separated by "," with no spaces)',
       );
     default:
-      return fail(
-        `has the unsupported scheme ${scheme}://; use redis://, rediss://, redis+sentinel:// or redis+cluster://`,
-      );
+      return fail(`has the unsupported scheme ${scheme}://; use ${SCHEMES}`);
   }
 }
 
@@ -131,7 +148,8 @@ export function parseRedisTargets(variable: string, value: string): RedisTarget[
 /**
  * What names a shard on the partition ring. A plain URL names itself, exactly as before
  * Sentinel support, so existing placements stay put. A Sentinel shard is named by its master
- * set and db, not by its Sentinels: adding, replacing or reordering Sentinels moves nothing.
+ * set and db, not by its Sentinels nor by TLS or credentials: adding, replacing or reordering
+ * Sentinels, or turning TLS on, moves nothing.
  */
 export function shardIdentity(target: RedisTarget): string {
   switch (target.kind) {
@@ -152,9 +170,9 @@ export function describeRedisTarget(target: RedisTarget): string {
     case 'plain':
       return redactRedisUrl(target.url);
     case 'sentinel':
-      return `redis+sentinel://${list(target.sentinels)}/${encodeURIComponent(target.name)}${target.db ? `?db=${target.db}` : ''}`;
+      return `${target.tls ? 'rediss' : 'redis'}+sentinel://${list(target.sentinels)}/${encodeURIComponent(target.name)}${target.db ? `?db=${target.db}` : ''}`;
     case 'cluster':
-      return `redis+cluster://${list(target.nodes)}`;
+      return `${target.tls ? 'rediss' : 'redis'}+cluster://${list(target.nodes)}`;
   }
 }
 
@@ -244,7 +262,7 @@ function parsePlain(text: string, fail: Fail): PlainRedisTarget {
   return { kind: 'plain', url: text };
 }
 
-function parseSentinel(text: string, fail: Fail): SentinelRedisTarget {
+function parseSentinel(text: string, tls: boolean, fail: Fail): SentinelRedisTarget {
   const { authority, path, query } = splitUrl(text, fail);
   const sentinels = parseAddresses(authority, DEFAULT_SENTINEL_PORT, fail);
   const encodedName = path.slice(1);
@@ -257,26 +275,41 @@ function parseSentinel(text: string, fail: Fail): SentinelRedisTarget {
   } catch {
     fail(`has a badly percent-encoded master name "${encodedName}"`);
   }
-  const values = readQuery(query, ['db', 'password', 'sentinelPassword'], fail);
+  const values = readQuery(
+    query,
+    ['db', 'username', 'password', 'sentinelUsername', 'sentinelPassword'],
+    fail,
+  );
   const db = values.get('db');
-  const password = values.get('password');
-  const sentinelPassword = values.get('sentinelPassword');
   return {
     kind: 'sentinel',
     sentinels,
     name,
     ...(db === undefined ? {} : { db: parseDb(db, fail) }),
-    ...(password === undefined ? {} : { password }),
-    ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+    tls,
+    ...pick(values, ['username', 'password', 'sentinelUsername', 'sentinelPassword']),
   };
 }
 
-function parseCluster(text: string, fail: Fail): ClusterRedisTarget {
+/** The entries of `values` named in `keys`, as an object. */
+function pick<K extends string>(
+  values: Map<string, string>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
+  const picked: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = values.get(key);
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
+function parseCluster(text: string, tls: boolean, fail: Fail): ClusterRedisTarget {
   const { authority, path, query } = splitUrl(text, fail);
   const nodes = parseAddresses(authority, DEFAULT_REDIS_PORT, fail);
   if (path !== '' && path !== '/') {
     fail('must not have a path: a Redis Cluster has only db 0');
   }
-  const password = readQuery(query, ['password'], fail).get('password');
-  return { kind: 'cluster', nodes, ...(password === undefined ? {} : { password }) };
+  const values = readQuery(query, ['username', 'password'], fail);
+  return { kind: 'cluster', nodes, tls, ...pick(values, ['username', 'password']) };
 }

@@ -1,12 +1,13 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Logger, Refusals } from '@taba/common';
+import type { Logger, Refusals, TlsCredentials } from '@taba/common';
 import { bearerToken, InflightBudget, isTabaError } from '@taba/common';
 import type { GatewayAuth } from '../auth/gateway-auth.js';
 import { downstreamCode, isUnexpectedError } from '../call-status.js';
 import { answerClientError } from './client-errors.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
+import type { RestListener } from './listener.js';
+import { createRestListener } from './listener.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
 
@@ -44,6 +45,8 @@ export interface RestServerOptions {
   readonly logger: Logger;
   /** Epoch seconds now (the time of arrival of events without a timestamp). @default Date.now()/1000 */
   readonly now?: () => number;
+  /** Serve HTTPS with the gateway's certificate (see createRestListener). @default plain HTTP */
+  readonly tls?: TlsCredentials;
 }
 
 export interface RestServer {
@@ -148,7 +151,7 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
 }
 
 /**
- * The REST/JSON bridge: a plain node:http server whose routes call the same forwarding as the
+ * The REST/JSON bridge: a node:http (or, with TLS, node:https) server whose routes call the same forwarding as the
  * gRPC handlers. Every failure is answered as JSON `{"error":{code,reason,message}}`; nothing a
  * client sends can crash it.
  */
@@ -242,7 +245,9 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       response.destroy();
     });
   };
-  const server: Server = createServer(
+  const server: RestListener = createRestListener(
+    (request, response) => handle(request, response, false),
+    options.tls,
     {
       maxHeaderSize: capacity.maxHeaderBytes,
       headersTimeout: capacity.headersTimeoutMs,
@@ -250,7 +255,6 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       // node:http looks for timed-out requests only this often (30 s by default).
       connectionsCheckingInterval: Math.max(100, Math.min(1000, capacity.headersTimeoutMs / 4)),
     },
-    (request, response) => handle(request, response, false),
   );
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) =>
     handle(request, response, true),
