@@ -786,6 +786,9 @@ describe('deploy/helm/taba chart', () => {
       CHART_DIR,
       variant(['auth', { mode: 'off', tokensSecret: 'x', internalTokenSecret: '' }]),
     ).get('NOTES.txt');
-    expect(open).not.toContain('Secret');
+    // Only the Redis password's Secret is left to create (security.test.ts checks it).
+    expect(open).not.toContain('Secret x');
+    expect(open).not.toContain('internal-token');
+    expect(open).toContain('Secret taba-redis-auth');
   });
 });
