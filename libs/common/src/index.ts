@@ -120,7 +120,11 @@ export {
   isRetryableError,
   NO_INSTANCE_REASON,
 } from './grpc/instance-pool.js';
-export { MESSAGE_TOO_LARGE, messageLimitInterceptor } from './grpc/message-limit.js';
+export {
+  MALFORMED_MESSAGE,
+  MESSAGE_TOO_LARGE,
+  wireRefusalInterceptor,
+} from './grpc/wire-refusals.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,

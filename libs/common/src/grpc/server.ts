@@ -2,7 +2,7 @@ import type { Http2Server, Http2Session } from 'node:http2';
 import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { messageLimitInterceptor } from './message-limit.js';
+import { wireRefusalInterceptor } from './wire-refusals.js';
 
 /** Message bounds of Taba's gRPC servers and clients. */
 export interface GrpcLimits {
@@ -77,15 +77,16 @@ function widenReceiveWindows(server: Server): void {
 
 /**
  * A server that takes requests up to `limits.maxMessageBytes` (a larger one is refused from its
- * length prefix with RESOURCE_EXHAUSTED, reason MESSAGE_TOO_LARGE, and `onTooLarge` is called)
- * and sends answers up to `limits.maxResponseBytes`.
+ * length prefix with RESOURCE_EXHAUSTED, reason MESSAGE_TOO_LARGE; one that does not decode with
+ * INVALID_ARGUMENT, reason MALFORMED_MESSAGE; `onRefused` is called with the reason) and sends
+ * answers up to `limits.maxResponseBytes`.
  *
  * NOTE: servers keep channelz on. In grpc-js 1.14 a server with channelz off does not track
  * its connections, so forceShutdown() cannot cancel the calls still open after the grace.
  */
 export function createGrpcServer(
   limits: GrpcLimits = DEFAULT_GRPC_LIMITS,
-  onTooLarge: () => void = () => {},
+  onRefused: (reason: string) => void = () => {},
   interceptors: readonly ServerInterceptor[] = [],
 ): Server {
   const { 'grpc.enable_channelz': _channelz, ...options } = grpcChannelOptions(limits);
@@ -93,8 +94,8 @@ export function createGrpcServer(
     ...options,
     'grpc.max_receive_message_length': limits.maxMessageBytes,
     'grpc.max_send_message_length': limits.maxResponseBytes,
-    // First in the chain: it wraps the base call, where grpc-js sends the size refusal.
-    interceptors: [messageLimitInterceptor(onTooLarge), ...interceptors],
+    // First in the chain: it wraps the base call, where grpc-js sends its own refusals.
+    interceptors: [wireRefusalInterceptor(onRefused), ...interceptors],
   });
   widenReceiveWindows(server);
   return server;

@@ -5,7 +5,6 @@ import { StaticDiscovery } from '../discovery/static-discovery.js';
 import type { CallGuard } from '../grpc/call-guard.js';
 import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
-import { MESSAGE_TOO_LARGE } from '../grpc/message-limit.js';
 import type { Logger } from '../logging/logger.js';
 import { TlsCredentials } from '../tls/tls-credentials.js';
 import type { ServiceBaseConfig } from './base-config.js';
@@ -88,7 +87,7 @@ export async function startService(
   const refusals = new Refusals();
   const server = createGrpcServer(
     { maxMessageBytes: config.maxMessageBytes, maxResponseBytes: config.maxResponseBytes },
-    () => refusals.count(MESSAGE_TOO_LARGE),
+    reason => refusals.count(reason),
     [callGuardInterceptor(() => guard)],
   );
   const tls = new TlsCredentials(config.tls);
