@@ -18,9 +18,8 @@ afterEach(() => {
 async function startServer(maxMessageBytes: number) {
   const refused: string[] = [];
   let handled = 0;
-  const server = createGrpcServer(
-    { maxMessageBytes, maxResponseBytes: 1024 * 1024 },
-    reason => refused.push(reason),
+  const server = createGrpcServer({ maxMessageBytes, maxResponseBytes: 1024 * 1024 }, reason =>
+    refused.push(reason),
   );
   server.addService(Query.service, {
     GetAggregates: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {

@@ -23,7 +23,10 @@ const GRPC_JS_TOO_LARGE =
 const GRPC_JS_UNDECODABLE = /^Error deserializing request/;
 
 /** The status a refusal of grpc-js's own is sent with instead, or undefined to send it as is. */
-function rewrite(sent: SentStatus, method: string): { reason: string; sent: SentStatus } | undefined {
+function rewrite(
+  sent: SentStatus,
+  method: string,
+): { reason: string; sent: SentStatus } | undefined {
   const details = sent.details ?? '';
   const tooLarge = sent.code === status.RESOURCE_EXHAUSTED ? GRPC_JS_TOO_LARGE.exec(details) : null;
   if (tooLarge !== null) {
