@@ -1,7 +1,7 @@
 // What the query commands print: pure functions from a gateway reply to text, so the output
 // contract is stated (and tested) in one place. Every result ends with a newline.
 import type { TabTypeName } from '@taba/common';
-import { renderText, TAB_TYPES, tabaTypeName } from '@taba/common';
+import { cardinalityReport, renderText, TAB_TYPES, tabaTypeName } from '@taba/common';
 import type { ResponseOf } from './gateway.js';
 
 /** `json`: one pretty-printed JSON document. `text`: `name: body` lines. */
@@ -121,16 +121,7 @@ export function formatCardinality(
   reply: ResponseOf<'GetCardinality'>,
   format: OutputFormat,
 ): string {
-  const report = {
-    tabs: Number(reply.tabs),
-    clients: Number(reply.clients),
-    states: Number(reply.states),
-    topTabs: reply.topTabs.map(tab => ({ name: tab.name, clients: Number(tab.clients) })),
-    topClients: reply.topClients.map(entry => ({
-      client: entry.clientId,
-      tabs: Number(entry.tabs),
-    })),
-  };
+  const report = cardinalityReport(reply);
   if (format === 'json') return prettyJson(report);
   return lines([
     `tabs=${report.tabs} clients=${report.clients} states=${report.states}`,

@@ -120,11 +120,6 @@ export {
   isRetryableError,
   NO_INSTANCE_REASON,
 } from './grpc/instance-pool.js';
-export {
-  MALFORMED_MESSAGE,
-  MESSAGE_TOO_LARGE,
-  wireRefusalInterceptor,
-} from './grpc/wire-refusals.js';
 export type { GrpcLimits } from './grpc/server.js';
 export {
   addHealthService,
@@ -134,12 +129,11 @@ export {
   grpcChannelOptions,
   shutdownServer,
 } from './grpc/server.js';
-export type { PemMaterial } from './tls/pem-files.js';
-export { PemFiles } from './tls/pem-files.js';
-export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';
-export { loadClientTlsOptions, loadTlsConfig, TLS_VARIABLES } from './tls/tls-config.js';
-export type { HttpsServerOptions, TlsSideStatus } from './tls/tls-credentials.js';
-export { clientChannelCredentials, TlsCredentials } from './tls/tls-credentials.js';
+export {
+  MALFORMED_MESSAGE,
+  MESSAGE_TOO_LARGE,
+  wireRefusalInterceptor,
+} from './grpc/wire-refusals.js';
 // The handler library: pure aggregation maths.
 export type { Buckets, CountTotal } from './handlers/buckets.js';
 export type { BufferEntry, BufferState } from './handlers/buffer.js';
@@ -223,8 +217,10 @@ export {
 export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 export { createLogger, LOG_LEVELS } from './logging/logger.js';
 export { readBatchClientId } from './proto/batch-client-id.js';
-export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { readBatchSeq } from './proto/batch-seq.js';
+export type { CardinalityReport } from './proto/cardinality-report.js';
+export { cardinalityReport } from './proto/cardinality-report.js';
+export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
 export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
@@ -240,12 +236,6 @@ export {
 } from './service/base-config.js';
 export type { ClusterConfig } from './service/cluster-config.js';
 export { connectRedisShards, loadClusterConfig } from './service/cluster-config.js';
-export type { RedisAccess } from './storage/redis-access.js';
-export {
-  loadRedisAccess,
-  NO_REDIS_ACCESS,
-  REDIS_ACCESS_VARIABLES,
-} from './storage/redis-access.js';
 export type { ClusterStatusSource } from './service/cluster-status.js';
 export { clusterInstanceStatus, statusHandler } from './service/cluster-status.js';
 export {
@@ -256,9 +246,9 @@ export {
   ownerCountDetails,
 } from './service/discovery-status.js';
 export { InflightBudget } from './service/inflight-budget.js';
-export { Refusals } from './service/refusals.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
 export { RecentLatency, RecentRate } from './service/recent-stats.js';
+export { Refusals } from './service/refusals.js';
 export type { ServiceMain } from './service/run-main.js';
 export {
   CONFIG_ERROR_EXIT_CODE,
@@ -294,12 +284,18 @@ export {
 } from './storage/partition-walk.js';
 export type { PrunableField } from './storage/prunable.js';
 export { expiredBufferMembers, prunableFields } from './storage/prunable.js';
+export type { RedisAccess } from './storage/redis-access.js';
+export {
+  loadRedisAccess,
+  NO_REDIS_ACCESS,
+  REDIS_ACCESS_VARIABLES,
+} from './storage/redis-access.js';
 export type { RedisConnection, RedisConnectOptions } from './storage/redis-connect.js';
 export {
   connectRedis,
-  withoutSecrets,
   FailoverSafeSentinelConnector,
   reconnectDelayMs,
+  withoutSecrets,
 } from './storage/redis-connect.js';
 export {
   ALL_CLIENTS,
@@ -338,3 +334,9 @@ export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';
 export type { HashOp, TabOps, TabOpsVisitor } from './storage/tab-ops.js';
 export { checkTabOps, decodeTabOps, encodeTabOps, walkTabOps } from './storage/tab-ops.js';
+export type { PemMaterial } from './tls/pem-files.js';
+export { PemFiles } from './tls/pem-files.js';
+export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';
+export { loadClientTlsOptions, loadTlsConfig, TLS_VARIABLES } from './tls/tls-config.js';
+export type { HttpsServerOptions, TlsSideStatus } from './tls/tls-credentials.js';
+export { clientChannelCredentials, TlsCredentials } from './tls/tls-credentials.js';

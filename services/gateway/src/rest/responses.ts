@@ -1,5 +1,5 @@
 import type { TabTypeName } from '@taba/common';
-import { TabaError, tabaTypeName } from '@taba/common';
+import { cardinalityReport, TabaError, tabaTypeName } from '@taba/common';
 import type {
   AggregatesResponse__Output,
   CardinalityResponse__Output,
@@ -97,16 +97,7 @@ export function typesJson(response: TypesResponse__Output): string {
  * "topClients": [{"client", "tabs"}]}`.
  */
 export function cardinalityJson(response: CardinalityResponse__Output): string {
-  return JSON.stringify({
-    tabs: Number(response.tabs),
-    clients: Number(response.clients),
-    states: Number(response.states),
-    topTabs: response.topTabs.map(tab => ({ name: tab.name, clients: Number(tab.clients) })),
-    topClients: response.topClients.map(entry => ({
-      client: entry.clientId,
-      tabs: Number(entry.tabs),
-    })),
-  });
+  return JSON.stringify(cardinalityReport(response));
 }
 
 /** A rejected event of `POST /v1/events`. */
