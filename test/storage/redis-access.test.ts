@@ -243,10 +243,31 @@ describe('a Redis Cluster over TLS whose nodes want a password', () => {
       for (const tag of tags) expect(await redis.set(`taba:test:${tag}`, tag)).toBe('OK');
       for (const tag of tags) expect(await redis.get(`taba:test:${tag}`)).toBe(tag);
     });
-    // A refused Cluster connection: its command would wait in the Cluster's offline queue (ioredis
-    // bounds only node commands), so the connection error is what is checked.
+    // A refused Cluster connection: the error is reported, and a command or a pipeline waiting in
+    // the Cluster's offline queue fails after the command timeout (1.5 s here), not never.
     const noPassword = { ...env, TABA_REDIS_PASSWORD_FILE: '' };
     expect(await connectionErrorOf(noPassword, /NOAUTH/)).toBe('NOAUTH Authentication required.');
+    await withConnection(noPassword, async redis => {
+      const started = Date.now();
+      const [command, piped] = await Promise.all([
+        redis.set('taba:test:refused', 'x').then(
+          () => 'succeeded',
+          (error: Error) => error.message,
+        ),
+        redis
+          .pipeline()
+          .set('taba:test:refused', 'x')
+          .exec()
+          .then(
+            replies => String(replies?.[0]?.[0]?.message ?? 'succeeded'),
+            (error: Error) => error.message,
+          ),
+      ]);
+      expect(command).toBe('Command timed out');
+      // The pipeline waits for the slots; it ends with its timeout or when the slots refresh fails.
+      expect(piped).toMatch(/^(Command timed out|None of startup nodes is available)$/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
   }, 60_000);
 });
 

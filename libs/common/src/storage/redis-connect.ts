@@ -5,7 +5,8 @@
  * Commands issued while a connection is down (start-up, a failover) wait in ioredis's offline
  * queue (`enableOfflineQueue: true`) and go out once it is back. They never wait forever:
  * ioredis 6 arms `commandTimeout` when a command is issued, queued or not, so a queued
- * command fails after `commandTimeoutMs` like any other, and its caller retries.
+ * command fails after `commandTimeoutMs` like any other, and its caller retries (a Cluster's
+ * own offline queue and its pipelines are bounded the same way by `boundClusterWaits`).
  */
 import type { ClusterOptions, RedisOptions, SentinelConnectionOptions } from 'ioredis';
 import { Cluster, Redis, SentinelConnector } from 'ioredis';
@@ -183,10 +184,49 @@ function connectCluster(target: ClusterRedisTarget, options: RedisConnectOptions
       ...(target.tls ? { tls: access.tls } : {}),
     },
   };
-  return new Cluster(
+  const cluster = new Cluster(
     target.nodes.map(({ host, port }) => ({ host, port })),
     clusterOptions,
   );
+  boundClusterWaits(cluster, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+  return cluster;
+}
+
+/** What of an ioredis command this module touches: its (idempotent) timeout. */
+interface TimedCommand {
+  setTimeout(ms: number): void;
+}
+
+/**
+ * ioredis arms `commandTimeout` only when a command reaches a node. One issued while the Cluster
+ * is not ready (its nodes unreachable, or refusing the login) waits in the Cluster's own offline
+ * queue, and a pipeline of a Cluster that has no slots yet waits for 'ready': both for ever.
+ * Arming the timeout when the command is issued bounds both waits by `commandTimeoutMs`, like a
+ * plain connection's queued commands; a node arming it again later changes nothing (ioredis
+ * keeps the first timer).
+ */
+function boundClusterWaits(cluster: Cluster, timeoutMs: number): void {
+  const wrapped = cluster as unknown as {
+    sendCommand(command: TimedCommand, ...rest: unknown[]): unknown;
+    pipeline(...args: unknown[]): {
+      sendCommand(command: TimedCommand, ...rest: unknown[]): unknown;
+    };
+  };
+  const sendCommand = wrapped.sendCommand.bind(cluster);
+  wrapped.sendCommand = (command, ...rest) => {
+    command.setTimeout(timeoutMs);
+    return sendCommand(command, ...rest);
+  };
+  const pipeline = wrapped.pipeline.bind(cluster);
+  wrapped.pipeline = (...args) => {
+    const created = pipeline(...args);
+    const queue = created.sendCommand.bind(created);
+    created.sendCommand = (command, ...rest) => {
+      command.setTimeout(timeoutMs);
+      return queue(command, ...rest);
+    };
+    return created;
+  };
 }
 
 /** Commands whose arguments hold a password. */
