@@ -31,11 +31,22 @@ const TABA_ALIASES: Readonly<Record<string, TabTypeName>> = {
   Buffer: 'BUFFER',
   Unique: 'UNIQUE',
   Histogram: 'HISTOGRAM',
+  // Taba v2's lifetime percentiles (unusable there as a Tab of its own): a CounterGroup's
+  // lifetime section is that render. TellApart's Java client spells its TabType enum constants.
+  PercentileCounter: 'COUNTER_GROUP',
+  PERCENTILE_COUNTER: 'COUNTER_GROUP',
+  // Taba v1 (2012) names.
+  MovingIntervalCounter: 'COUNTER_GROUP',
+  String: 'GAUGE',
+  ExpiryString: 'EXPIRY_GAUGE',
 };
+
+// A Map, so that `toString` or `constructor` is no type.
+const ALIASES = new Map<string, TabTypeName>(Object.entries(TABA_ALIASES));
 
 /** Parses a type as the proto enum names it or as Taba spelled it; undefined when unknown. */
 export function parseTabType(text: string): TabTypeName | undefined {
-  return BY_NAME.get(text) ?? TABA_ALIASES[text];
+  return BY_NAME.get(text) ?? ALIASES.get(text);
 }
 
 function camelCase(type: string): string {

@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from '@taba/common';
 import { describe, expect, it } from 'vitest';
-import { lineClientsToBatches, MALFORMED_BODY, parseLineProtocol } from './line-protocol.js';
+import {
+  lineClientsToBatches,
+  MALFORMED_BODY,
+  parseLineProtocol,
+  unknownTypeReason,
+} from './line-protocol.js';
 
 /** Lines joined as Taba's encoder joins them (the last '' gives the closing newline). */
 function body(...lines: string[]): string {
@@ -52,6 +57,7 @@ describe('parseLineProtocol', () => {
           { line: 7, name: 'bid', type: 'COUNTER_GROUP', timestamp: 1234567891.5, value: 0.25 },
           { line: 10, name: 'who', type: 'GAUGE', timestamp: 1234567892, value: 'alice' },
         ],
+        unknownTypes: [],
       },
       {
         clientId: 'c2',
@@ -59,6 +65,7 @@ describe('parseLineProtocol', () => {
         events: [
           { line: 16, name: 'bid', type: 'COUNTER_GROUP', timestamp: 1234567893, value: -4 },
         ],
+        unknownTypes: [],
       },
     ]);
   });
@@ -150,7 +157,7 @@ describe('parseLineProtocol', () => {
     ['1\n\nc1\nbid\n', 4, 'expected a blank line after the client ID'],
     ['1\n\nc1\n\nbid\nnot json\n', 6, 'an event must be a JSON array'],
     ['1\n\nc1\n\nbid\n["CounterGroup", 1]\n', 6, 'an event must be a JSON array of 3 items'],
-    ['1\n\nc1\n\nbid\n["Nope", 1, "1"]\n', 6, 'unknown type "Nope"'],
+    ['1\n\nc1\n\nbid\n[7, 1, "1"]\n', 6, 'the type must be a string, got 7'],
     ['1\n\nc1\n\nbid\n["Gauge", "soon", "1"]\n', 6, 'the timestamp must be a number'],
     ['1\n\nc1\n\nbid\n["Gauge", 1, 321]\n', 6, 'the payload must be JSON text inside a string'],
     ['1\n\nc1\n\nbid\n["Gauge", 1, "{oops"]\n', 6, 'the payload "{oops" is not JSON text'],
@@ -329,6 +336,34 @@ describe('parseLineProtocol number events', () => {
     expect(() => one('["CounterGroup", 1763800000, "01"]')).toThrowError(/is not JSON text/);
     expect(() => one('["CounterGroup", 01, "1"]')).toThrowError(/an event must be a JSON array/);
     expect(() => one('["CounterGroup", 1e400, "1"]')).toThrowError(/timestamp must be a number/);
-    expect(() => one('["Nope", 1763800000, "1"]')).toThrowError(/unknown type "Nope"/);
+    expect(one('["Nope", 1763800000, "1"]')).toBeUndefined();
+  });
+});
+
+describe('parseLineProtocol unknown types', () => {
+  it('sets an event of an unknown type aside, with its line, and keeps the others', () => {
+    const [client] = parseLineProtocol(
+      '1\n\njava-1\n\nlat\n["PercentileCountr", 1763800000, "5"]\n["PercentileCounter", 1763800000, "7"]\n["Nope", 1763800001, "[\\"x\\", 1]"]\n\n\n\n',
+    );
+    expect(client?.events).toEqual([
+      { line: 7, name: 'lat', type: 'COUNTER_GROUP', timestamp: 1_763_800_000, value: 7 },
+    ]);
+    expect(client?.unknownTypes).toEqual([
+      { line: 6, name: 'lat', type: 'PercentileCountr' },
+      { line: 8, name: 'lat', type: 'Nope' },
+    ]);
+  });
+
+  it('counts them against the events of a client', () => {
+    const text = '1\n\nc\n\nn\n["Nope", 1, "1"]\n["Gauge", 1, "1"]\n';
+    expect(() => parseLineProtocol(text, { maxClients: 10, maxEventsPerClient: 1 })).toThrowError(
+      'line 7: client "c" has more than 1 events',
+    );
+  });
+
+  it('names the known types in the reason', () => {
+    expect(unknownTypeReason('Nope')).toBe(
+      'unknown type "Nope"; known types are CounterGroup, PercentileGroup, TotalsCounter, Gauge, ExpiryGauge, Buffer, Unique, Histogram and Taba\'s other spellings (docs/taba-compatibility.md)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { TabTypeName } from '@taba/common';
-import { InvalidArgumentError, parseTabType } from '@taba/common';
+import { InvalidArgumentError, parseTabType, TAB_TYPES, tabaTypeName } from '@taba/common';
 import type { BuiltBatch, ColumnEvent } from './event-columns.js';
 import { ColumnBuilder } from './event-columns.js';
 import { HttpError } from './http-errors.js';
@@ -60,12 +60,21 @@ export interface LineEvent extends ColumnEvent {
   readonly timestamp: number;
 }
 
+/** An event line whose type no handler answers: refused on its own, never the whole body. */
+export interface UnknownTypeLine {
+  readonly line: number;
+  readonly name: string;
+  readonly type: string;
+}
+
 /** Every event of one client ID in the body (a client that appears twice is merged). */
 export interface LineClient {
   readonly clientId: string;
   /** Line of the client ID's first appearance. */
   readonly line: number;
   readonly events: LineEvent[];
+  /** Its events of an unknown type, in body order (not posted). */
+  readonly unknownTypes: UnknownTypeLine[];
 }
 
 function malformed(line: number, message: string): InvalidArgumentError {
@@ -98,8 +107,11 @@ function parseNumberEvent(text: string, line: number, name: string): LineEvent |
   return { line, name, type, timestamp, value };
 }
 
-/** `[type, timestamp, "<payload as JSON text>"]`, the payload JSON-encoded a second time. */
-function parseEventLine(text: string, line: number, name: string): LineEvent {
+/**
+ * `[type, timestamp, "<payload as JSON text>"]`, the payload JSON-encoded a second time. A
+ * well-formed line of a type no handler answers is returned as an UnknownTypeLine.
+ */
+function parseEventLine(text: string, line: number, name: string): LineEvent | UnknownTypeLine {
   const common = parseNumberEvent(text, line, name);
   if (common !== undefined) return common;
   let tuple: unknown;
@@ -118,9 +130,11 @@ function parseEventLine(text: string, line: number, name: string): LineEvent {
     );
   }
   const [rawType, timestamp, payloadText] = tuple as [unknown, unknown, unknown];
-  const type: TabTypeName | undefined =
-    typeof rawType === 'string' ? parseTabType(rawType) : undefined;
-  if (type === undefined) throw malformed(line, `unknown type ${JSON.stringify(rawType)}`);
+  if (typeof rawType !== 'string') {
+    throw malformed(line, `the type must be a string, got ${clip(JSON.stringify(rawType))}`);
+  }
+  const type: TabTypeName | undefined = parseTabType(rawType);
+  if (type === undefined) return { line, name, type: rawType };
   if (!isNumber(timestamp)) {
     throw malformed(
       line,
@@ -154,6 +168,11 @@ function parseEventLine(text: string, line: number, name: string): LineEvent {
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function pushEvent(client: LineClient, event: LineEvent | UnknownTypeLine): void {
+  if ('value' in event) client.events.push(event);
+  else client.unknownTypes.push(event);
 }
 
 type State = 'version' | 'afterVersion' | 'client' | 'afterClient' | 'name' | 'events' | 'end';
@@ -224,7 +243,7 @@ export function parseLineProtocol(
         client = clients.get(text);
         if (client === undefined) {
           if (clients.size >= limits.maxClients) throw tooManyClients(limits.maxClients, line);
-          client = { clientId: text, line, events: [] };
+          client = { clientId: text, line, events: [], unknownTypes: [] };
           clients.set(text, client);
         }
         state = 'afterClient';
@@ -247,10 +266,10 @@ export function parseLineProtocol(
           return;
         }
         if (client === undefined) return;
-        if (client.events.length >= limits.maxEventsPerClient) {
+        if (client.events.length + client.unknownTypes.length >= limits.maxEventsPerClient) {
           throw tooManyEvents(client.clientId, limits.maxEventsPerClient, line);
         }
-        client.events.push(parseEventLine(text, line, name));
+        pushEvent(client, parseEventLine(text, line, name));
         return;
       case 'end':
         if (!blank) {
@@ -269,7 +288,16 @@ export interface LineBatch {
   readonly clientId: string;
   readonly line: number;
   readonly built: BuiltBatch<number>;
+  /** The client's events of an unknown type: rejected here, not posted. */
+  readonly unknownTypes: readonly UnknownTypeLine[];
 }
+
+/** Why an event of `type` is rejected (code MALFORMED, the rest of its body still posted). */
+export function unknownTypeReason(type: string): string {
+  return `unknown type ${JSON.stringify(clip(type))}; known types are ${TABA_TYPE_NAMES.join(', ')} and Taba's other spellings (docs/taba-compatibility.md)`;
+}
+
+const TABA_TYPE_NAMES = TAB_TYPES.map(tabaTypeName);
 
 /** Converts each parsed client into an EventBatch; origins are line numbers. */
 export function lineClientsToBatches(
@@ -283,6 +311,7 @@ export function lineClientsToBatches(
       clientId: client.clientId,
       line: client.line,
       built: builder.build(client.clientId, 0, nowSeconds),
+      unknownTypes: client.unknownTypes,
     };
   });
 }

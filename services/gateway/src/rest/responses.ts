@@ -159,14 +159,22 @@ export interface LineResult {
 export function lineResult(
   answers: readonly {
     readonly clientId: string;
-    readonly response: PostEventsResponse__Output;
+    /** Ingest's answer; none when the client had no event to post. */
+    readonly response?: PostEventsResponse__Output;
     readonly origins: readonly (readonly number[])[];
+    /** Events the gateway rejected itself (an unknown type), each with its line. */
+    readonly localRejections?: readonly { readonly line: number; readonly reason: string }[];
   }[],
 ): LineResult {
   let applied = 0;
   let rejectedCount = 0;
   const rejected: LineRejection[] = [];
-  for (const { clientId, response, origins } of answers) {
+  for (const { clientId, response, origins, localRejections = [] } of answers) {
+    for (const { line, reason } of localRejections) {
+      rejected.push({ client: clientId, line, reason, code: 'MALFORMED' });
+    }
+    rejectedCount += localRejections.length;
+    if (response === undefined) continue;
     applied += response.applied;
     rejectedCount += response.rejectedCount;
     const mapped: MappedRejection<number>[] = mapRejections(response.rejected, origins);

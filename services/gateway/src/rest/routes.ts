@@ -1,15 +1,15 @@
-import type { EventBatch, StatusResponse } from '@taba/common';
-import { fromGrpcError, InvalidArgumentError, NotFoundError, TabaError } from '@taba/common';
+import type { EventBatch, Refusals, StatusResponse } from '@taba/common';
+import { InvalidArgumentError, NotFoundError } from '@taba/common';
 import type { Grant, Scope } from '../auth/scopes.js';
 import { scopeOfRoute } from '../auth/scopes.js';
-import { isUnexpectedError } from '../call-status.js';
 import type { PostEventsResponse__Output } from '../contract.js';
 import type { QueryMethod, QueryRequest, QueryResponse } from '../downstream.js';
 import { statusFor } from '../status.js';
-import { decodeJsonBody, decodeLegacyBody } from './body-text.js';
+import type { BodyCoding } from './body-decoding.js';
+import { decodeJsonBody } from './body-text.js';
 import { methodNotAllowed } from './http-errors.js';
 import { eventsBodyToBatch } from './json-events.js';
-import { lineClientsToBatches, parseLineProtocol } from './line-protocol.js';
+import { postLineBody } from './line-posting.js';
 import type { QueryParam } from './query-params.js';
 import {
   CARDINALITY_PARAMS,
@@ -25,12 +25,12 @@ import {
   aggregatesText,
   cardinalityJson,
   eventsResult,
-  lineResult,
   parseRender,
   projectionsJson,
   projectionsText,
   typesJson,
 } from './responses.js';
+import { TABA_ROUTES } from './taba-routes.js';
 
 /** What the REST bridge calls: the gateway's own forwarding, each call bounded by a deadline. */
 export interface RestBackend {
@@ -72,10 +72,16 @@ export interface RestRequest {
   readonly contentType: string | undefined;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
-  /** The whole body, bounded by TABA_MAX_BODY_BYTES or the smaller `limit` (413 beyond). */
-  body(limit?: number): Promise<Buffer>;
+  /**
+   * The whole body, bounded by TABA_MAX_BODY_BYTES or the smaller `limit` (413 beyond), undone
+   * of its Content-Encoding and of the `framing` the path implies (`/post_zip`: zlib); the
+   * decompressed bytes are bounded the same way.
+   */
+  body(limit?: number, framing?: BodyCoding): Promise<Buffer>;
   /** Checked by `route` before the handler (and so before the body is read). */
   readonly auth: RequestAuth;
+  /** Where a route counts what it refuses itself (status: `refused.<REASON>`). */
+  readonly refusals: Refusals;
 }
 
 export interface RestReply {
@@ -84,13 +90,16 @@ export interface RestReply {
   readonly body: string;
 }
 
-type Route = (
+export type Route = ((
   request: RestRequest,
   backend: RestBackend,
   nowSeconds: number,
   grant: Grant,
   limits: RestLimits,
-) => Promise<RestReply>;
+) => Promise<RestReply>) & {
+  /** The scope the route needs whatever its method; without one, the method's (scopeOfRoute). */
+  readonly scope?: Scope;
+};
 
 function json(body: string): RestReply {
   return { status: 200, contentType: 'application/json', body };
@@ -127,48 +136,9 @@ const postEvents: Route = async (request, backend, now, grant, limits) => {
   return json(JSON.stringify(eventsResult(response, built.origins)));
 };
 
-/**
- * Taba's line protocol. Each client's batch is posted in body order, one at a time; the first
- * failure answers that error (its message names the client and its line, and how many
- * clients before it were applied). The whole body is parsed and bounded first (clients,
- * events per client), so a body past a limit posts nothing; a body with any client the token
- * may not write is refused whole, before anything is posted: a credential problem never leaves
- * half a body applied.
- */
-const postLines: Route = async (request, backend, now, grant, limits) => {
-  noParams(request);
-  const text = decodeLegacyBody(await request.body(), request.contentType);
-  const clients = parseLineProtocol(text, {
-    maxClients: limits.maxPostClients,
-    maxEventsPerClient: limits.maxBatchEvents,
-  });
-  request.auth.authorizeClients(
-    grant,
-    clients.map(client => client.clientId),
-  );
-  const batches = lineClientsToBatches(clients, now);
-  const answers = [];
-  for (const { clientId, line, built } of batches) {
-    try {
-      const response = await backend.postBatch(built.batch, request.signal);
-      answers.push({ clientId, response, origins: built.origins });
-    } catch (error) {
-      if (isUnexpectedError(error)) throw error;
-      const failure = fromGrpcError(error);
-      const before =
-        answers.length === 0
-          ? 'no batch of this body was applied'
-          : `the batches of the ${answers.length} clients before it were applied`;
-      throw new TabaError(
-        failure.kind,
-        failure.reason,
-        `client ${JSON.stringify(clientId)} (line ${line}): ${failure.message}; ${before}`,
-        { cause: error },
-      );
-    }
-  }
-  return json(JSON.stringify(lineResult(answers)));
-};
+/** Taba's line protocol (see postLineBody). */
+const postLines: Route = (request, backend, now, grant, limits) =>
+  postLineBody(request, backend, now, grant, limits);
 
 function readRequest(request: RestRequest, params: readonly QueryParam[]) {
   const { filter, detail } = parseQuery(request.search, params);
@@ -254,6 +224,7 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/status', new Map([['GET', getStatus]])],
   ['/v1/cardinality', new Map([['GET', getCardinality]])],
   ['/post', new Map([['POST', postLines]])],
+  ...TABA_ROUTES,
 ]);
 
 /**
@@ -276,6 +247,6 @@ export function route(
   if (handler === undefined) {
     throw methodNotAllowed(request.method, request.path, [...methods.keys()]);
   }
-  const grant = request.auth.grant(scopeOfRoute(request.method));
+  const grant = request.auth.grant(handler.scope ?? scopeOfRoute(request.method));
   return handler(request, backend, nowSeconds, grant, limits);
 }

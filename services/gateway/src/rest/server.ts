@@ -4,12 +4,20 @@ import type { Logger, Refusals, TlsCredentials } from '@taba/common';
 import { bearerToken, InflightBudget, isTabaError } from '@taba/common';
 import type { GatewayAuth } from '../auth/gateway-auth.js';
 import { downstreamCode, isUnexpectedError } from '../call-status.js';
+import type { BodyCoding } from './body-decoding.js';
+import {
+  contentCodings,
+  decompressBody,
+  INVALID_COMPRESSION,
+  UNSUPPORTED_CONTENT_ENCODING,
+} from './body-decoding.js';
 import { answerClientError } from './client-errors.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
 import type { RestListener } from './listener.js';
 import { createRestListener } from './listener.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
+import { URL_TOKEN_PATHS } from './taba-routes.js';
 
 /** How much the REST server takes at once, and how long a slow client may hold it. */
 export interface RestCapacity {
@@ -61,11 +69,14 @@ export interface RestServer {
 
 /**
  * Reads the whole body, refusing (413) one whose Content-Length or actual length is over
- * `limit` without buffering more than the limit.
+ * `limit` without buffering more than the limit. A compressed body (`codings`, in the order
+ * applied) is decompressed as it arrives, its compressed and its decompressed bytes each
+ * bounded by `limit`.
  */
 function readBody(
   request: IncomingMessage,
   limit: number,
+  codings: readonly BodyCoding[],
   beforeReading: () => void,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -75,20 +86,23 @@ function readBody(
       return;
     }
     beforeReading();
+    const compressed = codings.length > 0;
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {
       total += chunk.length;
       if (total > limit) {
         request.off('data', onData);
+        request.unpipe();
         request.pause();
         reject(bodyTooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      if (!compressed) chunks.push(chunk);
     };
     request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks, total)));
+    if (compressed) decompressBody(request, codings, limit).then(resolve, reject);
+    else request.once('end', () => resolve(Buffer.concat(chunks, total)));
     request.once('error', reject);
     // A client that goes away mid-body ends neither with 'end' nor always with 'error'.
     request.once('close', () => {
@@ -98,8 +112,9 @@ function readBody(
 }
 
 /**
- * The request's credential: `Authorization: Bearer <token>`, or for `/post` (whose original
- * clients can only set a URL) a `token` query parameter, taken out of the parameters here.
+ * The request's credential: `Authorization: Bearer <token>`, or for `/post` and Taba's other
+ * paths (whose original clients and scripts can only set a URL) a `token` query parameter,
+ * taken out of the parameters here.
  */
 function requestAuth(
   auth: GatewayAuth,
@@ -108,7 +123,7 @@ function requestAuth(
   search: URLSearchParams,
 ): RequestAuth {
   let token = bearerToken(request.headers.authorization);
-  if (path === LINE_PROTOCOL_PATH && search.has(TOKEN_PARAM)) {
+  if (URL_TOKEN_PATHS.has(path) && search.has(TOKEN_PARAM)) {
     token ??= search.get(TOKEN_PARAM) ?? '';
     search.delete(TOKEN_PARAM);
   }
@@ -119,7 +134,6 @@ function requestAuth(
   };
 }
 
-const LINE_PROTOCOL_PATH = '/post';
 const TOKEN_PARAM = 'token';
 
 function send(response: ServerResponse, reply: RestReply, headers: Record<string, string>): void {
@@ -133,10 +147,17 @@ function send(response: ServerResponse, reply: RestReply, headers: Record<string
   response.end(body);
 }
 
+/** Refusals of a body's bytes that are counted although they are not a limit. */
+const COUNTED_INVALID = new Set([
+  'INVALID_ENCODING',
+  INVALID_COMPRESSION,
+  UNSUPPORTED_CONTENT_ENCODING,
+]);
+
 /** A refusal by the gateway's own limits (not a downstream answer passed on), for counting. */
 function ownRefusalReason(error: unknown): string | undefined {
   if (!isTabaError(error) || downstreamCode(error) !== undefined) return undefined;
-  return error.kind === 'RESOURCE_EXHAUSTED' || error.reason === 'INVALID_ENCODING'
+  return error.kind === 'RESOURCE_EXHAUSTED' || COUNTED_INVALID.has(error.reason)
     ? error.reason
     : undefined;
 }
@@ -199,17 +220,24 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           accept: request.headers.accept,
           contentType: request.headers['content-type'],
           signal: abort.signal,
-          body: (limit = maxBodyBytes) => {
+          body: (limit = maxBodyBytes, framing) => {
             const bound = Math.min(limit, maxBodyBytes);
-            return readBody(request, bound, () => {
-              // Held until the answer is sent: the body and what is parsed from it.
+            const codings = [
+              ...(framing === undefined ? [] : [framing]),
+              ...contentCodings(request.headers['content-encoding']),
+            ];
+            return readBody(request, bound, codings, () => {
+              // Held until the answer is sent: the body and what is parsed from it (a
+              // compressed body may decompress to the whole bound).
               const declared = Number(request.headers['content-length']);
-              releaseBody = bodies.acquire(Number.isFinite(declared) ? declared : bound);
+              const known = Number.isFinite(declared) && codings.length === 0;
+              releaseBody = bodies.acquire(known ? declared : bound);
               if (expects && !response.headersSent) response.writeContinue();
               expects = false;
             });
           },
           auth: requestAuth(auth, request, path, search),
+          refusals,
         },
         backend,
         now(),
