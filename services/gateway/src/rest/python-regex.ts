@@ -90,4 +90,3 @@ export function pythonMatchToJs(pattern: string): string {
   }
   return `^(?:${out})`;
 }
-
