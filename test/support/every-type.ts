@@ -47,5 +47,10 @@ export function expectEveryType(
     ((got[`${prefix}.log`]?.values ?? []) as unknown[][]).map(entry => entry[0]).sort(),
   ).toEqual(['first', 'second']);
   expect(got[`${prefix}.users`]?.lifetime).toEqual({ distinct: 3 });
-  expect(got[`${prefix}.sizes`]?.lifetime).toEqual({ counts: [1, 1, 1] });
+  expect(got[`${prefix}.sizes`]?.lifetime).toEqual({
+    counts: [1, 1, 1],
+    cumulative: [1, 2, 3],
+    count: 3,
+    sum: 33.5,
+  });
 }

@@ -6,11 +6,40 @@ import type { HandlerContext, RenderJson, TabHandler, TabParams } from './handle
 import { bucketIndex, FINE_WINDOWS } from './windows.js';
 
 export interface HistogramState {
-  /** Strictly increasing upper bounds; counts have one more slot, for +Inf. */
+  /** Strictly increasing upper bounds. */
   readonly bounds: readonly number[];
-  /** Per FINE_WINDOWS entry: time bucket → counts per value bucket. */
+  /**
+   * Per FINE_WINDOWS entry: time bucket → slots (see {@link histogramSlots}): the count of each
+   * value bucket (one per bound, then +Inf), then the sum of the values.
+   */
   readonly windows: Buckets<Float64Array>[];
+  /** The same slots over every event. */
   readonly lifetime: Float64Array;
+}
+
+/** Slots of a Histogram's arrays: a count per bound, the +Inf count, and the sum last. */
+export function histogramSlots(bounds: readonly number[]): number {
+  return bounds.length + 2;
+}
+
+/** Index of the sum in a Histogram's slots. */
+export function sumSlot(bounds: readonly number[]): number {
+  return bounds.length + 1;
+}
+
+/**
+ * One window (or the lifetime) as Prometheus exposes a histogram: `counts` per value bucket
+ * (value ≤ bound, then +Inf), `cumulative` the `_bucket{le}` counts (each bucket and every one
+ * below it; the last is +Inf), `count` (`_count`) and `sum` (`_sum`).
+ */
+function renderSlots(slots: Float64Array, bounds: readonly number[]): RenderJson {
+  const counts = [...slots.subarray(0, bounds.length + 1)];
+  let running = 0;
+  const cumulative = counts.map(count => {
+    running += count;
+    return running;
+  });
+  return { counts, cumulative, count: running, sum: slots[sumSlot(bounds)] ?? 0 };
 }
 
 /** Index of the value bucket: the first bound with value ≤ bound (Prometheus `le`), else +Inf. */
@@ -30,9 +59,10 @@ export function sameBounds(a: readonly number[], b: readonly number[]): boolean 
 }
 
 /**
- * Histogram (new): counts per caller-given bucket per window (1m/10m/1h/1d, exact) and
- * lifetime, Prometheus-compatible (`le` upper bounds, implied +Inf). The bounds are
- * fixed with the Tab; States with other bounds do not merge.
+ * Histogram (new): counts per caller-given bucket and the sum of the values, per window
+ * (1m/10m/1h/1d, exact) and lifetime; rendered as Prometheus exposes a histogram (`le` upper
+ * bounds with cumulative counts, implied +Inf, `count` and `sum`). The bounds are fixed with
+ * the Tab; States with other bounds do not merge.
  */
 export class HistogramHandler implements TabHandler<HistogramState> {
   readonly type = 'HISTOGRAM';
@@ -52,15 +82,17 @@ export class HistogramHandler implements TabHandler<HistogramState> {
     return {
       bounds: [...bounds],
       windows: emptyWindows(FINE_WINDOWS),
-      lifetime: new Float64Array(bounds.length + 1),
+      lifetime: new Float64Array(histogramSlots(bounds)),
     };
   }
 
   fold(state: HistogramState, columns: EventColumns): HistogramState {
-    const slots = state.bounds.length + 1;
+    const slots = histogramSlots(state.bounds);
+    const sum = sumSlot(state.bounds);
     for (let s = 0; s < columns.selection.length; s += 1) {
       const i = columns.selection[s] ?? 0;
-      const slot = valueBucket(state.bounds, columns.values[i] ?? 0);
+      const value = columns.values[i] ?? 0;
+      const slot = valueBucket(state.bounds, value);
       const timestamp = columns.timestamps[i] ?? 0;
       for (let w = 0; w < FINE_WINDOWS.length; w += 1) {
         const spec = FINE_WINDOWS[w];
@@ -73,8 +105,10 @@ export class HistogramHandler implements TabHandler<HistogramState> {
           buckets.set(index, counts);
         }
         counts[slot] = (counts[slot] ?? 0) + 1;
+        counts[sum] = (counts[sum] ?? 0) + value;
       }
       state.lifetime[slot] = (state.lifetime[slot] ?? 0) + 1;
+      state.lifetime[sum] = (state.lifetime[sum] ?? 0) + value;
     }
     return state;
   }
@@ -103,28 +137,33 @@ export class HistogramHandler implements TabHandler<HistogramState> {
       const buckets = state.windows[w];
       if (buckets) pruneBuckets(buckets, spec, now);
     });
-    return state.lifetime.every(count => count === 0);
+    return state.lifetime.subarray(0, state.bounds.length + 1).every(count => count === 0);
   }
 
   render(state: HistogramState): RenderJson {
     const now = this.context.clock.nowSeconds();
     const out: Record<string, unknown> = { bounds: [...state.bounds] };
     FINE_WINDOWS.forEach((spec, w) => {
-      const counts = new Float64Array(state.bounds.length + 1);
+      const slots = new Float64Array(histogramSlots(state.bounds));
       for (const [, bucket] of liveBuckets(state.windows[w] ?? new Map(), spec, now))
-        addCounts(counts, bucket);
-      out[spec.name] = { counts: [...counts] };
+        addCounts(slots, bucket);
+      out[spec.name] = renderSlots(slots, state.bounds);
     });
-    out.lifetime = { counts: [...state.lifetime] };
+    out.lifetime = renderSlots(state.lifetime, state.bounds);
     return out;
   }
 
   renderDetail(state: HistogramState): RenderJson {
     const now = this.context.clock.nowSeconds();
-    const series: Record<string, [number, number[]][]> = {};
+    const series: Record<string, [number, number[], number][]> = {};
+    const sum = sumSlot(state.bounds);
     FINE_WINDOWS.forEach((spec, w) => {
       series[spec.name] = liveBuckets(state.windows[w] ?? new Map(), spec, now).map(
-        ([index, counts]) => [index * spec.bucketSeconds, [...counts]],
+        ([index, slots]) => [
+          index * spec.bucketSeconds,
+          [...slots.subarray(0, sum)],
+          slots[sum] ?? 0,
+        ],
       );
     });
     return { ...this.render(state), series };

@@ -125,16 +125,29 @@ describe('Histogram windows', () => {
       { clientId: 'c' },
     );
     clock.set(T0 + 2);
+    // Prometheus's exposition: cumulative `le` counts, _count and _sum.
+    const all = {
+      counts: [2, 2, 2, 2],
+      cumulative: [2, 4, 6, 8],
+      count: 8,
+      sum: 0.5 + 1 + 1.5 + 5 + 9.99 + 10 + 11 + 1000,
+    };
     expect(handler.render(state, 'aggregate')).toEqual({
       bounds: [1, 5, 10],
-      '1m': { counts: [2, 2, 2, 2] },
-      '10m': { counts: [2, 2, 2, 2] },
-      '1h': { counts: [2, 2, 2, 2] },
-      '1d': { counts: [2, 2, 2, 2] },
-      lifetime: { counts: [2, 2, 2, 2] },
+      '1m': all,
+      '10m': all,
+      '1h': all,
+      '1d': all,
+      lifetime: all,
     });
     clock.set(T0 + 61);
-    expect(handler.render(state, 'aggregate')['1m']).toEqual({ counts: [0, 0, 0, 0] });
+    expect(handler.render(state, 'aggregate')['1m']).toEqual({
+      counts: [0, 0, 0, 0],
+      cumulative: [0, 0, 0, 0],
+      count: 0,
+      sum: 0,
+    });
+    expect(handler.render(state, 'aggregate')['10m']).toEqual(all);
   });
 
   it('refuses to merge States with different bounds', () => {

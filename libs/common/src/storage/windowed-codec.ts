@@ -1,6 +1,7 @@
 import type { Buckets, CountTotal } from '../handlers/buckets.js';
 import type { CounterGroupState } from '../handlers/counter-group.js';
 import type { HistogramState } from '../handlers/histogram.js';
+import { histogramSlots, sumSlot } from '../handlers/histogram.js';
 import type { PercentileGroupState } from '../handlers/percentile-group.js';
 import { SparseSketch } from '../handlers/sparse-sketch.js';
 import type { StoredState } from './stored-state.js';
@@ -8,7 +9,7 @@ import type { StoredState } from './stored-state.js';
 // Field names: c<w>:<bucket> count, t<w>:<bucket> total (exact windows w = 0..3);
 // lc / lt lifetime count and total; k<bin>, kn, kx the lifetime sketch (bins, min, max);
 // q<w>:<bucket>:<bin>, qn<w>:<bucket>, qx<w>:<bucket> per-bucket sketches;
-// h<w>:<bucket>:<slot> and hl:<slot> histogram counts.
+// h<w>:<bucket>:<slot> and hl:<slot> histogram slots (counts, then the sum of the values).
 
 /**
  * Field names recur: every Tab of a batch writes the same few buckets and bins. A direct-mapped
@@ -124,16 +125,19 @@ export function percentileGroupOps(state: PercentileGroupState): string[] {
 
 export function histogramOps(state: HistogramState): string[] {
   const ops: string[] = [];
+  const sum = sumSlot(state.bounds);
+  // Counts add as integers; the sum (last slot) as a float.
+  const push = (field: string, value: number, slot: number) => {
+    if (slot === sum ? value !== 0 : value > 0) {
+      ops.push(slot === sum ? 'f' : 'i', field, String(value));
+    }
+  };
   state.windows.forEach((buckets, w) => {
-    for (const [index, counts] of buckets) {
-      counts.forEach((count, slot) => {
-        if (count > 0) ops.push('i', `h${w}:${index}:${slot}`, String(count));
-      });
+    for (const [index, slots] of buckets) {
+      slots.forEach((value, slot) => push(`h${w}:${index}:${slot}`, value, slot));
     }
   });
-  state.lifetime.forEach((count, slot) => {
-    if (count > 0) ops.push('i', `hl:${slot}`, String(count));
-  });
+  state.lifetime.forEach((value, slot) => push(`hl:${slot}`, value, slot));
   return ops;
 }
 
@@ -209,7 +213,7 @@ export function restorePercentileGroup(
 }
 
 export function restoreHistogram(hash: StoredState['hash'], state: HistogramState): HistogramState {
-  const slots = state.bounds.length + 1;
+  const slots = histogramSlots(state.bounds);
   for (const [field, text] of Object.entries(hash)) {
     const lifetime = HISTOGRAM_LIFETIME.exec(field);
     if (lifetime) {
