@@ -134,10 +134,14 @@ export function histogramOps(state: HistogramState): string[] {
   };
   state.windows.forEach((buckets, w) => {
     for (const [index, slots] of buckets) {
-      slots.forEach((value, slot) => push(`h${w}:${index}:${slot}`, value, slot));
+      slots.forEach((value, slot) => {
+        push(`h${w}:${index}:${slot}`, value, slot);
+      });
     }
   });
-  state.lifetime.forEach((value, slot) => push(`hl:${slot}`, value, slot));
+  state.lifetime.forEach((value, slot) => {
+    push(`hl:${slot}`, value, slot);
+  });
   return ops;
 }
 

@@ -47,7 +47,7 @@ export async function postLineBody(
       line: event.line,
       reason: unknownTypeReason(event.type),
     }));
-    unknownTypes.forEach(() => request.refusals.count(UNKNOWN_TYPE));
+    for (let i = 0; i < unknownTypes.length; i += 1) request.refusals.count(UNKNOWN_TYPE);
     let response: PostEventsResponse__Output | undefined;
     if (built.eventCount > 0) {
       try {
