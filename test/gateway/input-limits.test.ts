@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { deflateSync } from 'node:zlib';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { loadTabaProtos } from '@taba/common';
@@ -247,6 +248,12 @@ describe('input limits through a gateway process', () => {
     const refused = await http('GET', '/v1/names');
     expect(refused.status).toBe(429);
     expect(refused.json.error?.reason).toBe('OVERLOADED');
+    // Taba's agent pauses before resending only after a 502 or 503, so its path answers 503.
+    const agent = await http('POST', '/post_zip', deflateSync('1\n\n'));
+    expect({ status: agent.status, reason: agent.json.error?.reason }).toEqual({
+      status: 503,
+      reason: 'OVERLOADED',
+    });
     const started = performance.now();
     const answers = await Promise.all(slow);
     expect(answers.map(answer => answer.split('\r\n')[0])).toEqual([
@@ -273,7 +280,7 @@ describe('input limits through a gateway process', () => {
       INVALID_ENCODING: 1,
       HEADERS_TOO_LARGE: 1,
       REQUEST_TIMEOUT: 2,
-      OVERLOADED: 1,
+      OVERLOADED: 2,
     });
   });
 });

@@ -17,7 +17,7 @@ import type { RestListener } from './listener.js';
 import { createRestListener } from './listener.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
-import { URL_TOKEN_PATHS } from './taba-routes.js';
+import { statusOnPath, URL_TOKEN_PATHS } from './taba-routes.js';
 
 /** How much the REST server takes at once, and how long a slow client may hold it. */
 export interface RestCapacity {
@@ -255,7 +255,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       // drained: the connection closes after the answer.
       if (failure.status === 413 || !request.complete) headers.connection = 'close';
       reply = {
-        status: failure.status,
+        status: statusOnPath(request.url ?? '/', failure.status),
         contentType: 'application/json',
         body: JSON.stringify(failure.body),
       };

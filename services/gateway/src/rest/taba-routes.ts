@@ -206,6 +206,9 @@ const getStatus = scoped('read', async (request, backend, _now, grant) => {
   return reply(format, lines.join(''));
 });
 
+/** Where Taba's agent posts. */
+const AGENT_PATH = '/post_zip';
+
 /** `POST /post_zip`: the line protocol, zlib-compressed, as Taba's agent sends it. */
 const postZip: Route = (request, backend, now, grant, limits) =>
   postLineBody(request, backend, now, grant, limits, 'deflate');
@@ -227,8 +230,19 @@ export const TABA_ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new 
   ['/types', getOrPost(getTypes)],
   ['/status', getOrPost(getStatus)],
   ['/delete', getOrPost(deleteTabs)],
-  ['/post_zip', new Map([['POST', postZip]])],
+  [AGENT_PATH, new Map([['POST', postZip]])],
 ]);
 
 /** Paths whose clients can only set a URL, so a `token` query parameter is taken as the token. */
 export const URL_TOKEN_PATHS: ReadonlySet<string> = new Set(['/post', ...TABA_ROUTES.keys()]);
+
+/**
+ * The HTTP status of a refusal on `target`'s path: on `/post_zip`, 429 (overloaded) is 503, as
+ * Taba's server answered when over capacity, since Taba's agent pauses a second before it
+ * resends only after a 502 or 503 (it resends anything else at once, for ever).
+ */
+export function statusOnPath(target: string, status: number): number {
+  const query = target.indexOf('?');
+  const path = query < 0 ? target : target.slice(0, query);
+  return status === 429 && path === AGENT_PATH ? 503 : status;
+}
