@@ -1,4 +1,6 @@
-// POST /post, Taba's line protocol: valid, edited, mutated and flooding bodies.
+// POST /post, Taba's line protocol: valid, edited, mutated and flooding bodies, now and then
+// compressed (Content-Encoding, or zlib on /post_zip).
+import { deflateSync, gzipSync } from 'node:zlib';
 import type { EntryPoint } from '../fuzz-input.js';
 import type { HttpInput } from '../http-calls.js';
 import { HttpTarget } from '../http-calls.js';
@@ -12,18 +14,37 @@ const CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
+/** Compressed now and then: as Content-Encoding, or zlib on Taba's agent path. */
+const COMPRESSIONS = ['gzip', 'deflate', 'post_zip'] as const;
+
 export function restPost(restUrl: string, now: number, connections: number): EntryPoint<HttpInput> {
   const target = new HttpTarget(restUrl, connections);
   return {
     generate: (random, mode) => {
       const made = lineBody(random, now, mode);
-      return {
-        shape: made.shape,
-        method: 'POST',
-        path: '/post',
-        headers: { 'content-type': random.pick(CONTENT_TYPES) },
-        body: made.body,
-      };
+      const headers: Record<string, string> = { 'content-type': random.pick(CONTENT_TYPES) };
+      const compression = random.next() < 0.2 ? random.pick(COMPRESSIONS) : 'none';
+      if (compression === 'post_zip') {
+        return {
+          shape: `${made.shape} post_zip`,
+          method: 'POST',
+          path: '/post_zip',
+          headers,
+          body: deflateSync(made.body),
+        };
+      }
+      if (compression !== 'none') {
+        headers['content-encoding'] = compression;
+        const body = compression === 'gzip' ? gzipSync(made.body) : deflateSync(made.body);
+        return {
+          shape: `${made.shape} ${compression}`,
+          method: 'POST',
+          path: '/post',
+          headers,
+          body,
+        };
+      }
+      return { shape: made.shape, method: 'POST', path: '/post', headers, body: made.body };
     },
     send: (input, timeoutMs) => target.send(input, timeoutMs),
     close: () => target.close(),

@@ -15,6 +15,13 @@ const READS = [
   '/v1/names',
   '/v1/clients',
   '/v1/types',
+  // Taba's own paths (docs/taba-compatibility.md).
+  '/tabs',
+  '/projection',
+  '/supertabs',
+  '/names',
+  '/clients',
+  '/types',
 ];
 const OTHERS = [
   '/v1/status',
