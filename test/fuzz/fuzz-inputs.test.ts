@@ -180,7 +180,7 @@ describe('the fuzz verdicts', () => {
   });
 
   it('take 2xx as handled, 4xx as refused and 5xx as crashes', () => {
-    expect([200, 204, 400, 404, 413, 429, 431, 500, 503, 504].map(httpVerdict)).toEqual([
+    expect([200, 204, 400, 404, 413, 429, 431, 500, 503, 504].map(code => httpVerdict(code))).toEqual([
       'ok',
       'ok',
       'refused',
@@ -192,5 +192,7 @@ describe('the fuzz verdicts', () => {
       'crash',
       'crash',
     ]);
+    expect(httpVerdict(503, 'OVERLOADED')).toBe('refused');
+    expect(httpVerdict(503, 'NO_INSTANCE')).toBe('crash');
   });
 });

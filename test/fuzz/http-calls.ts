@@ -41,6 +41,15 @@ function reasonOf(body: string): string | undefined {
   }
 }
 
+/** The bare `reason` of a Taba error body; undefined for any other body. */
+function errorReason(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { error?: { reason?: string } }).error?.reason;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Head {
   readonly status: number;
   readonly headEnd: number;
@@ -88,7 +97,7 @@ export class HttpTarget {
         resolve(answer);
       };
       const answered = (head: Head, body: Buffer, reusable: boolean) => {
-        const verdict = httpVerdict(head.status);
+        const verdict = httpVerdict(head.status, errorReason(body.toString('utf8')));
         const detail = verdict === 'ok' ? undefined : reasonOf(body.toString('utf8'));
         settle(
           { status: `HTTP ${head.status}`, verdict, ...(detail === undefined ? {} : { detail }) },

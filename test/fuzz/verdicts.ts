@@ -45,9 +45,13 @@ export function grpcStatusName(code: status): string {
   return status[code] ?? `code ${code}`;
 }
 
-/** An HTTP status: 2xx handled, 4xx a clear refusal, anything else (5xx) a crash. */
-export function httpVerdict(code: number): Verdict {
+/**
+ * An HTTP status: 2xx handled, 4xx a clear refusal, and so is 503 with the reason OVERLOADED
+ * (how `/post_zip` answers overload, for Taba's agent); anything else (5xx) a crash.
+ */
+export function httpVerdict(code: number, reason?: string): Verdict {
   if (code >= 200 && code < 300) return 'ok';
   if (code >= 400 && code < 500) return 'refused';
+  if (code === 503 && reason === 'OVERLOADED') return 'refused';
   return 'crash';
 }
