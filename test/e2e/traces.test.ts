@@ -261,7 +261,11 @@ describe('tracing off', () => {
     ]);
     expect(on.requests).toEqual({ 'application/x-protobuf': 1 });
 
-    for (const off of [{ OTEL_SDK_DISABLED: 'true' }, { OTEL_TRACES_EXPORTER: 'none' }]) {
+    const offs: Record<string, string>[] = [
+      { OTEL_SDK_DISABLED: 'true' },
+      { OTEL_TRACES_EXPORTER: 'none' },
+    ];
+    for (const off of offs) {
       const quiet = await spansOfGateway(off);
       expect(quiet.requests).toEqual({});
       expect(quiet.spans).toEqual([]);

@@ -71,15 +71,15 @@ interface JsonRequest {
   }[];
 }
 
-function valueOf(value: JsonAnyValue | undefined): unknown {
+function anyValueOf(value: JsonAnyValue | undefined): unknown {
   if (!value) return undefined;
-  if (value.arrayValue) return (value.arrayValue.values ?? []).map(valueOf);
+  if (value.arrayValue) return (value.arrayValue.values ?? []).map(anyValueOf);
   if (value.intValue !== undefined) return Number(value.intValue);
   return value.stringValue ?? value.boolValue ?? value.doubleValue;
 }
 
 function attributesOf(list: readonly JsonKeyValue[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
+  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, anyValueOf(value)]));
 }
 
 /** The protobuf request in the JSON mapping's shape: ids as hex, 64-bit ints as numbers. */
