@@ -9,10 +9,10 @@ import type { EventBatch, PostEventsResponse__Output } from '@taba/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, LOOPBACK } from '../support/free-port.js';
 import { useGatewayStack } from '../support/gateway-stack.js';
-import { deadlineIn, unary } from '../support/grpc-client.js';
+import { connectIngest, deadlineIn, unary } from '../support/grpc-client.js';
 import type { OtlpReceiver, ReceivedSpan } from '../support/otlp-receiver.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
-import { startServiceProcess } from '../support/service-process.js';
+import { spawnServiceProcess, startServiceProcess } from '../support/service-process.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -203,6 +203,37 @@ describe('traces through the stack', () => {
     expectPostPath(spans, receipt);
   });
 
+  it('ingest’s unary Ingest takes the traceparent from the call’s metadata (streams carry it per batch)', async () => {
+    const caller = callerContext();
+    const metadata = new Metadata();
+    metadata.set('traceparent', caller.traceparent);
+    const ingest = connectIngest(stack().ingest.address);
+    try {
+      const response = await unary<PostEventsResponse__Output>(callback =>
+        ingest.ingest(
+          batchOf('trace-unary', 'traced-unary'),
+          metadata,
+          { deadline: deadlineIn(5000) },
+          callback,
+        ),
+      );
+      expect(response.applied).toBe(3);
+    } finally {
+      ingest.close();
+    }
+    const spans = await traceWith(caller.traceId, [
+      'taba-ingest ingest.batch',
+      'taba-aggregator taba.internal.v1.Aggregator/Commit',
+    ]);
+    const batch = only(spans, 'taba-ingest', 'ingest.batch');
+    expect(batch.parentSpanId).toBe(caller.spanId);
+    const send = only(spans, 'taba-ingest', 'aggregator.commit');
+    expect(send.parentSpanId).toBe(batch.spanId);
+    expect(only(spans, 'taba-aggregator', 'taba.internal.v1.Aggregator/Commit').parentSpanId).toBe(
+      send.spanId,
+    );
+  });
+
   it('a read is one trace from the gateway to the query service’s reads and merge', async () => {
     const caller = callerContext();
     const answer = await fetch(`${stack().restUrl}/v1/tabs?name=traced-rest`, {
@@ -255,6 +286,7 @@ describe('tracing off', () => {
   }
 
   it('exports the gateway’s span when an exporter is configured (the control), and nothing when it is turned off', async () => {
+    // The export delay is the default 5 s: the span arrives because the stop flushed it.
     const on = await spansOfGateway({});
     expect(on.spans.map(span => `${span.service} ${span.name}`)).toEqual([
       'taba-gateway GET /v1/names',
@@ -270,5 +302,21 @@ describe('tracing off', () => {
       expect(quiet.requests).toEqual({});
       expect(quiet.spans).toEqual([]);
     }
+  });
+
+  it('refuses an OTEL_* value it cannot honour at start, naming the variable (exit 2)', async () => {
+    const gateway = await spawnServiceProcess({
+      service: 'gateway',
+      env: {
+        TABA_REST_ADDRESS: `${LOOPBACK}:0`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+      },
+    });
+    const exit = await gateway.waitForExit(20_000);
+    expect(exit.code).toBe(2);
+    expect(gateway.stderr()).toBe(
+      'gateway: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: must be one of http/protobuf, http/json, got "grpc"\n',
+    );
   });
 });
