@@ -155,6 +155,37 @@ describe('traces through the stack', () => {
     expect(receiver.requests['application/x-protobuf']).toBeGreaterThan(0);
   });
 
+  it('a /post body is one trace: the receipt, then one forward per client batch', async () => {
+    const caller = callerContext();
+    const now = Math.floor(Date.now() / 1000);
+    const line = (value: number) => JSON.stringify(['CounterGroup', now, String(value)]);
+    const body = `1\n\ntrace-post-a\n\ntraced-post\n${line(1)}\n${line(2)}\n${line(3)}\n\n\ntrace-post-b\n\ntraced-post\n${line(4)}\n\n\n\n`;
+    const answer = await fetch(`${stack().restUrl}/post`, {
+      method: 'POST',
+      headers: { traceparent: caller.traceparent },
+      body,
+    });
+    expect(await answer.json()).toEqual({ applied: 4, rejectedCount: 0, rejected: [] });
+    const spans = await traceWith(caller.traceId, ['taba-gateway POST /post']);
+    const receipt = only(spans, 'taba-gateway', 'POST /post');
+    expect(receipt.parentSpanId).toBe(caller.spanId);
+    await receiver.waitFor(
+      () =>
+        inTrace(caller.traceId).filter(span => span.name === 'taba.internal.v1.Aggregator/Commit')
+          .length === 2,
+    );
+    const forwards = inTrace(caller.traceId).filter(span => span.name === 'ingest.forward');
+    expect(forwards.map(span => span.parentSpanId)).toEqual([receipt.spanId, receipt.spanId]);
+    const batches = inTrace(caller.traceId).filter(span => span.name === 'ingest.batch');
+    expect(batches.map(span => span.parentSpanId).sort()).toEqual(
+      forwards.map(span => span.spanId).sort(),
+    );
+    expect(batches.map(span => span.attributes['taba.client_id']).sort()).toEqual([
+      'trace-post-a',
+      'trace-post-b',
+    ]);
+  });
+
   it('a gRPC post takes the caller’s traceparent from its metadata', async () => {
     const caller = callerContext();
     const metadata = new Metadata();
