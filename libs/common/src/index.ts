@@ -340,9 +340,7 @@ export {
   annotateActiveSpan,
   inSpan,
   ROOT_TRACE_CONTEXT,
-  recordFailure,
   SpanKind,
-  tracer,
 } from './telemetry/spans.js';
 export type { Tracing } from './telemetry/start-tracing.js';
 export { startTracing } from './telemetry/start-tracing.js';
@@ -352,19 +350,8 @@ export {
   contextFromCarrier,
   contextFromHeaders,
   contextFromMetadata,
-  traceContextInterceptor,
   withTraceContext,
 } from './telemetry/trace-context.js';
-export type {
-  TraceExporter,
-  TraceProtocol,
-  TracingSettings,
-} from './telemetry/tracing-settings.js';
-export {
-  readTracingSettings,
-  TRACE_EXPORTERS,
-  TRACE_PROTOCOLS,
-} from './telemetry/tracing-settings.js';
 export type { PemMaterial } from './tls/pem-files.js';
 export { PemFiles } from './tls/pem-files.js';
 export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';

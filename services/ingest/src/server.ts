@@ -105,7 +105,7 @@ export function createIngestService(
       };
       call.on('data', (request: { id: number; batch: Buffer } & TraceCarrier) => {
         open += 1;
-        // Each batch carries its own trace context: the stream's metadata is the first batch's.
+        // Each batch carries its own trace context: the stream's metadata belongs to no batch.
         pipeline.ingest(request.batch, contextFromCarrier(request)).then(
           response => {
             if (!call.cancelled) call.write({ id: request.id, response });

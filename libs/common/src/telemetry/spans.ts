@@ -6,7 +6,7 @@ import { isTabaError } from '../errors/taba-error.js';
  * The one tracer of the code. Until an SDK registers a provider (start-tracing.ts, only when an
  * exporter is configured) it is the API's no-op tracer: every span is a non-recording one.
  */
-export const tracer = trace.getTracer('taba');
+const tracer = trace.getTracer('taba');
 
 export type { Context as TraceContext, Span, SpanContext } from '@opentelemetry/api';
 export { SpanKind };
@@ -23,7 +23,7 @@ export interface SpanOptions {
 }
 
 /** Marks a span failed with the error's message and, for a TabaError, its kind and reason. */
-export function recordFailure(span: Span, error: unknown): void {
+function recordFailure(span: Span, error: unknown): void {
   if (!span.isRecording()) return;
   const message = error instanceof Error ? error.message : String(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
