@@ -265,6 +265,43 @@ describe('traces through the stack', () => {
     );
   });
 
+  it('a refused batch marks its spans failed with the reason, in ingest and at the gateway', async () => {
+    const caller = callerContext();
+    const metadata = new Metadata();
+    metadata.set('traceparent', caller.traceparent);
+    const refused = await unary<PostEventsResponse__Output>(callback =>
+      grpc().postEvents(
+        batchOf('', 'traced-refused'),
+        metadata,
+        { deadline: deadlineIn(5000) },
+        callback,
+      ),
+    ).then(
+      () => undefined,
+      (error: unknown) => error as { code: number },
+    );
+    expect(refused?.code).toBe(3);
+    const spans = await traceWith(caller.traceId, [
+      'taba-gateway taba.v1.Taba/PostEvents',
+      'taba-ingest ingest.batch',
+      'taba-ingest ingest.decode',
+    ]);
+    for (const [service, name] of [
+      ['taba-ingest', 'ingest.decode'],
+      ['taba-ingest', 'ingest.batch'],
+      ['taba-gateway', 'ingest.forward'],
+      ['taba-gateway', 'taba.v1.Taba/PostEvents'],
+    ] as const) {
+      const span = only(spans, service, name);
+      expect([span.statusCode, span.attributes['taba.reason']], name).toEqual([
+        2,
+        'INVALID_CLIENT_ID',
+      ]);
+    }
+    // Nothing reached the aggregator.
+    expect(spans.filter(span => span.service === 'taba-aggregator')).toEqual([]);
+  });
+
   it('a read is one trace from the gateway to the query service’s reads and merge', async () => {
     const caller = callerContext();
     const answer = await fetch(`${stack().restUrl}/v1/tabs?name=traced-rest`, {
@@ -323,6 +360,9 @@ describe('tracing off', () => {
       'taba-gateway GET /v1/names',
     ]);
     expect(on.requests).toEqual({ 'application/x-protobuf': 1 });
+    // No query instance to ask: 503, which marks the receipt span failed.
+    expect(on.spans[0]?.attributes['http.response.status_code']).toBe(503);
+    expect(on.spans[0]?.statusCode).toBe(2);
 
     const offs: Record<string, string>[] = [
       { OTEL_SDK_DISABLED: 'true' },

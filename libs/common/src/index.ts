@@ -339,6 +339,7 @@ export {
   activeSpanContext,
   annotateActiveSpan,
   inSpan,
+  markSpanFailed,
   ROOT_TRACE_CONTEXT,
   SpanKind,
 } from './telemetry/spans.js';

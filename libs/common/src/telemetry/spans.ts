@@ -1,5 +1,6 @@
 import type { Attributes, Context, Link, Span, SpanContext } from '@opentelemetry/api';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { fromGrpcError, isGrpcServiceError } from '../errors/grpc-status.js';
 import { isTabaError } from '../errors/taba-error.js';
 
 /**
@@ -22,13 +23,18 @@ export interface SpanOptions {
   readonly links?: Link[];
 }
 
-/** Marks a span failed with the error's message and, for a TabaError, its kind and reason. */
+/**
+ * Marks a span failed with the error's message and, for a TabaError or a callee's gRPC status,
+ * its kind and `taba-reason`.
+ */
 function recordFailure(span: Span, error: unknown): void {
   if (!span.isRecording()) return;
   const message = error instanceof Error ? error.message : String(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
-  if (isTabaError(error))
-    span.setAttributes({ 'taba.error.kind': error.kind, 'taba.reason': error.reason });
+  if (isTabaError(error) || isGrpcServiceError(error)) {
+    const taba = fromGrpcError(error);
+    span.setAttributes({ 'taba.error.kind': taba.kind, 'taba.reason': taba.reason });
+  }
   if (error instanceof Error) span.recordException(error);
 }
 
@@ -73,4 +79,9 @@ export function activeSpanContext(): SpanContext | undefined {
 export function annotateActiveSpan(attributes: Attributes): void {
   const span = trace.getActiveSpan();
   if (span?.isRecording()) span.setAttributes(attributes);
+}
+
+/** Marks a span failed without an error object (e.g. a server span answered with a 5xx). */
+export function markSpanFailed(span: Span, message: string): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }

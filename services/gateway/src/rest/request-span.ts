@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contextFromHeaders, inSpan, SpanKind } from '@taba/common';
+import { contextFromHeaders, inSpan, markSpanFailed, SpanKind } from '@taba/common';
 
 /**
  * Runs `serve` inside a SERVER span whose parent is the caller's `traceparent` header, if any.
  * Named `METHOD /path` once answered (every route is a fixed path, so the name stays
- * low-cardinality), or `METHOD` alone for a path no route knows (404).
+ * low-cardinality), or `METHOD` alone for a path no route knows (404); failed on a 5xx.
  */
 export function inRequestSpan(
   request: IncomingMessage,
@@ -30,6 +30,8 @@ export function inRequestSpan(
         span.setAttribute('http.route', path);
         span.updateName(`${method} ${path}`);
       }
+      // A 4xx is the caller's doing; a 5xx (a dependency unavailable, a deadline) is ours.
+      if (response.statusCode >= 500) markSpanFailed(span, `answered ${response.statusCode}`);
     },
   );
 }
