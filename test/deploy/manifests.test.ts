@@ -539,6 +539,7 @@ describe('deploy/helm/taba chart', () => {
         ['redis.external.shards', ['redis://10.0.0.5:6379', 'redis://10.0.0.6:6379']],
       ),
       variant(['consul.hostAgent', false], ['extraConfig', { TABA_CONSUL_TTL_MS: '3000' }]),
+      variant(['extraConfig', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' }]),
     ];
     for (const candidate of accepted) {
       expect(validate(candidate), JSON.stringify(validate.errors)).toBe(true);

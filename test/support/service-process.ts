@@ -91,8 +91,10 @@ function harnessCredentials(env: Readonly<Record<string, string>>): ChannelCrede
 
 function childEnv(extra: Readonly<Record<string, string>>, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  // A test's services see only the TABA_* and OTEL_* variables it gives them.
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('TABA_') && name !== 'NODE_OPTIONS') env[name] = value;
+    if (!name.startsWith('TABA_') && !name.startsWith('OTEL_') && name !== 'NODE_OPTIONS')
+      env[name] = value;
   }
   return { ...env, TABA_GRPC_ADDRESS: `${LOOPBACK}:${port}`, ...extra };
 }

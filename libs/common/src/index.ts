@@ -334,6 +334,25 @@ export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';
 export type { HashOp, TabOps, TabOpsVisitor } from './storage/tab-ops.js';
 export { checkTabOps, decodeTabOps, encodeTabOps, walkTabOps } from './storage/tab-ops.js';
+export type { Span, SpanContext, SpanOptions, TraceContext } from './telemetry/spans.js';
+export {
+  activeSpanContext,
+  annotateActiveSpan,
+  inSpan,
+  markSpanFailed,
+  ROOT_TRACE_CONTEXT,
+  SpanKind,
+} from './telemetry/spans.js';
+export type { Tracing } from './telemetry/start-tracing.js';
+export { startTracing } from './telemetry/start-tracing.js';
+export type { TraceCarrier } from './telemetry/trace-context.js';
+export {
+  activeTraceCarrier,
+  contextFromCarrier,
+  contextFromHeaders,
+  contextFromMetadata,
+  withTraceContext,
+} from './telemetry/trace-context.js';
 export type { PemMaterial } from './tls/pem-files.js';
 export { PemFiles } from './tls/pem-files.js';
 export type { ClientTlsFiles, PemFilePaths, TlsConfig } from './tls/tls-config.js';

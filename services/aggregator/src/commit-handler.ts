@@ -1,5 +1,5 @@
 import type { AggregatorHandlers, CommitRequest__Output, Logger } from '@taba/common';
-import { InflightBudget, toGrpcStatus } from '@taba/common';
+import { contextFromMetadata, InflightBudget, inSpan, SpanKind, toGrpcStatus } from '@taba/common';
 import { toCommitParts, toCommitResponse } from './commit-request.js';
 import type { CommitStats } from './commit-stats.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -36,7 +36,16 @@ export function commitHandler(options: CommitHandlerOptions): AggregatorHandlers
       return;
     }
     const started = performance.now();
-    committer.submit(parts).then(
+    // The parts' group commits link to this span (see GroupCommitter).
+    inSpan(
+      'taba.internal.v1.Aggregator/Commit',
+      {
+        kind: SpanKind.SERVER,
+        parent: contextFromMetadata(call.metadata),
+        attributes: { 'rpc.system': 'grpc', 'taba.parts': parts.length },
+      },
+      () => committer.submit(parts),
+    ).then(
       outcomes => {
         release();
         stats.commitMs.add(performance.now() - started);

@@ -1,4 +1,10 @@
-import { ResourceExhaustedError } from '@taba/common';
+import type { SpanContext } from '@taba/common';
+import {
+  activeSpanContext,
+  inSpan,
+  ResourceExhaustedError,
+  ROOT_TRACE_CONTEXT,
+} from '@taba/common';
 import type { CommitPart, PartOutcome } from './redis/commit-args.js';
 
 /** Applies parts that live on one shard in one atomic call. */
@@ -49,6 +55,8 @@ interface Queued {
   readonly part: CommitPart;
   readonly weight: PartWeight;
   readonly done: (outcome: PartOutcome | Error) => void;
+  /** The span that submitted the part (its Commit call), when tracing: the group's link. */
+  readonly submitter?: SpanContext;
 }
 
 /** Completed calls are remembered this long to measure a shard's throughput (default). */
@@ -151,9 +159,25 @@ class ShardQueue {
     this.busySince ??= performance.now();
     const tabs = chunk.reduce((sum, { weight }) => sum + weight.tabs, 0);
     try {
-      const outcomes = await this.commit(
-        this.shard,
-        chunk.map(({ part }) => part),
+      // One call writes parts of many traces: its span starts a trace of its own, linked to
+      // the Commit span of every part in it.
+      const links = chunk.flatMap(({ submitter }) => (submitter ? [{ context: submitter }] : []));
+      const outcomes = await inSpan(
+        'aggregator.group_commit',
+        {
+          parent: ROOT_TRACE_CONTEXT,
+          links,
+          attributes: {
+            'taba.shard': this.shard,
+            'taba.group.parts': chunk.length,
+            'taba.group.tabs': tabs,
+          },
+        },
+        () =>
+          this.commit(
+            this.shard,
+            chunk.map(({ part }) => part),
+          ),
       );
       chunk.forEach(({ done }, i) => {
         done(outcomes[i] ?? new Error('commit lost a part'));
@@ -216,6 +240,7 @@ export class GroupCommitter {
         );
       }
     }
+    const submitter = activeSpanContext();
     return new Promise((resolve, reject) => {
       const outcomes = new Array<PartOutcome>(parts.length);
       let pending = parts.length;
@@ -224,6 +249,7 @@ export class GroupCommitter {
         queues[i]?.push({
           part,
           weight: partWeight(part),
+          ...(submitter && { submitter }),
           done: outcome => {
             if (failed) return;
             if (outcome instanceof Error) {

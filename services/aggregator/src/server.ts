@@ -9,9 +9,11 @@ import {
   clusterInstanceStatus,
   connectRedisShards,
   createDiscovery,
+  inSpan,
   isTabaError,
   loadTabaProtos,
   type RedisShards,
+  SpanKind,
   statusHandler,
   systemClock,
 } from '@taba/common';
@@ -97,11 +99,18 @@ export function createAggregatorService(
     async (shard, parts) => {
       stats.shardCommits += 1;
       try {
-        const { outcomes, toCompact, created } = await commitToShard(
-          shards.connection(shard),
-          parts,
-          Date.now(),
-          { ...config, cellTailBytes: config.cellTailBytes, caps: cardinality.capsFor(parts) },
+        const { outcomes, toCompact, created } = await inSpan(
+          'redis.commit_script',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { 'db.system': 'redis', 'taba.shard': shard, 'taba.parts': parts.length },
+          },
+          () =>
+            commitToShard(shards.connection(shard), parts, Date.now(), {
+              ...config,
+              cellTailBytes: config.cellTailBytes,
+              caps: cardinality.capsFor(parts),
+            }),
         );
         compactor.enqueue(toCompact);
         cardinality.record(

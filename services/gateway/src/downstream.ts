@@ -14,9 +14,11 @@ import {
   grpcChannelOptions,
   InflightBudget,
   InstancePool,
+  inSpan,
   isRetryableError,
   loadTabaProtos,
   readBatchSeq,
+  SpanKind,
   withBearerToken,
 } from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
@@ -212,16 +214,30 @@ export class Downstream {
     };
     const unary = (client: IngestClient) =>
       invoke(client, method.path, identity, method.responseDeserialize, batch, context);
-    if (!this.options.ingestStreams) return this.ingest.call(unary, options);
+    const send = (client: IngestClient) =>
+      !this.options.ingestStreams || this.unaryOnly.has(client)
+        ? unary(client)
+        : this.streams.send(client, batch, context.deadline).catch((error: unknown) => {
+            if ((error as Partial<ServiceError>).code !== status.UNIMPLEMENTED) throw error;
+            this.unaryOnly.add(client);
+            return unary(client);
+          });
+    // One CLIENT span per attempt, naming the instance: ingest's span is its child.
     return this.ingest.call(
-      client =>
-        this.unaryOnly.has(client)
-          ? unary(client)
-          : this.streams.send(client, batch, context.deadline).catch((error: unknown) => {
-              if ((error as Partial<ServiceError>).code !== status.UNIMPLEMENTED) throw error;
-              this.unaryOnly.add(client);
-              return unary(client);
-            }),
+      (client, instance) =>
+        inSpan(
+          'ingest.forward',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              'rpc.system': 'grpc',
+              'server.address': instance.address,
+              'taba.instance': instance.id,
+              'taba.batch.bytes': batch.length,
+            },
+          },
+          () => send(client),
+        ),
       options,
     );
   }

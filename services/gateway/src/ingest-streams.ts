@@ -1,7 +1,8 @@
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { IngestClient } from '@taba/common';
-import { REASON_METADATA_KEY } from '@taba/common';
+import type { TraceCarrier } from '@taba/common';
+import { activeTraceCarrier, REASON_METADATA_KEY } from '@taba/common';
 import type { PostEventsResponse__Output } from './contract.js';
 
 interface Reply {
@@ -10,6 +11,12 @@ interface Reply {
   readonly errorCode: number;
   readonly errorReason: string;
   readonly errorMessage: string;
+}
+
+/** One batch on the stream, with the trace context of its span (per batch, not per stream). */
+interface StreamRequest extends TraceCarrier {
+  readonly id: number;
+  readonly batch: Buffer;
 }
 
 interface Pending {
@@ -35,7 +42,7 @@ function serviceError(code: status, details: string, reason?: string): ServiceEr
  * fails with UNAVAILABLE (the pool retries elsewhere) and the next batch opens a new stream.
  */
 class IngestSession {
-  private call: ClientDuplexStream<{ id: number; batch: Buffer }, Reply> | undefined;
+  private call: ClientDuplexStream<StreamRequest, Reply> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -56,16 +63,13 @@ class IngestSession {
         Math.max(0, deadline - Date.now()),
       );
       this.pending.set(id, { resolve, reject, timer });
-      call.write({ id, batch });
+      call.write({ id, batch, ...activeTraceCarrier() });
     });
   }
 
-  private open(): ClientDuplexStream<{ id: number; batch: Buffer }, Reply> {
+  private open(): ClientDuplexStream<StreamRequest, Reply> {
     if (this.call) return this.call;
-    const call = this.client.ingestStream() as unknown as ClientDuplexStream<
-      { id: number; batch: Buffer },
-      Reply
-    >;
+    const call = this.client.ingestStream() as unknown as ClientDuplexStream<StreamRequest, Reply>;
     call.on('data', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;

@@ -5,7 +5,7 @@ import type {
   Metadata,
 } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
-import { REASON_METADATA_KEY } from '@taba/common';
+import { contextFromMetadata, inSpan, REASON_METADATA_KEY, SpanKind } from '@taba/common';
 import type { GatewayAuth } from './auth/gateway-auth.js';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { PostEventsResponse, PostEventsResult, StreamEventsResponse } from './contract.js';
@@ -32,15 +32,25 @@ export function postHandlers(options: PostHandlersOptions): {
   const { downstream, auth, maxListedRejections, logger } = options;
   // The token and its write scope were checked before any message (the server's guard). Each
   // batch is checked again here, with its client ID, before it is forwarded: on a long-lived
-  // stream a token removed from the tokens file stops working at the next batch.
+  // stream a token removed from the tokens file stops working at the next batch. One span per
+  // batch, its parent the caller's `traceparent` (the call's metadata) if any.
   const post = (
     call: { getPath(): string; metadata: Metadata },
     batch: Buffer,
     context: CallContext,
-  ) => {
-    auth.authorizeBatch(auth.grantOfCall(call.getPath(), call.metadata), batch);
-    return downstream.postBatch(batch, context);
-  };
+  ) =>
+    inSpan(
+      call.getPath().slice(1),
+      {
+        kind: SpanKind.SERVER,
+        parent: contextFromMetadata(call.metadata),
+        attributes: { 'rpc.system': 'grpc', 'taba.batch.bytes': batch.length },
+      },
+      () => {
+        auth.authorizeBatch(auth.grantOfCall(call.getPath(), call.metadata), batch);
+        return downstream.postBatch(batch, context);
+      },
+    );
   return {
     PostEvents: (call, callback) => {
       const context = {

@@ -1,5 +1,6 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '@taba/common';
+import { contextFromMetadata, inSpan, SpanKind } from '@taba/common';
 import { cancellationOf, logUnexpected, toCallStatus } from './call-status.js';
 import type { Downstream, QueryMethod } from './downstream.js';
 import { QUERY_METHODS } from './downstream.js';
@@ -25,7 +26,15 @@ export function queryHandlers(
         deadline: downstream.deadline(call.getDeadline()),
         signal: cancellationOf(call),
       };
-      downstream.queryBytes(method, call.request, context).then(
+      inSpan(
+        `taba.v1.Taba/${method}`,
+        {
+          kind: SpanKind.SERVER,
+          parent: contextFromMetadata(call.metadata),
+          attributes: { 'rpc.system': 'grpc' },
+        },
+        () => downstream.queryBytes(method, call.request, context),
+      ).then(
         response => callback(null, response),
         (error: unknown) => {
           logUnexpected(logger, method, error);

@@ -11,9 +11,11 @@ import type {
 } from '@taba/common';
 import {
   fromGrpcError,
+  inSpan,
   loadTabaProtos,
   ownerCountDetails,
   PartitionAssignment,
+  SpanKind,
   UnavailableError,
   unaryCall,
 } from '@taba/common';
@@ -125,11 +127,33 @@ export class AggregatorRouter {
       await Promise.all(
         [...byOwner].map(async ([owner, ownParts]) => {
           try {
-            const response = await unaryCall<{ parts: PartitionPart[] }, CommitResponse__Output>(
-              (request, metadata, options, callback) =>
-                owner.client.commit(request, metadata, options, callback),
-              { parts: ownParts },
-              { deadlineMs: this.options.deadlineMs },
+            // One CLIENT span per aggregator and attempt: the aggregator's Commit is its child.
+            const response = await inSpan(
+              'aggregator.commit',
+              {
+                kind: SpanKind.CLIENT,
+                attributes: {
+                  'rpc.system': 'grpc',
+                  'server.address': owner.address,
+                  'taba.instance': owner.id,
+                  'taba.parts': ownParts.length,
+                  'taba.attempt': attempt,
+                },
+              },
+              span => {
+                if (span.isRecording()) {
+                  span.setAttribute(
+                    'taba.partitions',
+                    ownParts.map(part => part.partition ?? 0),
+                  );
+                }
+                return unaryCall<{ parts: PartitionPart[] }, CommitResponse__Output>(
+                  (request, metadata, options, callback) =>
+                    owner.client.commit(request, metadata, options, callback),
+                  { parts: ownParts },
+                  { deadlineMs: this.options.deadlineMs },
+                );
+              },
             );
             for (const result of response.results) results.set(result.partition, result);
           } catch (error) {

@@ -6,13 +6,17 @@ import type {
   PartResult__Output,
   PostEventsResponse,
   RejectCode__Output,
+  Span,
+  TraceContext,
 } from '@taba/common';
 import {
   checkClientId,
   decodeEventBatch,
   InflightBudget,
+  inSpan,
   parseTypeSpec,
   ResourceExhaustedError,
+  SpanKind,
 } from '@taba/common';
 import type { AggregatorRouter } from './aggregator-router.js';
 import type { BatchRejection, FoldedBatch } from './batch-folding.js';
@@ -46,46 +50,58 @@ export class IngestPipeline {
     ),
   ) {}
 
-  async ingest(bytes: Uint8Array): Promise<PostEventsResponse> {
-    const release = this.budget.acquire(bytes.byteLength);
-    const started = performance.now();
-    try {
-      const response = await this.process(bytes);
-      this.stats.latencyMs.add(performance.now() - started);
-      return response;
-    } finally {
-      release();
-    }
+  /** One batch, in a SERVER span whose parent is `parent` (the caller's trace context). */
+  ingest(bytes: Uint8Array, parent?: TraceContext): Promise<PostEventsResponse> {
+    return inSpan(
+      'ingest.batch',
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'taba.batch.bytes': bytes.byteLength },
+        ...(parent && { parent }),
+      },
+      async span => {
+        const release = this.budget.acquire(bytes.byteLength);
+        const started = performance.now();
+        try {
+          const response = await this.process(bytes, span);
+          this.stats.latencyMs.add(performance.now() - started);
+          return response;
+        } finally {
+          release();
+        }
+      },
+    );
   }
 
-  private async process(bytes: Uint8Array): Promise<PostEventsResponse> {
-    const batch = decodeEventBatch(bytes);
-    checkClientId(batch.clientId, this.config.limits);
-    let eventCount = 0;
-    for (const tab of batch.tabs)
-      eventCount += tab.strings.length > 0 ? tab.strings.length : tab.values.length;
-    if (eventCount > this.config.maxBatchEvents) {
-      throw new ResourceExhaustedError(
-        'BATCH_TOO_LARGE',
-        `the batch has ${eventCount} events; the limit is ${this.config.maxBatchEvents} (TABA_MAX_BATCH_EVENTS)`,
-      );
-    }
-    checkDistinctTabs(batch.tabs, this.config.maxBatchTabs);
-    checkSequence(batch, this.clock.nowSeconds(), this.config.limits.futureSkewSeconds);
-    this.stats.batches += 1;
-    this.stats.eventsReceived += eventCount;
-    return this.turns.run(batch.clientId, async () => {
-      const stored = await this.types.lookup(batch.tabs.map(tab => tab.name));
-      const folded = foldBatch(batch, {
-        registry: this.registry,
-        limits: this.config.limits,
-        partitionCount: this.config.cluster.partitionCount,
-        now: this.clock.nowSeconds(),
-        storedSpec: name => stored.get(name),
-        bufferCapacity: this.config.handlerSettings.bufferCapacity,
-        uniqPrefix: uniqPrefixOf(batch),
+  private async process(bytes: Uint8Array, span: Span): Promise<PostEventsResponse> {
+    const batch = await inSpan('ingest.decode', {}, () => this.decode(bytes));
+    if (span.isRecording()) {
+      span.setAttributes({
+        'taba.client_id': batch.clientId,
+        'taba.batch.tabs': batch.tabs.length,
+        'taba.batch.seq': batch.seq,
       });
-      const parts = commitParts(folded, batch);
+    }
+    this.stats.batches += 1;
+    return this.turns.run(batch.clientId, async () => {
+      const { folded, parts } = await inSpan('ingest.fold', {}, async foldSpan => {
+        const stored = await this.types.lookup(batch.tabs.map(tab => tab.name));
+        const folded = foldBatch(batch, {
+          registry: this.registry,
+          limits: this.config.limits,
+          partitionCount: this.config.cluster.partitionCount,
+          now: this.clock.nowSeconds(),
+          storedSpec: name => stored.get(name),
+          bufferCapacity: this.config.handlerSettings.bufferCapacity,
+          uniqPrefix: uniqPrefixOf(batch),
+        });
+        const parts = commitParts(folded, batch);
+        foldSpan.setAttributes({
+          'taba.parts': parts.length,
+          'taba.rejected': folded.rejections.length,
+        });
+        return { folded, parts };
+      });
       const results: Map<number, PartResult__Output> =
         parts.length > 0 ? await this.router.commit(parts) : new Map();
 
@@ -137,6 +153,7 @@ export class IngestPipeline {
       }
       // foldBatch's rejections come sorted; only conflicts and refusals added here need a sort.
       if (columnLengths) rejections.sort((a, b) => a.index - b.index);
+      span.setAttributes({ 'taba.applied': applied, 'taba.rejected': rejections.length });
       this.stats.recordOutcome(applied, rejections, duplicates);
       this.stats.appliedRate.add(applied);
       const seqOutcome = readSeqOutcome(batch, results.values(), applied);
@@ -151,6 +168,25 @@ export class IngestPipeline {
         fencedSession: seqOutcome.fencedSession ?? 0,
       };
     });
+  }
+
+  /** Decodes the batch and checks it against the limits: the `ingest.decode` span. */
+  private decode(bytes: Uint8Array): ReturnType<typeof decodeEventBatch> {
+    const batch = decodeEventBatch(bytes);
+    checkClientId(batch.clientId, this.config.limits);
+    let eventCount = 0;
+    for (const tab of batch.tabs)
+      eventCount += tab.strings.length > 0 ? tab.strings.length : tab.values.length;
+    if (eventCount > this.config.maxBatchEvents) {
+      throw new ResourceExhaustedError(
+        'BATCH_TOO_LARGE',
+        `the batch has ${eventCount} events; the limit is ${this.config.maxBatchEvents} (TABA_MAX_BATCH_EVENTS)`,
+      );
+    }
+    checkDistinctTabs(batch.tabs, this.config.maxBatchTabs);
+    checkSequence(batch, this.clock.nowSeconds(), this.config.limits.futureSkewSeconds);
+    this.stats.eventsReceived += eventCount;
+    return batch;
   }
 }
 

@@ -4,10 +4,13 @@ import type {
   Discovery,
   IngestHandlers,
   ServiceBuildContext,
+  TraceCarrier,
 } from '@taba/common';
 import {
   clusterInstanceStatus,
   connectRedisShards,
+  contextFromCarrier,
+  contextFromMetadata,
   createDiscovery,
   createHandlerRegistry,
   grpcChannelOptions,
@@ -18,6 +21,7 @@ import {
   systemClock,
   toGrpcStatus,
   withBearerToken,
+  withTraceContext,
 } from '@taba/common';
 import { AggregatorRouter } from './aggregator-router.js';
 import type { IngestConfig } from './config.js';
@@ -65,9 +69,8 @@ export function createIngestService(
     partitionCount: config.cluster.partitionCount,
     deadlineMs: config.commitDeadlineMs,
     attempts: config.commitAttempts,
-    channelOptions: withBearerToken(
-      grpcChannelOptions(config.base),
-      config.base.internalTokens?.[0],
+    channelOptions: withTraceContext(
+      withBearerToken(grpcChannelOptions(config.base), config.base.internalTokens?.[0]),
     ),
     credentials: context.tls.channelCredentials(),
   });
@@ -85,10 +88,12 @@ export function createIngestService(
   const handlers: Pick<IngestHandlers, 'Ingest' | 'IngestStream' | 'GetStatus'> = {
     Ingest: (call, callback) => {
       // The method is registered with a pass-through deserializer: the request is the raw bytes.
-      pipeline.ingest(call.request as unknown as Uint8Array).then(
-        response => callback(null, response),
-        (error: unknown) => callback(failed(error)),
-      );
+      pipeline
+        .ingest(call.request as unknown as Uint8Array, contextFromMetadata(call.metadata))
+        .then(
+          response => callback(null, response),
+          (error: unknown) => callback(failed(error)),
+        );
     },
     // Each request is answered on the same stream, tagged with its id, as soon as it is done.
     IngestStream: call => {
@@ -98,9 +103,10 @@ export function createIngestService(
         open -= 1;
         if (ended && open === 0 && !call.cancelled) call.end();
       };
-      call.on('data', (request: { id: number; batch: Buffer }) => {
+      call.on('data', (request: { id: number; batch: Buffer } & TraceCarrier) => {
         open += 1;
-        pipeline.ingest(request.batch).then(
+        // Each batch carries its own trace context: the stream's metadata belongs to no batch.
+        pipeline.ingest(request.batch, contextFromCarrier(request)).then(
           response => {
             if (!call.cancelled) call.write({ id: request.id, response });
             settle();

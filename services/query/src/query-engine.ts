@@ -13,9 +13,11 @@ import type {
 } from '@taba/common';
 import {
   ALL_CLIENTS,
+  annotateActiveSpan,
   compareCodePoints,
   EMPTY_STORED_STATE,
   InvalidArgumentError,
+  inSpan,
   NotFoundError,
   parseTabType,
   parseTypeSpec,
@@ -230,14 +232,17 @@ export class QueryEngine {
     selection: Selection,
     options: { listAllClients: boolean; limit: boolean },
   ): Promise<SelectedTab[]> {
-    const named = await this.resolveNames(selection.names, 'fail', options.limit);
-    if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
-    const tabs = await this.resolveClients(selection, named, options.listAllClients);
-    if (options.limit) {
-      this.checkTabCount(tabs.length);
-      this.checkStateCount(tabs);
-    }
-    return tabs;
+    return inSpan('query.resolve', {}, async span => {
+      const named = await this.resolveNames(selection.names, 'fail', options.limit);
+      if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
+      const tabs = await this.resolveClients(selection, named, options.listAllClients);
+      if (options.limit) {
+        this.checkTabCount(tabs.length);
+        this.checkStateCount(tabs);
+      }
+      span.setAttribute('taba.tabs', tabs.length);
+      return tabs;
+    });
   }
 
   /**
@@ -249,6 +254,7 @@ export class QueryEngine {
     const versions = await this.store.versions(partitions);
     const key = `${op}|${selection.key}`;
     const hit = this.options.cache.lookup<T>(key, partitions, versions);
+    annotateActiveSpan({ 'taba.cache.hit': hit !== undefined });
     if (hit !== undefined) return hit;
     const value = await build();
     this.options.cache.store(key, partitions, versions, value);
@@ -257,10 +263,22 @@ export class QueryEngine {
 
   /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
   private async mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
-    const stored = await this.store.readStates(
-      tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
-      this.now(),
+    const stored = await inSpan('query.read', { attributes: { 'taba.tabs': tabs.length } }, () =>
+      this.store.readStates(
+        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
+        this.now(),
+      ),
     );
+    return inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
+      this.merge(tabs, stored),
+    );
+  }
+
+  /** Each Tab's stored States restored and merged (the `query.merge` span). */
+  private merge(
+    tabs: readonly SelectedTab[],
+    stored: Awaited<ReturnType<TabStore['readStates']>>,
+  ): unknown[] {
     return tabs.map((tab, i) => {
       const handler = this.handler(tab.type);
       const states = stored[i] ?? new Map<string, StoredState>();

@@ -9,11 +9,14 @@ import type {
 import {
   clusterInstanceStatus,
   connectRedisShards,
+  contextFromMetadata,
   createDiscovery,
   createHandlerRegistry,
   InflightBudget,
+  inSpan,
   isTabaError,
   loadTabaProtos,
+  SpanKind,
   systemClock,
   toGrpcStatus,
 } from '@taba/common';
@@ -113,16 +116,26 @@ export function createQueryService(
     run: (request: RequestOf<M>) => Promise<ReplyOf<M>> | ReplyOf<M>,
   ): QueryHandlers[M] {
     const handler = (
-      call: { readonly request: unknown },
+      call: {
+        readonly request: unknown;
+        readonly metadata: Parameters<typeof contextFromMetadata>[0];
+      },
       callback: (error: ReturnType<typeof toGrpcStatus> | null, reply?: ReplyOf<M>) => void,
     ): void => {
       counters.add(`queries.${method}`);
       let release: (() => void) | undefined;
-      Promise.resolve()
-        .then(() => {
+      inSpan(
+        `${QUERY_GRPC_SERVICE}/${method}`,
+        {
+          kind: SpanKind.SERVER,
+          parent: contextFromMetadata(call.metadata),
+          attributes: { 'rpc.system': 'grpc' },
+        },
+        () => {
           if (method !== 'GetStatus') release = budget.acquire(1);
           return run(call.request as RequestOf<M>);
-        })
+        },
+      )
         .finally(() => release?.())
         .then(
           reply => callback(null, reply),

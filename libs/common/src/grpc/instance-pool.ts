@@ -4,6 +4,7 @@ import type { Discovery, ServiceInstance } from '../discovery/discovery.js';
 import { isGrpcServiceError, REASON_METADATA_KEY } from '../errors/grpc-status.js';
 import { isTabaError, UnavailableError } from '../errors/taba-error.js';
 import type { ServiceName } from '../service/base-config.js';
+import { withTraceContext } from '../telemetry/trace-context.js';
 import { grpcChannelOptions } from './server.js';
 
 /** A generated grpc-js client class (e.g. `loadTabaProtos().taba.internal.v1.Ingest`). */
@@ -199,7 +200,8 @@ export class InstancePool<C extends Client> {
     return new this.ClientClass(
       address,
       this.options.credentials ?? grpcCredentials.createInsecure(),
-      this.options.channelOptions ?? grpcChannelOptions(),
+      // Every internal call carries the caller's trace context (`traceparent`).
+      withTraceContext(this.options.channelOptions ?? grpcChannelOptions()),
     );
   }
 }

@@ -1,6 +1,8 @@
 import type { Env } from '../config/env-readers.js';
 import { ConfigError } from '../config/env-readers.js';
 import { createLogger } from '../logging/logger.js';
+import type { Tracing } from '../telemetry/start-tracing.js';
+import { startTracing } from '../telemetry/start-tracing.js';
 import type { ServiceBaseConfig, ServiceName } from './base-config.js';
 import type { BuiltService, RunningService, ServiceBuildContext } from './run-service.js';
 import { installProcessHandlers, startService } from './run-service.js';
@@ -25,8 +27,9 @@ export interface ServiceMain<C extends { readonly base: ServiceBaseConfig }> {
 }
 
 /**
- * The body of every service's `main.ts`: load the config from `env`, create the logger,
- * start the service and install the signal handlers.
+ * The body of every service's `main.ts`: load the config from `env`, start tracing (when an
+ * `OTEL_*` exporter is configured), create the logger, start the service and install the
+ * signal handlers. Stopping the service flushes the spans still queued.
  *
  * A ConfigError prints one line `<service>: <VARIABLE>: <problem>` to stderr and exits with
  * {@link CONFIG_ERROR_EXIT_CODE}; a failure to start is logged (fatal) and exits with
@@ -39,8 +42,10 @@ export async function runServiceMain<C extends { readonly base: ServiceBaseConfi
   main: ServiceMain<C>,
 ): Promise<RunningService> {
   let config: C;
+  let tracing: Tracing;
   try {
     config = main.loadConfig(env);
+    tracing = await startTracing(env, main.service);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${main.service}: ${error.message}\n`);
@@ -59,8 +64,17 @@ export async function runServiceMain<C extends { readonly base: ServiceBaseConfi
       process.exit(CONFIG_ERROR_EXIT_CODE);
     }
     logger.fatal({ err: error, address: config.base.grpcAddress }, 'failed to start');
+    await tracing.shutdown();
     process.exit(START_FAILURE_EXIT_CODE);
   }
-  installProcessHandlers(running, logger);
-  return running;
+  const stop = running.stop;
+  const traced: RunningService = {
+    ...running,
+    stop: async () => {
+      await stop();
+      await tracing.shutdown();
+    },
+  };
+  installProcessHandlers(traced, logger);
+  return traced;
 }

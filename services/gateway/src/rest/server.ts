@@ -15,6 +15,7 @@ import { answerClientError } from './client-errors.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
 import type { RestListener } from './listener.js';
 import { createRestListener } from './listener.js';
+import { inRequestSpan } from './request-span.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
 import { statusOnPath, URL_TOKEN_PATHS } from './taba-routes.js';
@@ -267,11 +268,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse, expects: boolean) => {
-    serve(request, response, expects).catch((error: unknown) => {
-      // Only send() can land here (e.g. a socket that broke mid-write).
-      logger.warn({ err: error }, 'REST answer failed');
-      response.destroy();
-    });
+    inRequestSpan(request, response, () => serve(request, response, expects)).catch(
+      (error: unknown) => {
+        // Only send() can land here (e.g. a socket that broke mid-write).
+        logger.warn({ err: error }, 'REST answer failed');
+        response.destroy();
+      },
+    );
   };
   const server: RestListener = createRestListener(
     (request, response) => handle(request, response, false),

@@ -14,6 +14,12 @@ export interface IngestStreamRequest {
    * An encoded taba.v1.EventBatch, as the client sent it.
    */
   'batch'?: (Buffer | Uint8Array | string);
+  /**
+   * W3C trace context of the batch's span at the gateway (stream metadata is per stream, not
+   * per batch); empty when tracing is off.
+   */
+  'traceparent'?: (string);
+  'tracestate'?: (string);
 }
 
 /**
@@ -28,4 +34,10 @@ export interface IngestStreamRequest__Output {
    * An encoded taba.v1.EventBatch, as the client sent it.
    */
   'batch': (Buffer);
+  /**
+   * W3C trace context of the batch's span at the gateway (stream metadata is per stream, not
+   * per batch); empty when tracing is off.
+   */
+  'traceparent': (string);
+  'tracestate': (string);
 }
