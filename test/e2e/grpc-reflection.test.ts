@@ -1,6 +1,6 @@
 // gRPC reflection of a real gateway process with auth on, from a client that has no Taba
 // .proto: it lists the services, describes taba.v1.Taba, and calls GetStatus built from the
-// reflected descriptors; reflection needs the read scope like every read method.
+// reflected descriptors; reflection, like the gateway's /metrics, needs the read scope.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,5 +139,16 @@ describe('gRPC reflection on the gateway', () => {
     } finally {
       await ingest.stop();
     }
+  });
+
+  it("serves the gateway's /metrics to the read scope only", async () => {
+    const get = (headers: Record<string, string>) =>
+      fetch(`${stack().restUrl}/metrics`, { headers });
+    expect((await get({})).status).toBe(401);
+    expect((await get({ authorization: `Bearer ${WRITER}` })).status).toBe(403);
+    const answer = await get({ authorization: `Bearer ${READER}` });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await answer.text()).toMatch(/^taba_auth_required 1$/m);
   });
 });
