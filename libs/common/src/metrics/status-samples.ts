@@ -40,7 +40,7 @@ const gauge = (key: RegExp, name: string, help: string, label?: string): Rule =>
 
 /** An InflightBudget's four figures (see InflightBudget.metrics) under `prefix`. */
 function budget(prefix: string, unit: 'bytes' | 'requests'): Rule[] {
-  const at = prefix.replace('.', '\\.');
+  const at = prefix.replaceAll('.', '\\.');
   const labels = { budget: prefix };
   return [
     {
