@@ -6,7 +6,7 @@ import type { CallGuard } from '../grpc/call-guard.js';
 import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import type { Logger } from '../logging/logger.js';
-import { startObservability } from '../metrics/observability-hooks.js';
+import { startMetricsAndReflection } from '../metrics/runner-hooks.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { TlsCredentials } from '../tls/tls-credentials.js';
 import type { ServiceBaseConfig } from './base-config.js';
@@ -141,7 +141,13 @@ export async function startService(
   let port: number;
   let metricsAddress: string | undefined;
   try {
-    const endpoint = await startObservability(config, server, built.serviceNames, metrics, logger);
+    const endpoint = await startMetricsAndReflection(
+      config,
+      server,
+      built.serviceNames,
+      metrics,
+      logger,
+    );
     if (endpoint) shutdown.add('metrics', endpoint.close);
     metricsAddress = endpoint?.address;
     port = await bindServer(server, config.grpcAddress, tls.serverCredentials());

@@ -11,7 +11,7 @@ import type { ServiceMetrics } from './service-metrics.js';
  * (TABA_GRPC_REFLECTION) and `GET /metrics` on TABA_METRICS_ADDRESS when set.
  * @returns the metrics endpoint, to close on stop, or undefined when none is served
  */
-export async function startObservability(
+export async function startMetricsAndReflection(
   config: ServiceBaseConfig,
   server: Server,
   serviceNames: readonly string[],
