@@ -65,7 +65,8 @@ export function cliEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.Pro
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('TABA_') && name !== 'NODE_OPTIONS') env[name] = value;
   }
-  return { ...env, ...extra };
+  // A system-chosen /metrics port per service: runs side by side never share the defaults.
+  return { ...env, TABA_METRICS_ADDRESS: '127.0.0.1:0', ...extra };
 }
 
 /** A running `taba` child process. */

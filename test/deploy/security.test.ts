@@ -133,6 +133,9 @@ const SERVICE_PORTS: Record<string, number[]> = {
   'redis-sentinel': [26379],
 };
 
+/** The `/metrics` ports Prometheus scrapes from any pod of the namespace. */
+const METRICS_PORTS: Record<string, number> = { ingest: 9465, aggregator: 9466, query: 9467 };
+
 /** Who must be able to reach each component, and nobody else. */
 function expectedCallers(target: string, shards: readonly string[]): readonly string[] | 'all' {
   const redisUsers = ['ingest', 'aggregator', 'query', 'redis-sentinel', ...shards];
@@ -157,6 +160,16 @@ function checkNetworkPolicies(objects: readonly SourcedObject[], shards: readonl
       expect(callers.sort(), `${to.name}:${port}`).toEqual(
         want === 'all' ? peers.map(p => p.name).sort() : [...want].sort(),
       );
+      const metricsPort = METRICS_PORTS[to.name];
+      if (metricsPort !== undefined) {
+        const scrapers = peers.filter(from => allowed(policies, from, to, metricsPort));
+        expect(scrapers.map(p => p.name).sort(), `${to.name}:${metricsPort}`).toEqual(
+          peers
+            .filter(p => p.inNamespace)
+            .map(p => p.name)
+            .sort(),
+        );
+      }
       // No other port of the pod is open to anyone.
       expect(
         peers.filter(from => allowed(policies, from, to, 9999)),
@@ -341,7 +354,14 @@ describe('deploy/helm/taba', () => {
     checkSecrets(withSecret, 'my-redis', false);
     const names = [...byKind<NetworkPolicyObject>(withSecret, 'NetworkPolicy').keys()];
     expect(names.sort()).toEqual(
-      ['taba-aggregator', 'taba-default-deny', 'taba-gateway', 'taba-ingest', 'taba-query'].sort(),
+      [
+        'taba-aggregator',
+        'taba-default-deny',
+        'taba-gateway',
+        'taba-ingest',
+        'taba-metrics',
+        'taba-query',
+      ].sort(),
     );
   });
 

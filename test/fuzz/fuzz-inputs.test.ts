@@ -180,7 +180,9 @@ describe('the fuzz verdicts', () => {
   });
 
   it('take 2xx as handled, 4xx as refused and 5xx as crashes', () => {
-    expect([200, 204, 400, 404, 413, 429, 431, 500, 503, 504].map(code => httpVerdict(code))).toEqual([
+    expect(
+      [200, 204, 400, 404, 413, 429, 431, 500, 503, 504].map(code => httpVerdict(code)),
+    ).toEqual([
       'ok',
       'ok',
       'refused',

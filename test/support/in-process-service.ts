@@ -32,6 +32,7 @@ export interface InProcessService<C> {
 export function testEnv(service: ServiceName): Env {
   return {
     TABA_GRPC_ADDRESS: '127.0.0.1:0',
+    TABA_METRICS_ADDRESS: '127.0.0.1:0',
     TABA_LOG_LEVEL: 'silent',
     TABA_INSTANCE_ID: `${service}-test-1`,
     TABA_SHUTDOWN_GRACE_MS: '2000',

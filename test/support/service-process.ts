@@ -96,7 +96,13 @@ function childEnv(extra: Readonly<Record<string, string>>, port: number): NodeJS
     if (!name.startsWith('TABA_') && !name.startsWith('OTEL_') && name !== 'NODE_OPTIONS')
       env[name] = value;
   }
-  return { ...env, TABA_GRPC_ADDRESS: `${LOOPBACK}:${port}`, ...extra };
+  return {
+    ...env,
+    TABA_GRPC_ADDRESS: `${LOOPBACK}:${port}`,
+    // A system-chosen /metrics port (its 'metrics listening' log line tells which).
+    TABA_METRICS_ADDRESS: `${LOOPBACK}:0`,
+    ...extra,
+  };
 }
 
 function parseLogLines(text: string): LogLine[] {

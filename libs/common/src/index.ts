@@ -223,14 +223,28 @@ export { cardinalityReport } from './proto/cardinality-report.js';
 export type { DecodedBatch, DecodedColumn } from './proto/event-batch-codec.js';
 export { decodeEventBatch } from './proto/event-batch-codec.js';
 export type { TabaProtos } from './proto/load.js';
-export { findProtoRoot, loadTabaProtos, PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export {
+  findProtoRoot,
+  loadTabaPackageDefinition,
+  loadTabaProtos,
+  PROTO_FILES,
+  PROTO_LOADER_OPTIONS,
+} from './proto/load.js';
 export { writeVarint } from './proto/varint.js';
+export type { MetricsEndpoint } from './metrics/metrics-server.js';
+export { serveMetrics } from './metrics/metrics-server.js';
+export type { StatusReader } from './metrics/service-metrics.js';
+export { LATENCY_BUCKETS_SECONDS, ServiceMetrics } from './metrics/service-metrics.js';
+export type { StatusSample } from './metrics/status-samples.js';
+export { statusSamples } from './metrics/status-samples.js';
+export { addReflection } from './grpc/reflection.js';
 export type { BackoffOptions } from './service/backoff.js';
 export { backoffMs } from './service/backoff.js';
 export type { ServiceBaseConfig, ServiceName } from './service/base-config.js';
 export {
   advertisedAddress,
   DEFAULT_GRPC_ADDRESSES,
+  DEFAULT_METRICS_ADDRESSES,
   isWildcardHost,
   loadServiceBaseConfig,
 } from './service/base-config.js';

@@ -21,7 +21,12 @@ export class CommitStats {
   /** Events applied per second over the last minute. */
   readonly appliedRate = new RecentRate();
   /** From a Commit's arrival to its answer (the group commit's lag), ms, last 1024. */
-  readonly commitMs = new RecentLatency();
+  readonly commitMs: RecentLatency;
+
+  /** @param observeCommitMs also given every Commit's latency (the `/metrics` histogram) */
+  constructor(observeCommitMs?: (ms: number) => void) {
+    this.commitMs = new RecentLatency(1024, observeCommitMs);
+  }
 
   recordResponse(response: CommitResponse): void {
     this.requests += 1;

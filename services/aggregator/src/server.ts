@@ -56,7 +56,12 @@ export function createAggregatorService(
   const startedAtSeconds = Date.now() / 1000;
   const shards = deps.shards ?? connectRedisShards(config.cluster, context.logger);
   for (const [, redis] of shards.all()) defineCommitScript(redis);
-  const stats = new CommitStats();
+  const stats = new CommitStats(
+    context.metrics.latencyHistogram(
+      'taba_commit_duration_seconds',
+      "From a Commit arriving at the aggregator to its answer (the group commit's lag), seconds",
+    ),
+  );
   const discovery =
     deps.discovery ??
     createDiscovery(
@@ -145,6 +150,27 @@ export function createAggregatorService(
     shards,
     partitionCount: config.cluster.partitionCount,
   };
+  const status = () =>
+    clusterInstanceStatus(
+      statusSource,
+      {
+        ...stats.metrics(),
+        ...budget.metrics('commit.pending_bytes'),
+        'commit.refused_queue_full': committer.refused,
+        ...compactor.metrics(),
+        ...cardinality.metrics(),
+        'prune.runs': pruner.runs,
+        'prune.failures': pruner.failures,
+        'prune.deleted': pruner.totals.deleted,
+        'prune.cells_raced': pruner.totals.raced,
+        'prune.marks_forgotten': pruner.totals.forgottenMarks,
+        'prune.states_expired': pruner.totals.expired,
+        'prune.partitions_failed': pruner.totals.failedPartitions,
+      },
+      ownership.describe(context.selfId()),
+    );
+  context.metrics.useStatus(status);
+
   const handlers: Pick<AggregatorHandlers, 'Commit' | 'GetStatus'> = {
     Commit: commitHandler({
       partitionCount: config.cluster.partitionCount,
@@ -153,26 +179,7 @@ export function createAggregatorService(
       budget,
       logger: context.logger,
     }),
-    GetStatus: statusHandler(() =>
-      clusterInstanceStatus(
-        statusSource,
-        {
-          ...stats.metrics(),
-          ...budget.metrics('commit.pending_bytes'),
-          'commit.refused_queue_full': committer.refused,
-          ...compactor.metrics(),
-          ...cardinality.metrics(),
-          'prune.runs': pruner.runs,
-          'prune.failures': pruner.failures,
-          'prune.deleted': pruner.totals.deleted,
-          'prune.cells_raced': pruner.totals.raced,
-          'prune.marks_forgotten': pruner.totals.forgottenMarks,
-          'prune.states_expired': pruner.totals.expired,
-          'prune.partitions_failed': pruner.totals.failedPartitions,
-        },
-        ownership.describe(context.selfId()),
-      ),
-    ),
+    GetStatus: statusHandler(status),
   };
   context.server.addService(loadTabaProtos().taba.internal.v1.Aggregator.service, handlers);
   return {

@@ -127,6 +127,8 @@ export async function createGatewayService(
       }),
     });
   const status = statusSource(self, downstream);
+  // /metrics shows the gateway's own figures; each instance serves its own.
+  context.metrics.useStatus(self);
 
   const handlers: UntypedServiceImplementation = {
     ...postHandlers({
@@ -150,6 +152,7 @@ export async function createGatewayService(
     query: (method, request, signal) =>
       downstream.queryTyped(method, request, { deadline: downstream.deadline(), signal }),
     status: () => status(),
+    metrics: () => context.metrics.exposition(),
   };
   let rest: Awaited<ReturnType<typeof startRestServer>>;
   try {

@@ -16,8 +16,13 @@ export class IngestStats {
   /** Events applied per second, over the last minute. */
   readonly appliedRate = new RecentRate();
   /** From a batch's arrival to its answer, ms (the last 1024 batches). */
-  readonly latencyMs = new RecentLatency();
+  readonly latencyMs: RecentLatency;
   private readonly rejected = new Map<string, number>();
+
+  /** @param observeBatchMs also given every batch's latency (the `/metrics` histogram) */
+  constructor(observeBatchMs?: (ms: number) => void) {
+    this.latencyMs = new RecentLatency(1024, observeBatchMs);
+  }
 
   recordOutcome(
     applied: number,

@@ -74,7 +74,12 @@ export function createIngestService(
     ),
     credentials: context.tls.channelCredentials(),
   });
-  const stats = new IngestStats();
+  const stats = new IngestStats(
+    context.metrics.latencyHistogram(
+      'taba_batch_duration_seconds',
+      'From a batch arriving at ingest to its answer, seconds',
+    ),
+  );
   const pipeline = new IngestPipeline(config, registry, types, router, clock, stats);
 
   const failed = (error: unknown) => {
@@ -84,6 +89,27 @@ export function createIngestService(
     if (status.code === 13) context.logger.error({ err: error }, 'ingest failed');
     return status;
   };
+
+  const status = () =>
+    clusterInstanceStatus(
+      {
+        config: config.base,
+        context,
+        startedAtSeconds,
+        discovery,
+        peers: ['aggregator'],
+        shards,
+        partitionCount: config.cluster.partitionCount,
+      },
+      stats.metrics({
+        'ingest.commit_retries': router.retries,
+        'ingest.type_cache_hits': types.hits,
+        'ingest.type_cache_misses': types.misses,
+        ...pipeline.budget.metrics('ingest.inflight_bytes'),
+      }),
+      router.describe(),
+    );
+  context.metrics.useStatus(status);
 
   const handlers: Pick<IngestHandlers, 'Ingest' | 'IngestStream' | 'GetStatus'> = {
     Ingest: (call, callback) => {
@@ -132,26 +158,7 @@ export function createIngestService(
         ended = true;
       });
     },
-    GetStatus: statusHandler(() =>
-      clusterInstanceStatus(
-        {
-          config: config.base,
-          context,
-          startedAtSeconds,
-          discovery,
-          peers: ['aggregator'],
-          shards,
-          partitionCount: config.cluster.partitionCount,
-        },
-        stats.metrics({
-          'ingest.commit_retries': router.retries,
-          'ingest.type_cache_hits': types.hits,
-          'ingest.type_cache_misses': types.misses,
-          ...pipeline.budget.metrics('ingest.inflight_bytes'),
-        }),
-        router.describe(),
-      ),
-    ),
+    GetStatus: statusHandler(status),
   };
   const definition = loadTabaProtos().taba.internal.v1.Ingest.service;
   const passThrough = {

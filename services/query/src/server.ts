@@ -173,6 +173,27 @@ export function createQueryService(
     };
   };
 
+  const status = () =>
+    clusterInstanceStatus(
+      {
+        config: config.base,
+        context,
+        startedAtSeconds,
+        discovery,
+        peers: [],
+        shards,
+        partitionCount: config.cluster.partitionCount,
+      },
+      metrics(),
+      {
+        'cache.capacity': String(config.cacheEntries),
+        'regex.timeout_ms': String(config.regexTimeoutMs),
+        'regex.max_length': String(config.regexMaxLength),
+        'tabs.max_per_query': String(config.maxTabsPerQuery),
+      },
+    );
+  context.metrics.useStatus(status);
+
   const handlers: QueryHandlers = {
     GetAggregates: unary('GetAggregates', async request => ({
       tabs: await engine.aggregates(request.filter, renderModeOf(request.mode)),
@@ -200,26 +221,7 @@ export function createQueryService(
       await store.walkCardinality(counts => tally.add(counts));
       return tally.report();
     }),
-    GetStatus: unary('GetStatus', () =>
-      clusterInstanceStatus(
-        {
-          config: config.base,
-          context,
-          startedAtSeconds,
-          discovery,
-          peers: [],
-          shards,
-          partitionCount: config.cluster.partitionCount,
-        },
-        metrics(),
-        {
-          'cache.capacity': String(config.cacheEntries),
-          'regex.timeout_ms': String(config.regexTimeoutMs),
-          'regex.max_length': String(config.regexMaxLength),
-          'tabs.max_per_query': String(config.maxTabsPerQuery),
-        },
-      ),
-    ),
+    GetStatus: unary('GetStatus', status),
   };
   context.server.addService(loadTabaProtos().taba.internal.v1.Query.service, handlers);
   return {

@@ -104,6 +104,8 @@ The gateway also listens for REST on 8300.
 {{- $ctx := dict "root" $root "component" $component -}}
 {{- $gateway := eq $component "gateway" -}}
 {{- $redisAuth := and (not $gateway) (include "taba.redisAuthSecret" $root) -}}
+{{- /* GET /metrics: the gateway on its REST port, the others on their own (docs/observability.md). */ -}}
+{{- $metricsPort := index (dict "gateway" 8300 "ingest" 9465 "aggregator" 9466 "query" 9467) $component -}}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -140,6 +142,9 @@ spec:
       annotations:
         # Pods restart when the shared configuration changes.
         checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $metricsPort | quote }}
+        prometheus.io/path: /metrics
     spec:
       serviceAccountName: {{ $fullname }}-{{ $component }}
       automountServiceAccountToken: false
@@ -170,6 +175,10 @@ spec:
             - name: rest
               containerPort: 8300
               protocol: TCP
+            {{- else }}
+            - name: metrics
+              containerPort: {{ $metricsPort }}
+              protocol: TCP
             {{- end }}
           envFrom:
             - configMapRef:
@@ -193,6 +202,9 @@ spec:
             {{- if $gateway }}
             - name: TABA_REST_ADDRESS
               value: 0.0.0.0:8300
+            {{- else }}
+            - name: TABA_METRICS_ADDRESS
+              value: 0.0.0.0:{{ $metricsPort }}
             {{- end }}
             # Listening on 0.0.0.0, the instance must tell Consul an address its peers can dial.
             - name: TABA_ADVERTISE_ADDRESS

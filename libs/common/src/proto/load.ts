@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition } from '@grpc/grpc-js';
-import type { Options } from '@grpc/proto-loader';
+import type { Options, PackageDefinition } from '@grpc/proto-loader';
 import { loadSync } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AggregatorProto } from '../generated/aggregator.js';
 import type { ProtoGrpcType as IngestProto } from '../generated/ingest.js';
@@ -58,12 +58,19 @@ export function findProtoRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 let cached: TabaProtos | undefined;
+let cachedDefinition: PackageDefinition | undefined;
+
+/** Every Taba proto as proto-loader's package definition (once per process): what reflection serves. */
+export function loadTabaPackageDefinition(): PackageDefinition {
+  cachedDefinition ??= loadSync([...PROTO_FILES], {
+    ...PROTO_LOADER_OPTIONS,
+    includeDirs: [findProtoRoot()],
+  });
+  return cachedDefinition;
+}
 
 /** Loads (once per process) every Taba proto as grpc-js service constructors and types. */
 export function loadTabaProtos(): TabaProtos {
-  if (cached) return cached;
-  const root = findProtoRoot();
-  const definition = loadSync([...PROTO_FILES], { ...PROTO_LOADER_OPTIONS, includeDirs: [root] });
-  cached = loadPackageDefinition(definition) as unknown as TabaProtos;
+  cached ??= loadPackageDefinition(loadTabaPackageDefinition()) as unknown as TabaProtos;
   return cached;
 }

@@ -3,6 +3,7 @@ import type { Env } from '../config/env-readers.js';
 import {
   ConfigError,
   readAddress,
+  readBoolean,
   readChoice,
   readInteger,
   readOptionalString,
@@ -56,6 +57,31 @@ export interface ServiceBaseConfig {
   readonly maxResponseBytes: number;
   /** TLS of this instance's servers and of the channels it opens: TABA_TLS_*. @default plaintext */
   readonly tls: TlsConfig;
+  /**
+   * Where `GET /metrics` (Prometheus) is served (TABA_METRICS_ADDRESS; `off` or unset: not
+   * served by the runner). @default {@link DEFAULT_METRICS_ADDRESSES}; the gateway serves it
+   * on its REST port instead
+   */
+  readonly metricsAddress?: string;
+  /** gRPC server reflection (TABA_GRPC_REFLECTION). @default on for the gateway, off for the others */
+  readonly grpcReflection?: boolean;
+}
+
+/**
+ * Default `/metrics` listen addresses (the Prometheus exporter range, 9464–9467); the gateway
+ * has none: it answers `/metrics` on its REST port.
+ */
+export const DEFAULT_METRICS_ADDRESSES = {
+  gateway: 'off',
+  ingest: '127.0.0.1:9465',
+  aggregator: '127.0.0.1:9466',
+  query: '127.0.0.1:9467',
+} as const;
+
+function readMetricsAddress(env: Env, service: ServiceName): string | undefined {
+  const fallback = DEFAULT_METRICS_ADDRESSES[service];
+  if (readString(env, 'TABA_METRICS_ADDRESS', fallback).toLowerCase() === 'off') return undefined;
+  return readAddress(env, 'TABA_METRICS_ADDRESS', fallback);
 }
 
 /** Default gRPC listen addresses when several services share one machine. */
@@ -151,6 +177,7 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
   if (advertiseAddress === undefined && discovery.mode === 'consul') {
     if (isWildcardHost(hostOf(grpcAddress))) throw wildcardError(grpcAddress);
   }
+  const metricsAddress = readMetricsAddress(env, service);
   return Object.freeze({
     service,
     instanceId: readString(env, 'TABA_INSTANCE_ID', `${service}-${hostname()}-${process.pid}`),
@@ -174,5 +201,7 @@ export function loadServiceBaseConfig(env: Env, service: ServiceName): ServiceBa
     }),
     ...(internalTokens === undefined ? {} : { internalTokens }),
     tls: loadTlsConfig(env),
+    ...(metricsAddress === undefined ? {} : { metricsAddress }),
+    grpcReflection: readBoolean(env, 'TABA_GRPC_REFLECTION', service === 'gateway'),
   });
 }

@@ -44,11 +44,16 @@ export class RecentLatency {
   private next = 0;
   private filled = 0;
 
-  constructor(capacity = 1024) {
+  /** @param observe also given every sample (e.g. a Prometheus histogram's observe) */
+  constructor(
+    capacity = 1024,
+    private readonly observe?: (value: number) => void,
+  ) {
     this.samples = new Float64Array(capacity);
   }
 
   add(value: number): void {
+    this.observe?.(value);
     this.samples[this.next] = value;
     this.next = (this.next + 1) % this.samples.length;
     if (this.filled < this.samples.length) this.filled += 1;

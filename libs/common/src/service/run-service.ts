@@ -6,6 +6,8 @@ import type { CallGuard } from '../grpc/call-guard.js';
 import { callGuardInterceptor, internalTokenGuard } from '../grpc/call-guard.js';
 import { addHealthService, bindServer, createGrpcServer, shutdownServer } from '../grpc/server.js';
 import type { Logger } from '../logging/logger.js';
+import { startMetricsAndReflection } from '../metrics/runner-hooks.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { TlsCredentials } from '../tls/tls-credentials.js';
 import type { ServiceBaseConfig } from './base-config.js';
 import { advertisedAddress } from './base-config.js';
@@ -52,6 +54,8 @@ export interface ServiceBuildContext {
   readonly refusals: Refusals;
   /** Credentials of this instance's servers and of every channel it opens (TABA_TLS_*). */
   readonly tls: TlsCredentials;
+  /** The process's Prometheus registry: give it the status reader and observe latencies. */
+  readonly metrics: ServiceMetrics;
 }
 
 export interface RunningService {
@@ -64,6 +68,8 @@ export interface RunningService {
   readonly health: HealthImplementation;
   /** The instance's TLS credentials; {@link installProcessHandlers} reloads them on SIGHUP. */
   readonly tls: TlsCredentials;
+  /** Where `GET /metrics` is served (TABA_METRICS_ADDRESS), if the runner serves it. */
+  readonly metricsAddress: string | undefined;
   /**
    * Ordered and idempotent: NOT_SERVING, deregister from discovery, drain the server, close
    * dependencies, close discovery.
@@ -85,6 +91,7 @@ export async function startService(
   let guard: CallGuard | undefined =
     config.internalTokens === undefined ? undefined : internalTokenGuard(config.internalTokens);
   const refusals = new Refusals();
+  const metrics = new ServiceMetrics();
   const server = createGrpcServer(
     { maxMessageBytes: config.maxMessageBytes, maxResponseBytes: config.maxResponseBytes },
     reason => refusals.count(reason),
@@ -110,6 +117,7 @@ export async function startService(
       },
       refusals,
       tls,
+      metrics,
     });
   } catch (error) {
     tls.close();
@@ -131,7 +139,17 @@ export async function startService(
   shutdown.add('tls', () => tls.close());
 
   let port: number;
+  let metricsAddress: string | undefined;
   try {
+    const endpoint = await startMetricsAndReflection(
+      config,
+      server,
+      built.serviceNames,
+      metrics,
+      logger,
+    );
+    if (endpoint) shutdown.add('metrics', endpoint.close);
+    metricsAddress = endpoint?.address;
     port = await bindServer(server, config.grpcAddress, tls.serverCredentials());
     boundAddress = config.grpcAddress.replace(/:\d+$/, `:${port}`);
     advertised = advertisedAddress(config, boundAddress);
@@ -166,6 +184,7 @@ export async function startService(
     selfId,
     health,
     tls,
+    metricsAddress,
     stop: () => shutdown.run(),
   };
 }

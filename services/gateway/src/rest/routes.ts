@@ -41,6 +41,8 @@ export interface RestBackend {
     signal: AbortSignal,
   ): Promise<QueryResponse<K>>;
   status(signal: AbortSignal): Promise<StatusResponse>;
+  /** The gateway's own Prometheus exposition (docs/observability.md). */
+  metrics(): Promise<string>;
 }
 
 /** The credential of one request, as the routes check it (GatewayAuth behind it). */
@@ -206,6 +208,11 @@ const getStatus: Route = async (request, backend, _now, grant) => {
   return json(JSON.stringify(statusFor(grant, await backend.status(request.signal))));
 };
 
+const getMetrics: Route = async (request, backend) => {
+  noParams(request);
+  return text(await backend.metrics());
+};
+
 /** Every path and the methods it takes. */
 export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/events', new Map([['POST', postEvents]])],
@@ -224,6 +231,7 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/status', new Map([['GET', getStatus]])],
   ['/v1/cardinality', new Map([['GET', getCardinality]])],
   ['/post', new Map([['POST', postLines]])],
+  ['/metrics', new Map([['GET', getMetrics]])],
   ...TABA_ROUTES,
 ]);
 

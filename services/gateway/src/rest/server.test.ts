@@ -32,6 +32,7 @@ const backend: RestBackend = {
   },
   query: () => Promise.reject(new Error('not used')),
   status: async () => ({ instances: [] }),
+  metrics: async () => 'taba_up 1\n',
 };
 
 let server: RestServer | undefined;
