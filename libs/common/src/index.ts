@@ -259,6 +259,8 @@ export {
   MAX_RANGES_LENGTH,
   ownerCountDetails,
 } from './service/discovery-status.js';
+export type { DrainEstimateOptions } from './service/drain-estimate.js';
+export { DrainEstimate } from './service/drain-estimate.js';
 export { InflightBudget } from './service/inflight-budget.js';
 export { describeInstance, TABA_VERSION } from './service/instance-status.js';
 export { RecentLatency, RecentRate } from './service/recent-stats.js';

@@ -1,6 +1,7 @@
 import type { SpanContext } from '@taba/common';
 import {
   activeSpanContext,
+  DrainEstimate,
   inSpan,
   ResourceExhaustedError,
   ROOT_TRACE_CONTEXT,
@@ -59,12 +60,11 @@ interface Queued {
   readonly submitter?: SpanContext;
 }
 
-/** Completed calls are remembered this long to measure a shard's throughput (default). */
+/** Completed calls count this long to measure a shard's throughput (default). */
 const RATE_WINDOW_MS = 5000;
 /**
  * Until a shard's rate is measured (at the start of a burst), each queued cell is taken to cost
  * this much, ms: about what the commit script and building its arguments cost per cell here.
- * Without it, the first second of a burst after idle would admit any queue at all.
  */
 const ASSUMED_MS_PER_CELL = 0.03;
 
@@ -77,31 +77,24 @@ class ShardQueue {
   private queuedBytes = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Cells committed by recent calls, with when each ended (a bounded window: RATE_WINDOW_MS). */
-  private readonly completed: { at: number; tabs: number }[] = [];
-  private busySince: number | undefined;
+  /** Cells this shard committed lately: what the queue's wait is estimated from. */
+  private readonly drain: DrainEstimate;
 
   constructor(
     private readonly shard: string,
     private readonly commit: ShardCommit,
     private readonly options: GroupCommitOptions,
-  ) {}
+  ) {
+    this.drain = new DrainEstimate({
+      windowMs: options.rateWindowMs ?? RATE_WINDOW_MS,
+      assumedMsPerUnit: ASSUMED_MS_PER_CELL,
+      parallelism: options.inflightPerShard,
+    });
+  }
 
-  /**
-   * How long what waits now would take at the rate this shard committed cells lately, or at
-   * ASSUMED_MS_PER_CELL until it has been busy long enough to measure.
-   */
+  /** How long what waits now would take at the rate this shard committed cells lately. */
   estimatedWaitMs(now = performance.now()): number {
-    const windowMs = this.options.rateWindowMs ?? RATE_WINDOW_MS;
-    while (this.completed.length > 0 && (this.completed[0]?.at ?? now) < now - windowMs)
-      this.completed.shift();
-    const assumed = (this.queuedTabs * ASSUMED_MS_PER_CELL) / this.options.inflightPerShard;
-    if (this.busySince === undefined || this.completed.length === 0) return assumed;
-    const span = Math.min(windowMs, now - this.busySince);
-    if (span < windowMs / 5) return assumed;
-    let tabs = 0;
-    for (const call of this.completed) tabs += call.tabs;
-    return (this.queuedTabs * span) / tabs;
+    return this.drain.estimatedMs(this.queuedTabs, now);
   }
 
   push(entry: Queued): void {
@@ -156,7 +149,7 @@ class ShardQueue {
 
   private async run(chunk: Queued[]): Promise<void> {
     this.inFlight += 1;
-    this.busySince ??= performance.now();
+    this.drain.started(performance.now());
     const tabs = chunk.reduce((sum, { weight }) => sum + weight.tabs, 0);
     try {
       // One call writes parts of many traces: its span starts a trace of its own, linked to
@@ -182,7 +175,7 @@ class ShardQueue {
       chunk.forEach(({ done }, i) => {
         done(outcomes[i] ?? new Error('commit lost a part'));
       });
-      this.completed.push({ at: performance.now(), tabs });
+      this.drain.completed(tabs, performance.now());
     } catch (error) {
       for (const { done } of chunk) done(error instanceof Error ? error : new Error(String(error)));
     } finally {
@@ -190,9 +183,7 @@ class ShardQueue {
       // What gathered during the call goes next, without waiting for a window.
       if (this.queue.length > 0) this.start();
       else if (this.inFlight === 0) {
-        // Idle: the rate measured so far says nothing about the next burst.
-        this.busySince = undefined;
-        this.completed.length = 0;
+        this.drain.idle();
       }
     }
   }

@@ -6,7 +6,6 @@ import type {
   Discovery,
   PartitionPart,
   PartResult__Output,
-  TabaError,
   TabaProtos,
 } from '@taba/common';
 import {
@@ -16,6 +15,7 @@ import {
   ownerCountDetails,
   PartitionAssignment,
   SpanKind,
+  TabaError,
   UnavailableError,
   unaryCall,
 } from '@taba/common';
@@ -109,12 +109,27 @@ export class AggregatorRouter {
     return owner;
   }
 
-  /** Commits every part; resolves each part's result by partition, or fails the whole batch. */
-  async commit(parts: readonly PartitionPart[]): Promise<Map<number, PartResult__Output>> {
+  /**
+   * Commits every part; resolves each part's result by partition, or fails the whole batch.
+   * `deadlineAt` (epoch ms), the caller's deadline, bounds every attempt and ends the retries:
+   * an answer after it would reach no one.
+   */
+  async commit(
+    parts: readonly PartitionPart[],
+    deadlineAt = Number.POSITIVE_INFINITY,
+  ): Promise<Map<number, PartResult__Output>> {
     const results = new Map<number, PartResult__Output>();
     let pending: readonly PartitionPart[] = parts;
     let pause = this.options.retryPauseMs ?? 100;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const deadlineMs = Math.min(this.options.deadlineMs, deadlineAt - Date.now());
+      if (deadlineMs <= 0) {
+        throw new TabaError(
+          'DEADLINE_EXCEEDED',
+          'CALLER_DEADLINE',
+          `the caller's deadline passed before the batch was committed (attempt ${attempt})`,
+        );
+      }
       const byOwner = new Map<Member, PartitionPart[]>();
       for (const part of pending) {
         const owner = this.ownerOf(part.partition ?? 0);
@@ -151,7 +166,7 @@ export class AggregatorRouter {
                   (request, metadata, options, callback) =>
                     owner.client.commit(request, metadata, options, callback),
                   { parts: ownParts },
-                  { deadlineMs: this.options.deadlineMs },
+                  { deadlineMs },
                 );
               },
             );

@@ -52,6 +52,14 @@ export interface IngestConfig {
    */
   readonly maxInflightBytes: number;
   /**
+   * TABA_INGEST_MAX_QUEUE_MS: a batch is refused at once with RESOURCE_EXHAUSTED (OVERLOADED)
+   * when the batches ahead of it would take longer than this to answer, at the rate ingest has
+   * answered batches lately, or longer than half the caller's remaining deadline: at capacity a
+   * caller is told to back off instead of waiting until its deadline and sending the batch
+   * again. @default 2000
+   */
+  readonly maxQueueMs: number;
+  /**
    * Event limits: TABA_MAX_NAME_LENGTH (256), TABA_MAX_CLIENT_ID_LENGTH (256),
    * TABA_MAX_STRING_LENGTH (1024), TABA_LATE_SECONDS (86400), TABA_FUTURE_SKEW_SECONDS (300),
    * TABA_MAX_HISTOGRAM_BOUNDS (128).
@@ -86,6 +94,7 @@ export function loadConfig(env: Env): IngestConfig {
       min: 1024,
       max: 2 ** 40,
     }),
+    maxQueueMs: readInteger(env, 'TABA_INGEST_MAX_QUEUE_MS', 2000, { min: 1, max: 600_000 }),
     limits: Object.freeze({
       maxNameLength: shape.maxNameLength,
       maxClientIdLength: shape.maxClientIdLength,

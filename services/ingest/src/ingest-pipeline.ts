@@ -19,6 +19,7 @@ import {
   SpanKind,
 } from '@taba/common';
 import type { AggregatorRouter } from './aggregator-router.js';
+import { BatchAdmission } from './batch-admission.js';
 import type { BatchRejection, FoldedBatch } from './batch-folding.js';
 import { foldBatch } from './batch-folding.js';
 import { ClientTurns } from './client-turns.js';
@@ -48,10 +49,20 @@ export class IngestPipeline {
       'batch bytes',
       'TABA_INGEST_MAX_INFLIGHT_BYTES',
     ),
+    /** Admission by time (TABA_INGEST_MAX_QUEUE_MS, the caller's deadline). */
+    readonly admission = new BatchAdmission({ maxQueueMs: config.maxQueueMs }),
   ) {}
 
-  /** One batch, in a SERVER span whose parent is `parent` (the caller's trace context). */
-  ingest(bytes: Uint8Array, parent?: TraceContext): Promise<PostEventsResponse> {
+  /**
+   * One batch, in a SERVER span whose parent is `parent` (the caller's trace context).
+   * `deadlineAt`: the caller's deadline, epoch ms (none for a stream's batches): it bounds the
+   * wait for admission and every Commit of the batch.
+   */
+  ingest(
+    bytes: Uint8Array,
+    parent?: TraceContext,
+    deadlineAt?: number,
+  ): Promise<PostEventsResponse> {
     return inSpan(
       'ingest.batch',
       {
@@ -60,20 +71,32 @@ export class IngestPipeline {
         ...(parent && { parent }),
       },
       async span => {
-        const release = this.budget.acquire(bytes.byteLength);
-        const started = performance.now();
+        const admitted = this.admission.admit(
+          bytes.byteLength,
+          deadlineAt === undefined ? undefined : deadlineAt - Date.now(),
+        );
         try {
-          const response = await this.process(bytes, span);
-          this.stats.latencyMs.add(performance.now() - started);
-          return response;
+          const release = this.budget.acquire(bytes.byteLength);
+          const started = performance.now();
+          try {
+            const response = await this.process(bytes, span, deadlineAt);
+            this.stats.latencyMs.add(performance.now() - started);
+            return response;
+          } finally {
+            release();
+          }
         } finally {
-          release();
+          admitted();
         }
       },
     );
   }
 
-  private async process(bytes: Uint8Array, span: Span): Promise<PostEventsResponse> {
+  private async process(
+    bytes: Uint8Array,
+    span: Span,
+    deadlineAt: number | undefined,
+  ): Promise<PostEventsResponse> {
     const batch = await inSpan('ingest.decode', {}, () => this.decode(bytes));
     if (span.isRecording()) {
       span.setAttributes({
@@ -103,7 +126,7 @@ export class IngestPipeline {
         return { folded, parts };
       });
       const results: Map<number, PartResult__Output> =
-        parts.length > 0 ? await this.router.commit(parts) : new Map();
+        parts.length > 0 ? await this.router.commit(parts, deadlineAt) : new Map();
 
       const rejections: BatchRejection[] = folded.rejections;
       let columnLengths: number[] | undefined;

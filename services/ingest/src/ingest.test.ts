@@ -332,6 +332,28 @@ describe('ingest with an aggregator on Redis', () => {
     expect((await render('bid.price', 'COUNTER_GROUP')).lifetime).toMatchObject({ count: 120 });
   });
 
+  it('refuses a batch whose wait behind the batches in flight would pass TABA_INGEST_MAX_QUEUE_MS, then serves again', async () => {
+    const { client, ingest } = await startStack({ TABA_INGEST_MAX_QUEUE_MS: '1' });
+    const values = Array.from({ length: 60 }, (_, i) => i);
+    await redisClient().client('PAUSE', 1000, 'WRITE');
+    const first = post(client, counterBatch('q1', 1, values));
+    await new Promise(resolve => setTimeout(resolve, 100));
+    // ~1 KB in flight at the assumed 0.002 ms a byte, before any rate is measured: over 1 ms.
+    const refused: ServiceError = await grpcErrorOf(post(client, counterBatch('q2', 1, values)));
+    expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refused.metadata.get('taba-reason')).toEqual(['OVERLOADED']);
+    expect(refused.details).toMatch(
+      /^overloaded: the batches ahead of this one would take \d+ ms, over 1 ms \(TABA_INGEST_MAX_QUEUE_MS 1, or half the call's remaining deadline\); retry with backoff$/,
+    );
+    await redisClient().client('UNPAUSE');
+    expect(await first).toMatchObject({ applied: 60 });
+    expect(await post(client, counterBatch('q2', 1, values))).toMatchObject({ applied: 60 });
+    expect((await render('bid.price', 'COUNTER_GROUP')).lifetime).toMatchObject({ count: 120 });
+    const metrics = await ingestMetrics(ingest.running.address);
+    expect(metrics['ingest.admission_refused']).toBe(1);
+    expect(metrics['refused.OVERLOADED']).toBe(1);
+  });
+
   it('fails with UNAVAILABLE while no aggregator answers, applying nothing', async () => {
     const { client, aggregator } = await startStack({ TABA_COMMIT_ATTEMPTS: '2' });
     await aggregator.running.stop();

@@ -106,6 +106,7 @@ export function createIngestService(
         'ingest.type_cache_hits': types.hits,
         'ingest.type_cache_misses': types.misses,
         ...pipeline.budget.metrics('ingest.inflight_bytes'),
+        ...pipeline.admission.metrics('ingest.admission'),
       }),
       router.describe(),
     );
@@ -115,7 +116,11 @@ export function createIngestService(
     Ingest: (call, callback) => {
       // The method is registered with a pass-through deserializer: the request is the raw bytes.
       pipeline
-        .ingest(call.request as unknown as Uint8Array, contextFromMetadata(call.metadata))
+        .ingest(
+          call.request as unknown as Uint8Array,
+          contextFromMetadata(call.metadata),
+          deadlineOf(call.getDeadline()),
+        )
         .then(
           response => callback(null, response),
           (error: unknown) => callback(failed(error)),
@@ -175,4 +180,10 @@ export function createIngestService(
       if (!deps.shards) await shards.close();
     },
   };
+}
+
+/** A call's deadline as epoch ms; undefined when it has none (grpc-js reports Infinity). */
+function deadlineOf(deadline: Date | number): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? at : undefined;
 }
