@@ -341,7 +341,7 @@ export {
 } from './storage/redis-url.js';
 export { ScriptKeys } from './storage/script-keys.js';
 export type { OpsContext } from './storage/state-codec.js';
-export { stateFromStored, stateToOps } from './storage/state-codec.js';
+export { encodeStateOps, stateFromStored, stateToOps } from './storage/state-codec.js';
 export {
   liveRegisterBuckets,
   readStoredStates,

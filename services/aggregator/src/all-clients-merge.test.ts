@@ -34,4 +34,15 @@ describe('groupAllClients', () => {
       { partition: 2, name: 'a', spec: 'GAUGE', delta: encodeTabOps({ hash: ['i', 'c', '1000'] }) },
     ]);
   });
+
+  it('keeps the bytes of a group of one Delta as they came, without decoding them', () => {
+    const delta = encodeTabOps({ hash: ['i', 'c', '7', 'f', 't', '0.5'] });
+    const [group] = groupAllClients(
+      [{ partition: 3, tabs: [{ name: 'a', spec: 'X', delta }] }],
+      new Set(),
+    );
+    expect(group?.delta.buffer).toBe(delta.buffer);
+    expect(group?.delta.byteOffset).toBe(delta.byteOffset);
+    expect(group?.delta.equals(delta)).toBe(true);
+  });
 });

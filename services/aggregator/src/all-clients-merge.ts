@@ -25,34 +25,52 @@ export interface AllClientsGroup {
   readonly delta: Buffer;
 }
 
-/** One group per (partition, Tab, type spec) over the parts not in `skip`, in first-seen order. */
+/** A group as it gathers: one Delta as it came, merged only once a second one joins. */
+interface Gathering {
+  readonly partition: number;
+  readonly name: string;
+  readonly spec: string;
+  first: Uint8Array;
+  merged: MergedOps | undefined;
+}
+
+/**
+ * One group per (partition, Tab, type spec) over the parts not in `skip`, in first-seen order.
+ * A group of one Delta keeps its bytes (a merge of one is itself): no decoding, no encoding.
+ */
 export function groupAllClients(
   parts: readonly MergeablePart[],
   skip: ReadonlySet<number>,
 ): AllClientsGroup[] {
-  const groups = new Map<
-    string,
-    { partition: number; name: string; spec: string; merged: MergedOps }
-  >();
+  const groups = new Map<string, Gathering>();
   parts.forEach((part, index) => {
     if (skip.has(index)) return;
     for (const tab of part.tabs) {
       const key = `${part.partition}|${tab.name}|${tab.spec}`;
-      let group = groups.get(key);
+      const group = groups.get(key);
       if (!group) {
-        group = {
+        groups.set(key, {
           partition: part.partition,
           name: tab.name,
           spec: tab.spec,
-          merged: new MergedOps(),
-        };
-        groups.set(key, group);
+          first: tab.delta,
+          merged: undefined,
+        });
+        continue;
+      }
+      if (!group.merged) {
+        group.merged = new MergedOps();
+        group.merged.addEncoded(group.first);
       }
       group.merged.addEncoded(tab.delta);
     }
   });
-  return [...groups.values()].map(({ merged, ...group }) => ({
-    ...group,
-    delta: merged.toEncoded(),
-  }));
+  const result: AllClientsGroup[] = [];
+  for (const { partition, name, spec, first, merged } of groups.values()) {
+    const delta = merged
+      ? merged.toEncoded()
+      : Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+    result.push({ partition, name, spec, delta });
+  }
+  return result;
 }

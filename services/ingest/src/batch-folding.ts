@@ -12,10 +12,9 @@ import type {
   ValidationTime,
 } from '@taba/common';
 import {
-  encodeTabOps,
+  encodeStateOps,
   parseTypeSpec,
   partitionOf,
-  stateToOps,
   tabaTypeName,
   typeSpec,
   validateColumn,
@@ -235,11 +234,10 @@ function foldColumn(
 
 /** Turns a Tab's folded State into its Delta and lets the State go. */
 function finishTab(context: BatchContext, name: string, entry: PendingTab): void {
-  const ops = stateToOps(entry.type, entry.state, context.ops);
   const delta: TabDelta = {
     name,
     type: entry.type,
-    delta: encodeTabOps(ops),
+    delta: encodeStateOps(entry.type, entry.state, context.ops),
     events: entry.count,
     bounds: entry.params.bounds ? [...entry.params.bounds] : [],
   };

@@ -1,6 +1,7 @@
 import type { BufferEntry, BufferState } from '../handlers/buffer.js';
 import type { GaugeEntry, GaugeState } from '../handlers/gauge.js';
 import type { StoredState } from './stored-state.js';
+import type { HashOpsSink } from './tab-ops.js';
 
 // A value keeps its kind: `n<number>` or `s<string>`; it always comes last, so it may
 // contain the `|` separator.
@@ -29,16 +30,13 @@ function splitParts(text: string, count: number): string[] {
 const GAUGE_FIELD_PREFIX = 'g:';
 
 /** One `g` op per client: the field is the client, the value `ts|expires|value`. */
-export function gaugeOps(state: GaugeState): string[] {
-  const ops: string[] = [];
+export function gaugeOps(state: GaugeState, ops: HashOpsSink): void {
   for (const [client, entry] of state) {
-    ops.push(
-      'g',
+    ops.text(
       `${GAUGE_FIELD_PREFIX}${client}`,
       `${entry.timestamp}|${entry.expires}|${encodeValue(entry.value)}`,
     );
   }
-  return ops;
 }
 
 export function restoreGauge(hash: StoredState['hash'], state: GaugeState): GaugeState {

@@ -44,16 +44,23 @@ function entryOrder(a: readonly [string, number], b: readonly [string, number]):
   return a[1] - b[1] || Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]));
 }
 
-/** The ops of many Deltas of one State, merged per field, Buffer member and register bucket. */
-export class MergedOps {
+/**
+ * The ops of many Deltas of one State, merged per field, Buffer member and register bucket.
+ * It is its own TabOpsVisitor (methods, not closures made per instance: the aggregator makes
+ * one per all-clients group of every commit call).
+ */
+export class MergedOps implements TabOpsVisitor {
   private readonly hash = new Map<string, Accumulated>();
-  private bufferCap = 0;
+  /** The Buffer's cap: the largest any Delta gave. */
+  private capacity = 0;
   /** Member → score. */
   private readonly buffer = new Map<string, number>();
   private readonly registers = new Map<
     string,
     { expireAtMs: number; ranks: Map<number, number> }
   >();
+  /** The register group being walked (registerGroup, then its registers). */
+  private bucket: { expireAtMs: number; ranks: Map<number, number> } | undefined;
 
   add(ops: TabOps): void {
     const { hash } = ops;
@@ -61,75 +68,76 @@ export class MergedOps {
       const op = hash[i] as HashOp;
       const field = hash[i + 1] ?? '';
       const text = hash[i + 2] ?? '';
-      if (op === 'g') this.visitor.hashText(field, text);
-      else this.visitor.hashNumber(op, field, Number(text));
+      if (op === 'g') this.hashText(field, text);
+      else this.hashNumber(op, field, Number(text));
     }
     if (ops.buffer) {
-      this.visitor.bufferCap(ops.buffer.cap);
+      this.bufferCap(ops.buffer.cap);
       const { entries } = ops.buffer;
       for (let i = 0; i < entries.length; i += 2)
-        this.visitor.bufferEntry(Number(entries[i]), entries[i + 1] ?? '');
+        this.bufferEntry(Number(entries[i]), entries[i + 1] ?? '');
     }
     for (const group of ops.registers ?? []) {
-      this.visitor.registerGroup(group.bucket, group.expireAtMs);
+      this.registerGroup(group.bucket, group.expireAtMs);
       const { pairs } = group;
-      for (let i = 0; i < pairs.length; i += 2)
-        this.visitor.register(pairs[i] ?? 0, pairs[i + 1] ?? 0);
+      for (let i = 0; i < pairs.length; i += 2) this.register(pairs[i] ?? 0, pairs[i + 1] ?? 0);
     }
   }
 
   /** Merges a Delta straight from its binary form (checked as it is read: walkTabOps). */
   addEncoded(bytes: Uint8Array): void {
-    walkTabOps(bytes, this.visitor);
+    walkTabOps(bytes, this);
   }
 
-  private bucket: { expireAtMs: number; ranks: Map<number, number> } | undefined;
+  // The merge rules, one item at a time (TabOpsVisitor; add and addEncoded both use them).
 
-  /** The merge rules, one item at a time (shared by add and addEncoded). */
-  private readonly visitor: TabOpsVisitor = {
-    hashNumber: (op, field, value) => {
-      const current = this.hash.get(field);
-      if (current === undefined) {
-        this.hash.set(field, { op, value });
-        return;
-      }
-      const held = current.value as number;
-      if (op === 'i' || op === 'f') current.value = held + value;
-      else if (op === 'n') current.value = Math.min(held, value);
-      else current.value = Math.max(held, value);
-    },
-    hashText: (field, entry) => {
-      const current = this.hash.get(field);
-      if (current === undefined) this.hash.set(field, { op: 'g', value: entry });
-      else if (gaugeEntryNewer(entry, String(current.value))) current.value = entry;
-    },
-    bufferCap: cap => {
-      this.bufferCap = Math.max(this.bufferCap, cap);
-    },
-    bufferEntry: (score, member) => {
-      this.buffer.set(member, score);
-      // Trimmed as it grows, so a long run of Deltas holds at most twice the cap.
-      if (this.buffer.size > 2 * this.bufferCap) this.trimBuffer();
-    },
-    registerGroup: (bucket, expireAtMs) => {
-      let group = this.registers.get(bucket);
-      if (!group) {
-        group = { expireAtMs, ranks: new Map() };
-        this.registers.set(bucket, group);
-      }
-      group.expireAtMs = Math.max(group.expireAtMs, expireAtMs);
-      this.bucket = group;
-    },
-    register: (register, rank) => {
-      const ranks = this.bucket?.ranks;
-      if (ranks && rank > (ranks.get(register) ?? 0)) ranks.set(register, rank);
-    },
-  };
+  hashNumber(op: Exclude<HashOp, 'g'>, field: string, value: number): void {
+    const current = this.hash.get(field);
+    if (current === undefined) {
+      this.hash.set(field, { op, value });
+      return;
+    }
+    const held = current.value as number;
+    if (op === 'i' || op === 'f') current.value = held + value;
+    else if (op === 'n') current.value = Math.min(held, value);
+    else current.value = Math.max(held, value);
+  }
+
+  hashText(field: string, entry: string): void {
+    const current = this.hash.get(field);
+    if (current === undefined) this.hash.set(field, { op: 'g', value: entry });
+    else if (gaugeEntryNewer(entry, String(current.value))) current.value = entry;
+  }
+
+  bufferCap(cap: number): void {
+    this.capacity = Math.max(this.capacity, cap);
+  }
+
+  bufferEntry(score: number, member: string): void {
+    this.buffer.set(member, score);
+    // Trimmed as it grows, so a long run of Deltas holds at most twice the cap.
+    if (this.buffer.size > 2 * this.capacity) this.trimBuffer();
+  }
+
+  registerGroup(bucket: string, expireAtMs: number): void {
+    let group = this.registers.get(bucket);
+    if (!group) {
+      group = { expireAtMs, ranks: new Map() };
+      this.registers.set(bucket, group);
+    }
+    group.expireAtMs = Math.max(group.expireAtMs, expireAtMs);
+    this.bucket = group;
+  }
+
+  register(register: number, rank: number): void {
+    const ranks = this.bucket?.ranks;
+    if (ranks && rank > (ranks.get(register) ?? 0)) ranks.set(register, rank);
+  }
 
   /** Keeps the `cap` highest entries (as a sorted set trimmed to its cap would). */
   private trimBuffer(): [string, number][] {
     const sorted = [...this.buffer].sort(entryOrder);
-    const kept = sorted.slice(Math.max(0, sorted.length - this.bufferCap));
+    const kept = sorted.slice(Math.max(0, sorted.length - this.capacity));
     if (kept.length < sorted.length) {
       this.buffer.clear();
       for (const [member, score] of kept) this.buffer.set(member, score);
@@ -154,7 +162,7 @@ export class MergedOps {
     if (this.buffer.size > 0) {
       const entries: string[] = [];
       for (const [member, score] of this.trimBuffer()) entries.push(String(score), member);
-      ops.buffer = { cap: this.bufferCap, entries };
+      ops.buffer = { cap: this.capacity, entries };
     }
     const registers = this.liveRegisters(nowMs);
     if (registers.length > 0) {
@@ -176,7 +184,7 @@ export class MergedOps {
       ...(this.buffer.size > 0
         ? {
             buffer: {
-              cap: this.bufferCap,
+              cap: this.capacity,
               entries: this.trimBuffer().map(([member, score]) => [score, member] as const),
             },
           }

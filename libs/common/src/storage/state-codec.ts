@@ -11,7 +11,8 @@ import type { UniqueState } from '../handlers/unique.js';
 import { SKETCH_WINDOWS } from '../handlers/windows.js';
 import { bufferEntries, gaugeOps, restoreBuffer, restoreGauge } from './entry-codec.js';
 import type { StoredState } from './stored-state.js';
-import type { TabOps } from './tab-ops.js';
+import type { HashOpsSink, TabOps } from './tab-ops.js';
+import { encodeTabOps, HashOpsEncoder, HashOpsText } from './tab-ops.js';
 import {
   counterGroupOps,
   histogramOps,
@@ -50,38 +51,63 @@ function uniqueRegisters(state: UniqueState): NonNullable<TabOps['registers']> {
   return groups;
 }
 
-/** The Redis operations that add a Delta (a folded State) to a stored State. */
-export function stateToOps(type: TabTypeName, state: unknown, context: OpsContext): TabOps {
+/**
+ * Writes the hash ops of a State whose Delta is hash ops only (every type but Buffer and
+ * Unique) into `sink`; false for the other two.
+ */
+function writeHashOps(type: TabTypeName, state: unknown, sink: HashOpsSink): boolean {
   switch (type) {
     case 'COUNTER_GROUP':
-      return { hash: counterGroupOps(state as CounterGroupState) };
+      counterGroupOps(state as CounterGroupState, sink);
+      return true;
     case 'PERCENTILE_GROUP':
-      return { hash: percentileGroupOps(state as PercentileGroupState) };
+      percentileGroupOps(state as PercentileGroupState, sink);
+      return true;
     case 'TOTALS_COUNTER': {
       const totals = state as CountTotal;
-      return {
-        hash:
-          totals.count > 0
-            ? ['i', 'lc', String(totals.count), 'f', 'lt', String(totals.total)]
-            : [],
-      };
+      if (totals.count > 0) {
+        sink.number('i', 'lc', totals.count);
+        sink.number('f', 'lt', totals.total);
+      }
+      return true;
     }
     case 'HISTOGRAM':
-      return { hash: histogramOps(state as HistogramState) };
+      histogramOps(state as HistogramState, sink);
+      return true;
     case 'GAUGE':
     case 'EXPIRY_GAUGE':
-      return { hash: gaugeOps(state as GaugeState) };
+      gaugeOps(state as GaugeState, sink);
+      return true;
     case 'BUFFER':
-      return {
-        hash: [],
-        buffer: {
-          cap: context.bufferCapacity,
-          entries: bufferEntries(state as BufferState, context.client, context.uniqPrefix),
-        },
-      };
     case 'UNIQUE':
-      return { hash: [], registers: uniqueRegisters(state as UniqueState) };
+      return false;
   }
+}
+
+/** The Redis operations that add a Delta (a folded State) to a stored State. */
+export function stateToOps(type: TabTypeName, state: unknown, context: OpsContext): TabOps {
+  const text = new HashOpsText();
+  if (writeHashOps(type, state, text)) return { hash: text.hash };
+  if (type === 'BUFFER') {
+    return {
+      hash: [],
+      buffer: {
+        cap: context.bufferCapacity,
+        entries: bufferEntries(state as BufferState, context.client, context.uniqPrefix),
+      },
+    };
+  }
+  return { hash: [], registers: uniqueRegisters(state as UniqueState) };
+}
+
+/**
+ * stateToOps in the binary form: the same bytes as encodeTabOps(stateToOps(…)), the hash ops
+ * written from their numbers (no text round trip).
+ */
+export function encodeStateOps(type: TabTypeName, state: unknown, context: OpsContext): Buffer {
+  const encoder = new HashOpsEncoder();
+  if (writeHashOps(type, state, encoder)) return encoder.encoded();
+  return encodeTabOps(stateToOps(type, state, context));
 }
 
 function restoreRegisters(stored: StoredState, state: UniqueState): UniqueState {

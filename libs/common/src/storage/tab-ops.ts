@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/taba-error.js';
-import { writeVarint } from '../proto/varint.js';
+import { ByteReader, ByteWriter } from './byte-codec.js';
 
 /**
  * A Delta as Redis operations: what ingest sends the aggregator (TabDelta.delta, in the binary
@@ -46,138 +46,71 @@ function malformed(detail: string): InvalidArgumentError {
   return new InvalidArgumentError('MALFORMED_DELTA', `delta is malformed: ${detail}`);
 }
 
-/** Appends to one growing buffer (doubling), so encoding allocates O(log size) times. */
-class ByteWriter {
-  private bytes = Buffer.allocUnsafe(256);
-  private at = 0;
+/** One numeric hash op: a varint when the value is a whole number in [0, 2^53), else an f64. */
+function writeNumberOp(out: ByteWriter, op: Exclude<HashOp, 'g'>, field: string, value: number) {
+  const whole = Number.isSafeInteger(value) && value >= 0;
+  out.u8(whole ? OP_CODES[op] | INTEGER_FLAG : OP_CODES[op]);
+  out.str(field);
+  if (whole) out.uv(value);
+  else out.f64(value);
+}
 
-  private room(extra: number): void {
-    if (this.at + extra <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.at + extra) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    this.bytes.copy(grown, 0, 0, this.at);
-    this.bytes = grown;
+function writeTextOp(out: ByteWriter, field: string, entry: string): void {
+  out.u8(OP_CODES.g);
+  out.str(field);
+  out.str(entry);
+}
+
+/** Where the state codecs write a Delta's hash ops, one at a time, values as numbers. */
+export interface HashOpsSink {
+  number(op: Exclude<HashOp, 'g'>, field: string, value: number): void;
+  text(field: string, entry: string): void;
+}
+
+/** A sink that keeps the ops as TabOps text ([op, field, value, …]). */
+export class HashOpsText implements HashOpsSink {
+  readonly hash: string[] = [];
+
+  number(op: Exclude<HashOp, 'g'>, field: string, value: number): void {
+    this.hash.push(op, field, String(value));
   }
 
-  u8(value: number): void {
-    this.room(1);
-    this.bytes[this.at] = value;
-    this.at += 1;
-  }
-
-  /** Unsigned LEB128, for whole numbers below 2^53 (arithmetic, not 32-bit shifts). */
-  uv(value: number): void {
-    this.room(8);
-    this.at = writeVarint(this.bytes, this.at, value);
-  }
-
-  f64(value: number): void {
-    this.room(8);
-    this.bytes.writeDoubleLE(value, this.at);
-    this.at += 8;
-  }
-
-  str(value: string): void {
-    const count = value.length;
-    // Short ASCII (field names, clients, buckets: nearly all): bytes written here, not by two
-    // native calls; the one-byte length is the varint of a length below 128.
-    if (count < 128) {
-      this.room(1 + count);
-      const start = this.at + 1;
-      let ascii = true;
-      for (let i = 0; i < count; i += 1) {
-        const code = value.charCodeAt(i);
-        if (code > 127) {
-          ascii = false;
-          break;
-        }
-        this.bytes[start + i] = code;
-      }
-      if (ascii) {
-        this.bytes[this.at] = count;
-        this.at = start + count;
-        return;
-      }
-    }
-    const length = Buffer.byteLength(value);
-    this.uv(length);
-    this.room(length);
-    this.bytes.write(value, this.at, length, 'utf8');
-    this.at += length;
-  }
-
-  done(): Buffer {
-    return this.bytes.subarray(0, this.at);
+  text(field: string, entry: string): void {
+    this.hash.push('g', field, entry);
   }
 }
 
-/** Reads what ByteWriter wrote; any read past the end is MALFORMED_DELTA. */
-class ByteReader {
-  private at = 0;
-  private readonly bytes: Buffer;
+/**
+ * A sink that writes a hash-only Delta straight into its binary form: the same bytes as
+ * encodeTabOps of the text, without turning numbers into text and back (ingest's fold).
+ */
+export class HashOpsEncoder implements HashOpsSink {
+  private readonly body = new ByteWriter();
+  private count = 0;
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  number(op: Exclude<HashOp, 'g'>, field: string, value: number): void {
+    writeNumberOp(this.body, op, field, value);
+    this.count += 1;
   }
 
-  private need(count: number, what: string): void {
-    if (this.at + count > this.bytes.length) throw malformed(`truncated in ${what}`);
+  text(field: string, entry: string): void {
+    writeTextOp(this.body, field, entry);
+    this.count += 1;
   }
 
-  u8(what: string): number {
-    this.need(1, what);
-    const value = this.bytes[this.at] ?? 0;
-    this.at += 1;
-    return value;
-  }
-
-  uv(what: string): number {
-    let value = 0;
-    let scale = 1;
-    for (let length = 1; ; length += 1) {
-      const byte = this.u8(what);
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      // 8 groups of 7 bits cover 2^53; a longer varint is not one this codec wrote.
-      if (length === 8) throw malformed(`${what} is not a varint`);
-      scale *= 0x80;
-    }
-  }
-
-  f64(what: string): number {
-    this.need(8, what);
-    const value = this.bytes.readDoubleLE(this.at);
-    this.at += 8;
-    if (!Number.isFinite(value)) throw malformed(`${what} is not a finite number`);
-    return value;
-  }
-
-  str(what: string): string {
-    const length = this.uv(what);
-    this.need(length, what);
-    const value = this.bytes.toString('utf8', this.at, this.at + length);
-    this.at += length;
-    return value;
-  }
-
-  /** Passes over a string without decoding it (a check only needs its bounds). */
-  skipStr(what: string): string {
-    const length = this.uv(what);
-    this.need(length, what);
-    this.at += length;
-    return '';
-  }
-
-  /** A count of items at least `minBytes` each: checked against what is left, so no huge loop. */
-  count(minBytes: number, what: string): number {
-    const value = this.uv(what);
-    if (value * minBytes > this.bytes.length - this.at) throw malformed(`${what} count ${value}`);
-    return value;
-  }
-
-  end(): void {
-    if (this.at !== this.bytes.length) throw malformed('trailing bytes');
+  /** The Delta: version, op count, the ops, no Buffer, no register groups. */
+  encoded(): Buffer {
+    const ops = this.body.done();
+    const head = new ByteWriter();
+    head.u8(VERSION);
+    head.uv(this.count);
+    const prefix = head.done();
+    const out = Buffer.allocUnsafe(prefix.length + ops.length + 2);
+    out.set(prefix, 0);
+    out.set(ops, prefix.length);
+    out[prefix.length + ops.length] = 0; // no Buffer
+    out[prefix.length + ops.length + 1] = 0; // no register groups
+    return out;
   }
 }
 
@@ -201,13 +134,8 @@ export function encodeTabOpsParts(parts: TabOpsParts): Buffer {
   out.u8(VERSION);
   out.uv(parts.hash.length);
   for (const [op, field, value] of parts.hash) {
-    const number = typeof value === 'number' ? value : 0;
-    const whole = op !== 'g' && Number.isSafeInteger(number) && number >= 0;
-    out.u8(whole ? OP_CODES[op] | INTEGER_FLAG : OP_CODES[op]);
-    out.str(field);
-    if (op === 'g') out.str(String(value));
-    else if (whole) out.uv(number);
-    else out.f64(number);
+    if (op === 'g') writeTextOp(out, field, String(value));
+    else writeNumberOp(out, op, field, typeof value === 'number' ? value : 0);
   }
   if (parts.buffer) {
     out.u8(1);
@@ -281,7 +209,7 @@ const IGNORE: TabOpsVisitor = {
  * (MALFORMED_DELTA), never a crash. The one parser: decodeTabOps and MergedOps both use it.
  */
 export function walkTabOps(bytes: Uint8Array, visit: TabOpsVisitor = IGNORE): void {
-  const input = new ByteReader(bytes);
+  const input = new ByteReader(bytes, malformed);
   // Checking only (no visitor): strings are bounds-checked, not decoded.
   const str = visit === IGNORE ? input.skipStr.bind(input) : input.str.bind(input);
   const version = input.u8('version');

@@ -5,6 +5,7 @@ import { histogramSlots, sumSlot } from '../handlers/histogram.js';
 import type { PercentileGroupState } from '../handlers/percentile-group.js';
 import { SparseSketch } from '../handlers/sparse-sketch.js';
 import type { StoredState } from './stored-state.js';
+import type { HashOpsSink } from './tab-ops.js';
 
 // Field names: c<w>:<bucket> count, t<w>:<bucket> total (exact windows w = 0..3);
 // lc / lt lifetime count and total; k<bin>, kn, kx the lifetime sketch (bins, min, max);
@@ -44,23 +45,17 @@ const COUNT_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`c${w}:`));
 const TOTAL_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`t${w}:`));
 const LIFETIME_BIN_FIELDS = new FieldNames('k', 1023);
 
-function pushWindow(ops: string[], buckets: Buckets<CountTotal>, w: number): void {
+function pushWindow(ops: HashOpsSink, buckets: Buckets<CountTotal>, w: number): void {
   const counts = COUNT_FIELDS[w];
   const totals = TOTAL_FIELDS[w];
   for (const [index, cell] of buckets) {
-    ops.push(
-      'i',
-      counts ? counts.of(index) : `c${w}:${index}`,
-      String(cell.count),
-      'f',
-      totals ? totals.of(index) : `t${w}:${index}`,
-      String(cell.total),
-    );
+    ops.number('i', counts ? counts.of(index) : `c${w}:${index}`, cell.count);
+    ops.number('f', totals ? totals.of(index) : `t${w}:${index}`, cell.total);
   }
 }
 
 /** Pushes the ops of exact-window counts and totals. */
-export function pushWindowOps(ops: string[], windows: readonly Buckets<CountTotal>[]): void {
+export function pushWindowOps(ops: HashOpsSink, windows: readonly Buckets<CountTotal>[]): void {
   for (let w = 0; w < windows.length; w += 1) {
     const buckets = windows[w];
     if (buckets) pushWindow(ops, buckets, w);
@@ -68,69 +63,58 @@ export function pushWindowOps(ops: string[], windows: readonly Buckets<CountTota
 }
 
 /** Pushes one `i` op per bin of `sketch`, in forEachBin's order, fields `${prefix}${bin}`. */
-function pushBins(ops: string[], sketch: SparseSketch, field: (bin: number) => string): void {
-  if (sketch.zeroCount > 0) ops.push('i', field(0), String(sketch.zeroCount));
-  for (const [key, count] of sketch.positive) ops.push('i', field(key * 4 + 1), String(count));
-  for (const [key, count] of sketch.negative) ops.push('i', field(key * 4 + 2), String(count));
+function pushBins(ops: HashOpsSink, sketch: SparseSketch, field: (bin: number) => string): void {
+  if (sketch.zeroCount > 0) ops.number('i', field(0), sketch.zeroCount);
+  for (const [key, count] of sketch.positive) ops.number('i', field(key * 4 + 1), count);
+  for (const [key, count] of sketch.negative) ops.number('i', field(key * 4 + 2), count);
 }
 
-export function pushSketchOps(ops: string[], sketch: SparseSketch, prefix: string): void {
+export function pushSketchOps(ops: HashOpsSink, sketch: SparseSketch, prefix: string): void {
   if (sketch.count === 0) return;
   pushBins(ops, sketch, bin => `${prefix}${bin}`);
 }
 
 const lifetimeBinField = (bin: number): string => LIFETIME_BIN_FIELDS.of(bin);
 
-export function counterGroupOps(state: CounterGroupState): string[] {
-  const ops: string[] = [];
+export function counterGroupOps(state: CounterGroupState, ops: HashOpsSink): void {
   pushWindowOps(ops, state.windows);
   if (state.lifetime.count > 0) {
-    ops.push('i', 'lc', String(state.lifetime.count), 'f', 'lt', String(state.lifetime.total));
+    ops.number('i', 'lc', state.lifetime.count);
+    ops.number('f', 'lt', state.lifetime.total);
   }
   const sketch = state.lifetimeSketch;
   if (sketch.count > 0) {
     pushBins(ops, sketch, lifetimeBinField);
-    ops.push('n', 'kn', String(sketch.min), 'x', 'kx', String(sketch.max));
+    ops.number('n', 'kn', sketch.min);
+    ops.number('x', 'kx', sketch.max);
   }
-  return ops;
 }
 
 const SKETCH_BIN_PREFIXES = [0, 1, 2, 3].map(w => new FieldNames(`q${w}:`, 255, ':'));
 const SKETCH_MIN_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`qn${w}:`));
 const SKETCH_MAX_FIELDS = [0, 1, 2, 3].map(w => new FieldNames(`qx${w}:`));
 
-function pushSketchWindow(ops: string[], buckets: Buckets<SparseSketch>, w: number): void {
+function pushSketchWindow(ops: HashOpsSink, buckets: Buckets<SparseSketch>, w: number): void {
   for (const [index, sketch] of buckets) {
     pushSketchOps(ops, sketch, SKETCH_BIN_PREFIXES[w]?.of(index) ?? `q${w}:${index}:`);
-    ops.push(
-      'n',
-      SKETCH_MIN_FIELDS[w]?.of(index) ?? `qn${w}:${index}`,
-      String(sketch.min),
-      'x',
-      SKETCH_MAX_FIELDS[w]?.of(index) ?? `qx${w}:${index}`,
-      String(sketch.max),
-    );
+    ops.number('n', SKETCH_MIN_FIELDS[w]?.of(index) ?? `qn${w}:${index}`, sketch.min);
+    ops.number('x', SKETCH_MAX_FIELDS[w]?.of(index) ?? `qx${w}:${index}`, sketch.max);
   }
 }
 
-export function percentileGroupOps(state: PercentileGroupState): string[] {
-  const ops: string[] = [];
+export function percentileGroupOps(state: PercentileGroupState, ops: HashOpsSink): void {
   pushWindowOps(ops, state.windows);
   for (let w = 0; w < state.sketches.length; w += 1) {
     const buckets = state.sketches[w];
     if (buckets) pushSketchWindow(ops, buckets, w);
   }
-  return ops;
 }
 
-export function histogramOps(state: HistogramState): string[] {
-  const ops: string[] = [];
+export function histogramOps(state: HistogramState, ops: HashOpsSink): void {
   const sum = sumSlot(state.bounds);
   // Counts add as integers; the sum (last slot) as a float.
   const push = (field: string, value: number, slot: number) => {
-    if (slot === sum ? value !== 0 : value > 0) {
-      ops.push(slot === sum ? 'f' : 'i', field, String(value));
-    }
+    if (slot === sum ? value !== 0 : value > 0) ops.number(slot === sum ? 'f' : 'i', field, value);
   };
   state.windows.forEach((buckets, w) => {
     for (const [index, slots] of buckets) {
@@ -142,7 +126,6 @@ export function histogramOps(state: HistogramState): string[] {
   state.lifetime.forEach((value, slot) => {
     push(`hl:${slot}`, value, slot);
   });
-  return ops;
 }
 
 const WINDOW_CELL = /^([ct])(\d):(-?\d+)$/;
