@@ -65,7 +65,14 @@ export function buildCommitArgs(
   caps: CallCaps = NO_CAPS,
 ): CommitArgs {
   const keys = new ScriptKeys();
-  const argv: (string | Buffer)[] = [String(nowMs), String(parts.length), '', String(tailLimit)];
+  const argv: (string | Buffer)[] = [
+    String(nowMs),
+    String(parts.length),
+    '',
+    String(tailLimit),
+    '',
+  ];
+  const headers: LuaPackable[] = [];
   parts.forEach((part, index) => {
     const p = part.partition;
     const tabs: LuaPackable[] = [keys.indexOf(redisKeys.types(p))];
@@ -80,17 +87,18 @@ export function buildCommitArgs(
         cellRecordOf(tab.delta),
       );
     }
-    argv.push(
-      keys.of(redisKeys.highWaterMarks(p)),
-      keys.of(redisKeys.highWaterTimes(p)),
-      keys.of(redisKeys.version(p)),
+    headers.push(
+      keys.indexOf(redisKeys.highWaterMarks(p)),
+      keys.indexOf(redisKeys.highWaterTimes(p)),
+      keys.indexOf(redisKeys.version(p)),
       part.client,
       String(part.seq),
-      notFresh.has(index) ? '1' : '0',
-      packForLua(tabs),
+      notFresh.has(index) ? 1 : 0,
       String(part.session ?? 0),
     );
+    argv.push(packForLua(tabs));
   });
+  argv[4] = packForLua(headers);
   const groups: LuaPackable[] = [];
   for (const group of groupAllClients(parts, notFresh)) {
     groups.push(

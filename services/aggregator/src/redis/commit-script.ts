@@ -14,7 +14,7 @@ import { buildCommitArgs, parseCommitReply } from './commit-args.js';
 const COMMIT_SOURCE = readFileSync(new URL('./lua/commit.lua', import.meta.url), 'utf8');
 
 /** Versioned, so two deployed versions never run each other's script. */
-export const COMMIT_COMMAND = 'tabaCommitV4';
+export const COMMIT_COMMAND = 'tabaCommitV5';
 
 /**
  * Runs of the script per chunk: the first with no part flagged as not fresh, then with the
@@ -26,7 +26,7 @@ const MAX_RUNS = 3;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     // Arrays, not spread arguments: ioredis flattens them, and a chunk can outgrow the stack.
-    tabaCommitV4(
+    tabaCommitV5(
       numberOfKeys: number,
       keys: readonly string[],
       argv: readonly (string | Buffer)[],
@@ -86,7 +86,7 @@ export async function runCommitThenWait(
   let notFresh: ReadonlySet<number> = new Set();
   for (let run = 1; ; run += 1) {
     const { keys, argv } = buildCommitArgs(parts, nowMs, notFresh, options.tailLimit, options.caps);
-    const pipeline = redis.pipeline().tabaCommitV4(keys.length, keys, argv);
+    const pipeline = redis.pipeline().tabaCommitV5(keys.length, keys, argv);
     if (replicas > 0) pipeline.wait(replicas, timeoutMs);
     const replies = (await pipeline.exec()) ?? [];
     const [commitError, commitReply] = replies[0] ?? [new Error('no reply to the commit'), null];

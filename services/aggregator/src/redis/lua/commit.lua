@@ -28,11 +28,12 @@ to compact.
 The `#!lua` line makes Redis refuse the whole call up front when it is out of memory, instead of
 failing at the first write with some written already (a retry would then apply those twice).
 
-KEYS: every key touched, by index. A part's Tabs and the groups each travel as one MessagePack
-array (unpacked in C by cmsgpack): a few arguments per part instead of six per Tab.
+KEYS: every key touched, by index. The parts' headers, each part's Tabs and the groups travel as
+MessagePack arrays (unpacked in C by cmsgpack): one argument per part instead of six per Tab.
 ARGV[1] now, epoch ms   ARGV[2] part count   ARGV[3] the groups   ARGV[4] tail limit
-from ARGV[5], per part (8 each): hwmIdx hwmTimesIdx versionIdx client seq flaggedNotFresh tabs
-  session
+ARGV[5] the parts' headers, 7 per part: hwmIdx hwmTimesIdx versionIdx client seq flaggedNotFresh
+  session (seq and session as decimal text, flaggedNotFresh 0 or 1)
+from ARGV[6], one per part: its tabs
   tabs = [typesIdx, then per Tab: name, spec, clientsIdx, tabsOfClientIdx, cellIdx, record]
   groups = [per group: typesIdx, name, spec, cellIdx, record]
 
@@ -52,7 +53,9 @@ local now = ARGV[1]
 local partCount = tonumber(ARGV[2])
 local groupsArg = ARGV[3]
 local tailLimit = tonumber(ARGV[4])
-local FIRST_PART = 5
+local headers = cmsgpack.unpack(ARGV[5])
+-- ARGV[TABS_BEFORE + p]: part p's tabs.
+local TABS_BEFORE = 5
 
 local toCompact = {}
 local named = {}
@@ -77,8 +80,9 @@ local function append(cellIdx, record, spec)
 end
 
 -- ==== Marks (exactly once, SEQ_REGRESSION, SESSION_FENCED): begin ====
--- Per part: ARGV[h + 4] seq, ARGV[h + 7] session, both decimal text below 2^53 (exact in Lua).
-local PART_ARGS = 8
+-- Per part, from h = (p - 1) * PART_FIELDS: headers[h + 5] seq, headers[h + 7] session, both
+-- decimal text below 2^53 (exact in Lua).
+local PART_FIELDS = 7
 local APPLIED, DUPLICATE, REGRESSION, FENCED = 0, 1, 2, 3
 
 -- The stored mark of a client on a partition as text: session, seq ('0', '0' when none). The
@@ -102,9 +106,9 @@ end
 
 -- The mark a fresh part leaves, as text (the arguments' own digits, never a Lua float).
 local function markText(h)
-  local session = ARGV[h + 7]
-  if session == '0' then return ARGV[h + 4] end
-  return session .. ':' .. ARGV[h + 4]
+  local session = headers[h + 7]
+  if session == '0' then return headers[h + 5] end
+  return session .. ':' .. headers[h + 5]
 end
 
 -- Pass 1: every part's status, checked before anything is written. Parts are checked in order
@@ -114,28 +118,28 @@ end
 local status, markSessions, markSeqs, notFresh, wrong = {}, {}, {}, {}, false
 local marks = {}
 for p = 1, partCount do
-  local h = FIRST_PART + (p - 1) * PART_ARGS
-  local seq = tonumber(ARGV[h + 4])
+  local h = (p - 1) * PART_FIELDS
+  local seq = tonumber(headers[h + 5])
   local markSession, markSeq = '0', '0'
   local partStatus = APPLIED
   if seq > 0 then
-    local markKey = ARGV[h] .. ':' .. ARGV[h + 3]
+    local markKey = headers[h + 1] .. ':' .. headers[h + 4]
     local mark = marks[markKey]
     if mark then
       markSession, markSeq = mark[1], mark[2]
     else
-      markSession, markSeq = readMark(KEYS[tonumber(ARGV[h])], ARGV[h + 3])
+      markSession, markSeq = readMark(KEYS[headers[h + 1]], headers[h + 4])
     end
-    partStatus = classify(tonumber(ARGV[h + 7]), seq, tonumber(markSession), tonumber(markSeq))
+    partStatus = classify(tonumber(headers[h + 7]), seq, tonumber(markSession), tonumber(markSeq))
     if partStatus == APPLIED then
-      marks[markKey] = { ARGV[h + 7], ARGV[h + 4] }
+      marks[markKey] = { headers[h + 7], headers[h + 5] }
     else
       marks[markKey] = { markSession, markSeq }
     end
   end
   status[p], markSessions[p], markSeqs[p] = partStatus, markSession, markSeq
   if partStatus ~= APPLIED then notFresh[#notFresh + 1] = p end
-  if (partStatus ~= APPLIED) ~= (ARGV[h + 5] == '1') then wrong = true end
+  if (partStatus ~= APPLIED) ~= (headers[h + 6] == 1) then wrong = true end
 end
 if wrong then
   local reply = { 1 }
@@ -188,9 +192,8 @@ end
 -- instead of the caller's merge (a cell is the merge of its records, so the result is the same).
 local function cardsAppendAccepted(typesIdx, name, spec, allCellIdx)
   for p = 1, partCount do
-    local h = FIRST_PART + (p - 1) * PART_ARGS
     if status[p] == APPLIED then
-      local tabs = cmsgpack.unpack(ARGV[h + 6])
+      local tabs = cmsgpack.unpack(ARGV[TABS_BEFORE + p])
       if tabs[1] == typesIdx then
         for at = 2, #tabs, 6 do
           if tabs[at] == name and tabs[at + 1] == spec and not cardsRefusedCell[tabs[at + 4]] then
@@ -207,9 +210,9 @@ end
 local outcomes = {}
 local bumped = {}
 for p = 1, partCount do
-  local h = FIRST_PART + (p - 1) * PART_ARGS
-  local hwmKey, hwmTimesKey = KEYS[tonumber(ARGV[h])], KEYS[tonumber(ARGV[h + 1])]
-  local versionKey, client, seq = KEYS[tonumber(ARGV[h + 2])], ARGV[h + 3], tonumber(ARGV[h + 4])
+  local h = (p - 1) * PART_FIELDS
+  local hwmKey, hwmTimesKey = KEYS[headers[h + 1]], KEYS[headers[h + 2]]
+  local versionKey, client, seq = KEYS[headers[h + 3]], headers[h + 4], tonumber(headers[h + 5])
   outcomes[#outcomes + 1] = status[p]
   outcomes[#outcomes + 1] = markSessions[p]
   outcomes[#outcomes + 1] = markSeqs[p]
@@ -222,7 +225,7 @@ for p = 1, partCount do
     -- Refused (SEQ_REGRESSION, SESSION_FENCED): nothing written.
     outcomes[#outcomes + 1] = 0
   else
-    local tabs = cmsgpack.unpack(ARGV[h + 6])
+    local tabs = cmsgpack.unpack(ARGV[TABS_BEFORE + p])
     local typesKey = KEYS[tabs[1]]
     local conflicts = {}
     for at = 2, #tabs, 6 do
