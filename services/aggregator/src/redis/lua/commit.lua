@@ -21,7 +21,8 @@ Three passes:
      original write); a refused part writes nothing;
   3. each all-clients group (one per partition, Tab and type: the Deltas of every fresh part
      merged by the caller) is appended once to the all-clients cell, unless the Tab's stored type
-     differs (its parts conflicted too).
+     differs (its parts conflicted too); the type pass 2 read or set is remembered, not read
+     again.
 A cell whose records past its base outgrow the tail limit is named in the reply, for the caller
 to compact.
 
@@ -209,6 +210,16 @@ end
 -- Pass 2: each part on its client's cells.
 local outcomes = {}
 local bumped = {}
+-- typesIdx → Tab → its stored spec, as pass 2 found or set it: pass 3 needs no second HGET.
+local knownTypes = {}
+local function knowType(typesIdx, name, spec)
+  local known = knownTypes[typesIdx]
+  if not known then
+    known = {}
+    knownTypes[typesIdx] = known
+  end
+  known[name] = spec
+end
 for p = 1, partCount do
   local h = (p - 1) * PART_FIELDS
   local hwmKey, hwmTimesKey = KEYS[headers[h + 1]], KEYS[headers[h + 2]]
@@ -240,7 +251,10 @@ for p = 1, partCount do
           if not cap then
             redis.call('HSET', typesKey, name, spec)
             cardsNewTabs = cardsNewTabs + 1
+            knowType(tabs[1], name, spec)
           end
+        else
+          knowType(tabs[1], name, stored)
         end
         if not cap and append(cellIdx, tabs[at + 5], spec) then
           cap = stored and cardsCapHit(client, KEYS[tabs[at + 2]])
@@ -255,6 +269,7 @@ for p = 1, partCount do
         if cap then cardsRefuse(p, tabs[1], name, cellIdx, cap) end
         -- [cardinality] end
       else
+        knowType(tabs[1], name, stored)
         conflicts[#conflicts + 1] = name
         conflicts[#conflicts + 1] = stored
       end
@@ -276,7 +291,10 @@ end
 local groups = cmsgpack.unpack(groupsArg)
 for at = 1, #groups, 5 do
   local name, spec = groups[at + 1], groups[at + 2]
-  if redis.call('HGET', KEYS[groups[at]], name) == spec then
+  local known = knownTypes[groups[at]]
+  local stored = known and known[name]
+  if stored == nil then stored = redis.call('HGET', KEYS[groups[at]], name) end
+  if stored == spec then
     -- [cardinality] begin
     if cardsRefusedGroup[groups[at] .. '|' .. name] then
       cardsAppendAccepted(groups[at], name, spec, groups[at + 3])
