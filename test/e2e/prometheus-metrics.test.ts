@@ -138,4 +138,36 @@ describe('Prometheus /metrics on every service', () => {
     expect(other.status).toBe(404);
     expect(await other.text()).toBe('not found: only GET /metrics\n');
   });
+
+  it('serves the selected Tabs’ Aggregates as a Prometheus exposition on GET /v1/metrics', async () => {
+    await postEvents({
+      client: 'expo-1',
+      seq: 1,
+      events: [
+        { name: 'expo.bid', value: 2 },
+        { name: 'expo.bid', value: 4 },
+        { name: 'expo.mode', type: 'Gauge', value: 'canary' },
+      ],
+    });
+    await postEvents({
+      client: 'expo-2',
+      seq: 1,
+      events: [
+        { name: 'expo.bid', value: 6 },
+        { name: 'expo.mode', type: 'Gauge', value: 'canary' },
+      ],
+    });
+    const exposition = await scrape(`${stack().restUrl}/v1/metrics?name=expo%5C.&re=1`);
+    expect(exposition.family('taba_counter_group_count').type).toBe('GAUGE');
+    expect(exposition.value('taba_counter_group_count', { tab: 'expo.bid', window: '1m' })).toBe(3);
+    expect(
+      exposition.value('taba_counter_group_total', { tab: 'expo.bid', window: 'lifetime' }),
+    ).toBe(12);
+    expect(exposition.value('taba_gauge_clients', { tab: 'expo.mode', value: 'canary' })).toBe(2);
+    expect(exposition.text).toContain('taba_counter_group_lifetime_count{tab="expo.bid"} 3\n');
+    expect([...exposition.families.keys()].every(name => name.startsWith('taba_'))).toBe(true);
+    const unknown = await fetch(`${stack().restUrl}/v1/metrics?nme=expo`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+  });
 });

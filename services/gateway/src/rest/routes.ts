@@ -30,6 +30,7 @@ import {
   projectionsText,
   typesJson,
 } from './responses.js';
+import { aggregatesExposition } from './aggregate-exposition.js';
 import { TABA_ROUTES } from './taba-routes.js';
 
 /** What the REST bridge calls: the gateway's own forwarding, each call bounded by a deadline. */
@@ -208,6 +209,13 @@ const getStatus: Route = async (request, backend, _now, grant) => {
   return json(JSON.stringify(statusFor(grant, await backend.status(request.signal))));
 };
 
+/** The selected Tabs' Aggregates as a Prometheus exposition (aggregate-exposition.ts). */
+const getAggregateMetrics: Route = async (request, backend) => {
+  const { filter } = parseQuery(request.search, FILTER_PARAMS);
+  const response = await backend.query('GetAggregates', { filter, mode: 'JSON' }, request.signal);
+  return text(aggregatesExposition(response.tabs));
+};
+
 const getMetrics: Route = async (request, backend) => {
   noParams(request);
   return text(await backend.metrics());
@@ -230,6 +238,7 @@ export const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Route>> = new Map([
   ['/v1/types', new Map([['GET', listTypes]])],
   ['/v1/status', new Map([['GET', getStatus]])],
   ['/v1/cardinality', new Map([['GET', getCardinality]])],
+  ['/v1/metrics', new Map([['GET', getAggregateMetrics]])],
   ['/post', new Map([['POST', postLines]])],
   ['/metrics', new Map([['GET', getMetrics]])],
   ...TABA_ROUTES,
