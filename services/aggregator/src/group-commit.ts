@@ -151,6 +151,7 @@ class ShardQueue {
     this.inFlight += 1;
     this.drain.started(performance.now());
     const tabs = chunk.reduce((sum, { weight }) => sum + weight.tabs, 0);
+    let committed = 0;
     try {
       // One call writes parts of many traces: its span starts a trace of its own, linked to
       // the Commit span of every part in it.
@@ -175,16 +176,14 @@ class ShardQueue {
       chunk.forEach(({ done }, i) => {
         done(outcomes[i] ?? new Error('commit lost a part'));
       });
-      this.drain.completed(tabs, performance.now());
+      committed = tabs;
     } catch (error) {
       for (const { done } of chunk) done(error instanceof Error ? error : new Error(String(error)));
     } finally {
+      this.drain.ended(committed, performance.now());
       this.inFlight -= 1;
       // What gathered during the call goes next, without waiting for a window.
       if (this.queue.length > 0) this.start();
-      else if (this.inFlight === 0) {
-        this.drain.idle();
-      }
     }
   }
 }

@@ -53,7 +53,7 @@ describe('BatchAdmission', () => {
     second();
   });
 
-  it('starts over after idle, and a release counts once', () => {
+  it('keeps the measured rate across idle, and a release counts once', () => {
     const clock = manualClock();
     const admission = new BatchAdmission({ maxQueueMs: 1000 }, clock.now);
     const release = admission.admit(1000);
@@ -61,9 +61,18 @@ describe('BatchAdmission', () => {
     release();
     release();
     expect(admission.metrics('x')).toEqual({ x_queue_ms: 0, x_refused: 0 });
-    // Idle again: the assumed cost per byte, not the slow rate measured before.
-    admission.admit(250_000);
-    expect(() => admission.admit(250_001)).toThrow(/would take 1000 ms, over 1000 ms/);
-    expect(() => admission.admit(250_000)).not.toThrow();
+    clock.advance(60_000);
+    // 5 ms a byte, as measured before the pause (the window slid past it: assumed again).
+    admission.admit(100);
+    expect(() => admission.admit(1)).not.toThrow();
+    const fresh = new BatchAdmission({ maxQueueMs: 1000 }, clock.now);
+    const busy = fresh.admit(1000);
+    clock.advance(5000);
+    busy();
+    clock.advance(1000);
+    // Idle for a second, still within the 5 s window: 1,000 bytes took 5,000 busy ms.
+    fresh.admit(100);
+    expect(() => fresh.admit(100)).not.toThrow();
+    expect(() => fresh.admit(1)).toThrow(/would take 1005 ms, over 1000 ms/);
   });
 });

@@ -68,9 +68,7 @@ export class BatchAdmission {
       if (released) return;
       released = true;
       this.inFlightBytes -= bytes;
-      const at = this.now();
-      this.drain.completed(bytes, at);
-      if (this.inFlightBytes === 0) this.drain.idle();
+      this.drain.ended(bytes, this.now());
     };
   }
 

@@ -4,47 +4,56 @@ import { DrainEstimate } from './drain-estimate.js';
 const options = { windowMs: 5000, assumedMsPerUnit: 0.5, parallelism: 2 };
 
 describe('DrainEstimate', () => {
-  it('uses the assumed cost per unit while idle and for the first fifth of a burst', () => {
+  it('uses the assumed cost per unit until a fifth of the window was busy', () => {
     const estimate = new DrainEstimate(options);
     expect(estimate.estimatedMs(100, 0)).toBe(25);
     estimate.started(0);
-    estimate.completed(1000, 500);
+    estimate.ended(1000, 500);
+    estimate.started(500);
     expect(estimate.estimatedMs(100, 999)).toBe(25);
   });
 
-  it('measures the rate over the busy span once it covers a fifth of the window', () => {
+  it('measures units per busy millisecond once the window holds enough busy time', () => {
     const estimate = new DrainEstimate(options);
     estimate.started(0);
-    estimate.completed(1000, 500);
-    estimate.completed(1000, 1500);
-    // 2,000 units in 2,000 ms busy: 1 unit per ms.
-    expect(estimate.estimatedMs(300, 2000)).toBe(300);
+    estimate.ended(1000, 500);
+    estimate.started(500);
+    estimate.ended(1000, 1500);
+    // 2,000 units in 1,500 busy ms.
+    expect(estimate.estimatedMs(300, 2000)).toBe(225);
   });
 
-  it('forgets completions older than the window', () => {
+  it('leaves idle gaps out of the rate, and keeps it across them', () => {
     const estimate = new DrainEstimate(options);
     estimate.started(0);
-    estimate.completed(10_000, 100);
-    estimate.completed(500, 9000);
-    // The busy span is capped at the window (5,000 ms); only the 500 units at 9,000 ms count.
-    expect(estimate.estimatedMs(100, 9500)).toBe(1000);
-  });
-
-  it('falls back to the assumed cost when nothing completed in the window', () => {
-    const estimate = new DrainEstimate(options);
-    estimate.started(0);
-    estimate.completed(10, 100);
-    expect(estimate.estimatedMs(100, 20_000)).toBe(25);
-  });
-
-  it('starts over after idle', () => {
-    const estimate = new DrainEstimate(options);
-    estimate.started(0);
-    estimate.completed(100, 2000);
-    expect(estimate.estimatedMs(100, 2000)).toBe(2000);
-    estimate.idle();
-    expect(estimate.estimatedMs(100, 2001)).toBe(25);
+    estimate.ended(1000, 1000);
+    // Idle from 1,000 ms to 3,000 ms: the rate stays 1 unit per busy ms.
+    expect(estimate.estimatedMs(500, 3000)).toBe(500);
     estimate.started(3000);
-    expect(estimate.estimatedMs(100, 3500)).toBe(25);
+    estimate.ended(500, 3500);
+    expect(estimate.estimatedMs(500, 3500)).toBe(500);
+  });
+
+  it('counts work still in progress as busy time', () => {
+    const estimate = new DrainEstimate(options);
+    estimate.started(0);
+    estimate.ended(1000, 1000);
+    estimate.started(1000);
+    // Busy 2,000 ms so far, 1,000 units done: 2 ms a unit.
+    expect(estimate.estimatedMs(100, 2000)).toBe(200);
+  });
+
+  it('forgets what is older than the window, and a failed piece adds busy time only', () => {
+    const estimate = new DrainEstimate(options);
+    estimate.started(0);
+    estimate.ended(10_000, 1000);
+    estimate.started(9000);
+    estimate.ended(0, 10_000); // failed: 1,000 busy ms, no units
+    estimate.started(10_000);
+    estimate.ended(500, 10_500);
+    // Within the window: 1,500 busy ms, 500 units.
+    expect(estimate.estimatedMs(100, 10_500)).toBe(300);
+    // Nothing done within the window: the assumed cost again.
+    expect(estimate.estimatedMs(100, 30_000)).toBe(25);
   });
 });

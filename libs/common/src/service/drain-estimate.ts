@@ -1,14 +1,16 @@
 /**
  * How long queued work would take to drain at the rate work completed lately: the one measure
  * behind Taba's time-based admission (ingest's batches, the aggregator's per-shard commits).
- * Completions are counted in a fixed ring of time slots, so memory is bounded whatever the
- * load. Until the work has been busy for a fifth of the window (the start of a burst after
- * idle), each unit is taken to cost `assumedMsPerUnit`: without it, the first moments of a
- * burst would admit any queue at all. Pure: the clock is passed in.
+ * The rate is units completed per millisecond of being busy (some work in progress) over the
+ * last window, so idle gaps neither dilute it nor throw it away: a burst after a pause is
+ * judged by what the last busy stretch achieved. Until the window holds a fifth of its length
+ * of busy time (a cold start), each unit is taken to cost `assumedMsPerUnit`. Completions and
+ * busy time are counted in a fixed ring of time slots, so memory is bounded whatever the load.
+ * Pure: the clock is passed in.
  */
 
 export interface DrainEstimateOptions {
-  /** How far back completions count, ms. */
+  /** How far back completions and busy time count, ms. */
   readonly windowMs: number;
   /** The cost of a unit before the rate is measured, ms (spread over `parallelism`). */
   readonly assumedMsPerUnit: number;
@@ -16,60 +18,74 @@ export interface DrainEstimateOptions {
   readonly parallelism?: number;
 }
 
-/** Slots of the completion ring: the window's resolution. */
+/** Slots of the ring: the window's resolution. */
 const SLOTS = 20;
 
 export class DrainEstimate {
   private readonly units = new Float64Array(SLOTS);
+  private readonly busyMs = new Float64Array(SLOTS);
   private readonly stamps = new Float64Array(SLOTS).fill(-1);
   private readonly slotMs: number;
-  private busySince: number | undefined;
+  /** Pieces of work in progress. */
+  private active = 0;
+  /** When busy time was last counted. */
+  private countedTo = 0;
 
   constructor(private readonly options: DrainEstimateOptions) {
     this.slotMs = options.windowMs / SLOTS;
   }
 
-  /** Work started (the first of a burst marks when being busy began). */
+  /** A piece of work started at `now`. */
   started(now: number): void {
-    this.busySince ??= now;
+    this.countBusy(now);
+    this.active += 1;
   }
 
-  /** `units` of work completed at `now`. */
-  completed(units: number, now: number): void {
+  /** A piece of work ended at `now`, having done `units` (0 when it failed). */
+  ended(units: number, now: number): void {
+    this.countBusy(now);
+    this.active = Math.max(0, this.active - 1);
+    const at = this.slotAt(now);
+    this.units[at] = (this.units[at] ?? 0) + units;
+  }
+
+  /** How long `queuedUnits` would take, ms, at the recent rate (or the assumed cost). */
+  estimatedMs(queuedUnits: number, now: number): number {
+    this.countBusy(now);
+    const current = Math.floor(now / this.slotMs);
+    let busy = 0;
+    let done = 0;
+    for (let at = 0; at < SLOTS; at += 1) {
+      const stamp = this.stamps[at] ?? -1;
+      if (stamp > current - SLOTS && stamp <= current) {
+        busy += this.busyMs[at] ?? 0;
+        done += this.units[at] ?? 0;
+      }
+    }
+    if (busy < this.options.windowMs / 5 || done === 0) {
+      return (queuedUnits * this.options.assumedMsPerUnit) / (this.options.parallelism ?? 1);
+    }
+    return (queuedUnits * busy) / done;
+  }
+
+  /** Adds the time since the last count to the busy time, if anything was in progress. */
+  private countBusy(now: number): void {
+    if (this.active > 0 && now > this.countedTo) {
+      const at = this.slotAt(now);
+      this.busyMs[at] = (this.busyMs[at] ?? 0) + (now - this.countedTo);
+    }
+    this.countedTo = Math.max(this.countedTo, now);
+  }
+
+  /** The ring slot of `now`, emptied first if it last held an older slot's figures. */
+  private slotAt(now: number): number {
     const slot = Math.floor(now / this.slotMs);
     const at = slot % SLOTS;
     if (this.stamps[at] !== slot) {
       this.stamps[at] = slot;
       this.units[at] = 0;
+      this.busyMs[at] = 0;
     }
-    this.units[at] = (this.units[at] ?? 0) + units;
-  }
-
-  /** Nothing is in progress: the rate measured so far says nothing about the next burst. */
-  idle(): void {
-    this.busySince = undefined;
-    this.stamps.fill(-1);
-  }
-
-  /** How long `queuedUnits` would take, ms, at the recent rate (or the assumed cost). */
-  estimatedMs(queuedUnits: number, now: number): number {
-    const assumed = (queuedUnits * this.options.assumedMsPerUnit) / (this.options.parallelism ?? 1);
-    if (this.busySince === undefined) return assumed;
-    const span = Math.min(this.options.windowMs, now - this.busySince);
-    if (span < this.options.windowMs / 5) return assumed;
-    const done = this.completedWithin(now);
-    if (done === 0) return assumed;
-    return (queuedUnits * span) / done;
-  }
-
-  /** Units completed within the window before `now`. */
-  private completedWithin(now: number): number {
-    const current = Math.floor(now / this.slotMs);
-    let total = 0;
-    for (let at = 0; at < SLOTS; at += 1) {
-      const stamp = this.stamps[at] ?? -1;
-      if (stamp > current - SLOTS && stamp <= current) total += this.units[at] ?? 0;
-    }
-    return total;
+    return at;
   }
 }
