@@ -343,6 +343,7 @@ export { stateFromStored, stateToOps } from './storage/state-codec.js';
 export {
   liveRegisterBuckets,
   readStoredStates,
+  storedStateOfCell,
 } from './storage/state-reader.js';
 export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';

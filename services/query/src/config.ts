@@ -63,6 +63,31 @@ export interface QueryConfig {
    * RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded. @default 64
    */
   readonly maxInflight: number;
+  /**
+   * TABA_QUERY_MAX_INFLIGHT_STATES: what the costly steps of the reads in flight may handle
+   * together, in units: a State read (and merged), a set of clients listed. A step that does not
+   * fit waits (see admissionWaitMs); one larger than this runs alone. @default 50000
+   */
+  readonly maxInflightStates: number;
+  /**
+   * TABA_QUERY_ADMISSION_WAIT_MS: how long a step waits for room under maxInflightStates before
+   * it is refused with RESOURCE_EXHAUSTED (OVERLOADED); 0 refuses at once. @default 200
+   */
+  readonly admissionWaitMs: number;
+  /**
+   * TABA_QUERY_CATALOGUE_BYTES: what the Tab catalogue (every Tab's name and type, for pattern
+   * and all-Tabs reads) may hold, estimated as 2 × (name + type spec length) + 128 bytes per
+   * Tab; past it those reads are refused with RESOURCE_EXHAUSTED (CATALOGUE_TOO_LARGE).
+   * @default 268435456 (256 MiB)
+   */
+  readonly catalogueBytes: number;
+  /**
+   * TABA_REGEX_QUEUE_WAIT_MS: how long a request's matching may wait for a free worker; a job
+   * that cannot start in time is refused with RESOURCE_EXHAUSTED (REGEX_BUSY). @default 100
+   */
+  readonly regexQueueWaitMs: number;
+  /** TABA_REGEX_MAX_QUEUED: matching jobs that may wait for a worker; more are REGEX_BUSY at once. @default 64 */
+  readonly regexMaxQueued: number;
 }
 
 /** Reads the query service's configuration; throws ConfigError naming the first bad variable. */
@@ -98,5 +123,16 @@ export function loadConfig(env: Env): QueryConfig {
       max: 2 ** 40,
     }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 50_000, {
+      min: 1,
+      max: 100_000_000,
+    }),
+    admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 200, { min: 0, max: 60_000 }),
+    catalogueBytes: readInteger(env, 'TABA_QUERY_CATALOGUE_BYTES', 256 * 1024 * 1024, {
+      min: 0,
+      max: 2 ** 40,
+    }),
+    regexQueueWaitMs: readInteger(env, 'TABA_REGEX_QUEUE_WAIT_MS', 100, { min: 0, max: 60_000 }),
+    regexMaxQueued: readInteger(env, 'TABA_REGEX_MAX_QUEUED', 64, { min: 0, max: 100_000 }),
   });
 }

@@ -24,6 +24,8 @@ import {
   ResourceExhaustedError,
   stateFromStored,
 } from '@taba/common';
+import type { CatalogueReader } from './catalogue-reader.js';
+import type { CostAdmission } from './cost-admission.js';
 import type { QueryCache } from './query-cache.js';
 import type { RegexMatcher } from './regex-matcher.js';
 import type { RenderModeName } from './render.js';
@@ -31,7 +33,7 @@ import { renderBody } from './render.js';
 import type { FilterInput, Matcher, Selection, SelectionLimits } from './selection.js';
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
-import type { TabStore } from './tab-store.js';
+import type { StateRead, TabStore } from './tab-store.js';
 
 /** A selected Tab with its type. */
 export interface TabInfo {
@@ -76,6 +78,10 @@ export interface QueryEngineOptions {
   readonly store: TabStore;
   readonly matcher: RegexMatcher;
   readonly cache: QueryCache;
+  /** The Tab catalogue that pattern and all-Tabs reads select from. */
+  readonly catalogue: CatalogueReader;
+  /** Admits the costly steps (client lists, State reads) while their cost fits. */
+  readonly admission: CostAdmission;
   readonly registry: HandlerRegistry;
   readonly clock: Clock;
   readonly limits: SelectionLimits & {
@@ -105,6 +111,16 @@ interface SuperAggregateEntry {
 /** How a missing exact name is treated: reads fail NOT_FOUND, deletes skip it. */
 type Missing = 'fail' | 'skip';
 
+/**
+ * What a request depends on, read before any data: the partitions (its exact names' own, or
+ * all of them, in order) and their versions, and the catalogue mark taken right after.
+ */
+interface Snapshot {
+  readonly partitions: readonly number[];
+  readonly versions: readonly number[];
+  readonly mark: number;
+}
+
 function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return compareCodePoints(a.name, b.name);
 }
@@ -129,9 +145,9 @@ export class QueryEngine {
   }
 
   /** The partitions a selection reads: the named Tabs' own, or all of them. */
-  private partitionsFor(selection: Selection): number[] {
-    if (selection.names.kind !== 'exact') return this.store.allPartitions();
-    const partitions = new Set(selection.names.values.map(name => this.store.partitionOf(name)));
+  private partitionsFor(names: Matcher): number[] {
+    if (names.kind !== 'exact') return this.store.allPartitions();
+    const partitions = new Set(names.values.map(name => this.store.partitionOf(name)));
     return [...partitions].sort((a, b) => a - b);
   }
 
@@ -158,22 +174,44 @@ export class QueryEngine {
     }
   }
 
-  private tabInfo(name: string, spec: string): TabInfo {
+  private tabInfo(name: string, spec: string, partition: number): TabInfo {
     const parsed = parseTypeSpec(spec);
     const type = parseTabType(parsed.type);
     if (!type) throw new Error(`Tab ${name} has an unknown stored type spec "${spec}"`);
     const bounds = type === 'HISTOGRAM' ? parsed.bounds : [];
-    return {
-      name,
-      partition: this.store.partitionOf(name),
-      type,
-      bounds,
-      params: type === 'HISTOGRAM' ? { bounds } : {},
-    };
+    return { name, partition, type, bounds, params: type === 'HISTOGRAM' ? { bounds } : {} };
   }
 
-  /** The Tabs the names select, sorted by name. */
-  private async resolveNames(names: Matcher, missing: Missing, limit: boolean): Promise<TabInfo[]> {
+  /** Reads the versions a selection depends on (before any of its data). */
+  private async snapshot(names: Matcher): Promise<Snapshot> {
+    const partitions = this.partitionsFor(names);
+    const versions = await this.store.versions(partitions);
+    return { partitions, versions, mark: this.options.catalogue.mark() };
+  }
+
+  /**
+   * Runs a costly step once `cost` units are admitted (OVERLOADED when they are not in time);
+   * the units are held until the step is done.
+   */
+  private async admitted<T>(cost: number, what: string, step: () => Promise<T>): Promise<T> {
+    const release = await this.options.admission.admit(cost, what);
+    try {
+      return await step();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The Tabs the names select, sorted by name: exact names from their partitions' `types`,
+   * patterns and all-Tabs from the catalogue as of the snapshot (one is read when not given).
+   */
+  private async resolveNames(
+    names: Matcher,
+    missing: Missing,
+    limit: boolean,
+    snapshot?: Snapshot,
+  ): Promise<TabInfo[]> {
     if (names.kind === 'exact') {
       if (limit) this.checkTabCount(names.values.length);
       const specs = await this.store.typesOf(names.values);
@@ -183,14 +221,22 @@ export class QueryEngine {
       }
       return names.values
         .filter(name => specs.get(name) !== null)
-        .map(name => this.tabInfo(name, specs.get(name) ?? ''))
+        .map(name => this.tabInfo(name, specs.get(name) ?? '', this.store.partitionOf(name)))
         .sort(byName);
     }
-    const types = await this.store.typesIn(this.store.allPartitions());
-    let selected = [...types.keys()];
+    const { versions, mark } = snapshot ?? (await this.snapshot(names));
+    const catalogue = await this.options.catalogue.refresh(versions, mark);
+    // Already in code-point order; a match keeps the order of its candidates.
+    let selected = catalogue.names();
     if (names.kind === 'regex')
       selected = await this.options.matcher.match(names.patterns, selected);
-    return selected.map(name => this.tabInfo(name, types.get(name) ?? '')).sort(byName);
+    const tabs: TabInfo[] = [];
+    for (const name of selected) {
+      // A Tab deleted while the patterns were matched is gone from the catalogue: skip it.
+      const entry = catalogue.entry(name);
+      if (entry) tabs.push(this.tabInfo(name, entry.spec, entry.partition));
+    }
+    return tabs;
   }
 
   /**
@@ -204,15 +250,22 @@ export class QueryEngine {
     listAll: boolean,
   ): Promise<SelectedTab[]> {
     const { clients } = selection;
+    const clientsOfTabs = () =>
+      this.admitted(tabs.length, `listing the clients of ${tabs.length} Tabs`, () =>
+        this.store.clientsOf(tabs),
+      );
     let clientsOf: Map<string, readonly string[]>;
     if (clients.kind === 'all') {
       if (!listAll) return tabs.map(tab => ({ ...tab, clients: undefined }));
-      clientsOf = await this.store.clientsOf(tabs);
+      clientsOf = await clientsOfTabs();
     } else if (clients.kind === 'exact') {
       const partitions = [...new Set(tabs.map(tab => tab.partition))].sort((a, b) => a - b);
-      clientsOf = await this.store.tabsOfClients(partitions, clients.values);
+      const sets = partitions.length * clients.values.length;
+      clientsOf = await this.admitted(sets, `reading ${sets} Tab sets of clients`, () =>
+        this.store.tabsOfClients(partitions, clients.values),
+      );
     } else {
-      const all = await this.store.clientsOf(tabs);
+      const all = await clientsOfTabs();
       const distinct = [...new Set([...all.values()].flat())];
       const matched = new Set(await this.options.matcher.match(clients.patterns, distinct));
       clientsOf = new Map(
@@ -231,9 +284,10 @@ export class QueryEngine {
   private async resolve(
     selection: Selection,
     options: { listAllClients: boolean; limit: boolean },
+    snapshot?: Snapshot,
   ): Promise<SelectedTab[]> {
     return inSpan('query.resolve', {}, async span => {
-      const named = await this.resolveNames(selection.names, 'fail', options.limit);
+      const named = await this.resolveNames(selection.names, 'fail', options.limit, snapshot);
       if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
       const tabs = await this.resolveClients(selection, named, options.listAllClients);
       if (options.limit) {
@@ -249,28 +303,47 @@ export class QueryEngine {
    * Serves a request from the cache when the partitions it reads are unchanged, else builds the
    * entry. The versions are read before any data, so an entry never claims newer data than it has.
    */
-  private async cached<T>(op: string, selection: Selection, build: () => Promise<T>): Promise<T> {
-    const partitions = this.partitionsFor(selection);
-    const versions = await this.store.versions(partitions);
+  private async cached<T>(
+    op: string,
+    selection: Selection,
+    build: (snapshot: Snapshot) => Promise<T>,
+  ): Promise<T> {
+    const snapshot = await this.snapshot(selection.names);
+    const { partitions, versions } = snapshot;
     const key = `${op}|${selection.key}`;
     const hit = this.options.cache.lookup<T>(key, partitions, versions);
     annotateActiveSpan({ 'taba.cache.hit': hit !== undefined });
     if (hit !== undefined) return hit;
-    const value = await build();
+    const value = await build(snapshot);
     this.options.cache.store(key, partitions, versions, value);
     return value;
   }
 
+  /** Reads the States, once their count is admitted, and hands them to `use` (still admitted). */
+  private readAdmitted<T>(
+    reads: readonly StateRead[],
+    use: (stored: Awaited<ReturnType<TabStore['readStates']>>) => T | Promise<T>,
+  ): Promise<T> {
+    let count = 0;
+    for (const read of reads) count += read.clients.length;
+    return this.admitted(count, `reading ${count} States`, async () => {
+      const stored = await inSpan(
+        'query.read',
+        { attributes: { 'taba.tabs': reads.length, 'taba.states': count } },
+        () => this.store.readStates(reads, this.now()),
+      );
+      return await use(stored);
+    });
+  }
+
   /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
-  private async mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
-    const stored = await inSpan('query.read', { attributes: { 'taba.tabs': tabs.length } }, () =>
-      this.store.readStates(
-        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
-        this.now(),
-      ),
-    );
-    return inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
-      this.merge(tabs, stored),
+  private mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
+    return this.readAdmitted(
+      tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
+      stored =>
+        inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
+          this.merge(tabs, stored),
+        ),
     );
   }
 
@@ -302,8 +375,8 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<RenderedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<AggregateEntry>('aggregates', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
+    const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
+      const tabs = await this.resolve(selection, { listAllClients: false, limit: true }, snapshot);
       const states = await this.mergedStates(tabs);
       return { tabs: tabs.map((info, i) => ({ info, state: states[i] })) };
     });
@@ -320,25 +393,24 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<ProjectedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<ProjectionEntry>('projections', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: true, limit: true });
-      const stored = await this.store.readStates(
+    const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
+      const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
+      return this.readAdmitted(
         tabs.map(tab => ({ ...tab, clients: tab.clients ?? [] })),
-        this.now(),
-      );
-      return {
-        tabs: tabs.map((info, i) => ({
-          info,
-          clients: (info.clients ?? []).map(client => ({
-            client,
-            state: stateFromStored(
-              this.handler(info.type),
-              info.params,
-              stored[i]?.get(client) ?? EMPTY_STORED_STATE,
-            ),
+        stored => ({
+          tabs: tabs.map((info, i) => ({
+            info,
+            clients: (info.clients ?? []).map(client => ({
+              client,
+              state: stateFromStored(
+                this.handler(info.type),
+                info.params,
+                stored[i]?.get(client) ?? EMPTY_STORED_STATE,
+              ),
+            })),
           })),
-        })),
-      };
+        }),
+      );
     });
     return entry.tabs.map(({ info, clients }) => ({
       name: info.name,
@@ -356,8 +428,8 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<SuperAggregateReply> {
     const selection = this.parse(filter);
-    const entry = await this.cached<SuperAggregateEntry>('super', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
+    const entry = await this.cached<SuperAggregateEntry>('super', selection, async snapshot => {
+      const tabs = await this.resolve(selection, { listAllClients: false, limit: true }, snapshot);
       const first = tabs[0];
       if (!first) {
         throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');

@@ -21,11 +21,14 @@ import {
   toGrpcStatus,
 } from '@taba/common';
 import { CardinalityTally, cardinalityTop } from './cardinality-report.js';
+import { CatalogueReader } from './catalogue-reader.js';
 import type { QueryConfig } from './config.js';
+import { CostAdmission } from './cost-admission.js';
 import { QueryCache } from './query-cache.js';
 import { QueryEngine } from './query-engine.js';
 import { RegexMatcher } from './regex-matcher.js';
 import { renderModeOf } from './render.js';
+import { TabCatalogue } from './tab-catalogue.js';
 import { TabStore } from './tab-store.js';
 
 /** The gRPC service the query service serves: reads and deletes Tabs for the gateway. */
@@ -86,16 +89,28 @@ export function createQueryService(
   const discovery = deps.discovery ?? createDiscovery(config.base.discovery, {}, logger);
   const matcher = new RegexMatcher({
     timeoutMs: config.regexTimeoutMs,
+    queueWaitMs: config.regexQueueWaitMs,
+    maxQueued: config.regexMaxQueued,
     onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
   });
   const cache = new QueryCache(config.cacheEntries, config.cacheBytes);
   const store = new TabStore(shards, config.cluster.partitionCount);
+  const catalogue = new CatalogueReader(
+    new TabCatalogue(config.cluster.partitionCount, config.catalogueBytes),
+    partitions => store.typesWithVersions(partitions),
+  );
+  const admission = new CostAdmission({
+    capacity: config.maxInflightStates,
+    maxWaitMs: config.admissionWaitMs,
+  });
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
   const engine = new QueryEngine({
     store,
     matcher,
     cache,
+    catalogue,
+    admission,
     registry: createHandlerRegistry({ clock }),
     clock,
     limits: {
@@ -159,6 +174,7 @@ export function createQueryService(
 
   const metrics = (): Record<string, number> => {
     const stats = cache.stats();
+    const tabs = catalogue.catalogue.stats();
     return {
       ...counters.snapshot(),
       'cache.hits': stats.hits,
@@ -168,8 +184,15 @@ export function createQueryService(
       'cache.bytes_limit': Number.isFinite(stats.maxBytes) ? stats.maxBytes : 0,
       'cache.too_large': stats.tooLarge,
       ...budget.metrics('queries.inflight'),
+      ...admission.metrics('queries.admission'),
+      'catalogue.tabs': tabs.tabs,
+      'catalogue.bytes': tabs.bytes,
+      'catalogue.bytes_limit': tabs.maxBytes,
+      'catalogue.partitions_read': catalogue.partitionsRead,
+      'catalogue.overflowing': tabs.overflowing,
       'regex.jobs': matcher.jobs,
       'regex.timeouts': matcher.timeouts,
+      'regex.busy': matcher.busy,
     };
   };
 
