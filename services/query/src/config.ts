@@ -59,6 +59,13 @@ export interface QueryConfig {
    */
   readonly cacheBytes: number;
   /**
+   * TABA_QUERY_STATE_CACHE_BYTES: what the restored States kept by cell (a Tab of one client)
+   * may hold, estimated; each is served while its partition's version is unchanged, so reads
+   * with different filters share them. Least recently used out first; 0 keeps none.
+   * @default 67108864 (64 MiB)
+   */
+  readonly stateCacheBytes: number;
+  /**
    * TABA_QUERY_MAX_INFLIGHT: requests served at once; more are refused at once with
    * RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded. @default 64
    */
@@ -66,12 +73,12 @@ export interface QueryConfig {
   /**
    * TABA_QUERY_MAX_INFLIGHT_STATES: what the costly steps of the reads in flight may handle
    * together, in units: a State read (and merged), a set of clients listed. A step that does not
-   * fit waits (see admissionWaitMs); one larger than this runs alone. @default 50000
+   * fit waits (see admissionWaitMs); one larger than this runs alone. @default 20000
    */
   readonly maxInflightStates: number;
   /**
    * TABA_QUERY_ADMISSION_WAIT_MS: how long a step waits for room under maxInflightStates before
-   * it is refused with RESOURCE_EXHAUSTED (OVERLOADED); 0 refuses at once. @default 200
+   * it is refused with RESOURCE_EXHAUSTED (OVERLOADED); 0 refuses at once. @default 250
    */
   readonly admissionWaitMs: number;
   /**
@@ -122,12 +129,16 @@ export function loadConfig(env: Env): QueryConfig {
       min: 0,
       max: 2 ** 40,
     }),
+    stateCacheBytes: readInteger(env, 'TABA_QUERY_STATE_CACHE_BYTES', 64 * 1024 * 1024, {
+      min: 0,
+      max: 2 ** 40,
+    }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
-    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 50_000, {
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 20_000, {
       min: 1,
       max: 100_000_000,
     }),
-    admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 200, { min: 0, max: 60_000 }),
+    admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 250, { min: 0, max: 60_000 }),
     catalogueBytes: readInteger(env, 'TABA_QUERY_CATALOGUE_BYTES', 256 * 1024 * 1024, {
       min: 0,
       max: 2 ** 40,

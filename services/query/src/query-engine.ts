@@ -4,10 +4,8 @@
  */
 import type {
   AnyTabHandler,
-  Clock,
   HandlerRegistry,
   RenderView,
-  StoredState,
   TabParams,
   TabTypeName,
 } from '@taba/common';
@@ -15,14 +13,12 @@ import {
   ALL_CLIENTS,
   annotateActiveSpan,
   compareCodePoints,
-  EMPTY_STORED_STATE,
   InvalidArgumentError,
   inSpan,
   NotFoundError,
   parseTabType,
   parseTypeSpec,
   ResourceExhaustedError,
-  stateFromStored,
 } from '@taba/common';
 import type { CatalogueReader } from './catalogue-reader.js';
 import type { CostAdmission } from './cost-admission.js';
@@ -33,7 +29,9 @@ import { renderBody } from './render.js';
 import type { FilterInput, Matcher, Selection, SelectionLimits } from './selection.js';
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
-import type { StateRead, TabStore } from './tab-store.js';
+import type { RestoredStates, TabRead } from './restored-states.js';
+import type { TabStore } from './tab-store.js';
+import { mapInSlices } from './time-slices.js';
 
 /** A selected Tab with its type. */
 export interface TabInfo {
@@ -80,10 +78,11 @@ export interface QueryEngineOptions {
   readonly cache: QueryCache;
   /** The Tab catalogue that pattern and all-Tabs reads select from. */
   readonly catalogue: CatalogueReader;
-  /** Admits the costly steps (client lists, State reads) while their cost fits. */
+  /** Admits the costly steps (client lists, State reads and renders) while their cost fits. */
   readonly admission: CostAdmission;
+  /** Restored States, from the State cache or Redis. */
+  readonly states: RestoredStates;
   readonly registry: HandlerRegistry;
-  readonly clock: Clock;
   readonly limits: SelectionLimits & {
     /** TABA_MAX_TABS_PER_QUERY */
     readonly maxTabsPerQuery: number;
@@ -125,6 +124,29 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return compareCodePoints(a.name, b.name);
 }
 
+/** A value built for the request cache, and its estimated bytes. */
+interface Built<T> {
+  readonly value: T;
+  readonly bytes: number;
+}
+
+/** What the Tabs' descriptions (name, type, bounds, clients) take beside their States. */
+function tabsBytes(tabs: readonly SelectedTab[]): number {
+  let bytes = 0;
+  for (const tab of tabs) {
+    bytes += 160 + 2 * tab.name.length + 8 * tab.bounds.length;
+    for (const client of tab.clients ?? []) bytes += 24 + 2 * client.length;
+  }
+  return bytes;
+}
+
+/** The States a read of the Tabs handles: one per selected client, or the all-clients one. */
+function stateCount(tabs: readonly SelectedTab[]): number {
+  let count = 0;
+  for (const tab of tabs) count += tab.clients?.length ?? 1;
+  return count;
+}
+
 export class QueryEngine {
   constructor(private readonly options: QueryEngineOptions) {}
 
@@ -138,10 +160,6 @@ export class QueryEngine {
 
   private handler(type: TabTypeName): AnyTabHandler {
     return this.options.registry[type];
-  }
-
-  private now(): number {
-    return this.options.clock.nowSeconds();
   }
 
   /** The partitions a selection reads: the named Tabs' own, or all of them. */
@@ -163,8 +181,7 @@ export class QueryEngine {
 
   /** Refuses a read of more States than TABA_MAX_STATES_PER_QUERY, before any is read. */
   private checkStateCount(tabs: readonly SelectedTab[]): void {
-    let count = 0;
-    for (const tab of tabs) count += tab.clients?.length ?? 1;
+    const count = stateCount(tabs);
     const max = this.options.limits.maxStatesPerQuery;
     if (count > max) {
       throw new ResourceExhaustedError(
@@ -261,9 +278,19 @@ export class QueryEngine {
     } else if (clients.kind === 'exact') {
       const partitions = [...new Set(tabs.map(tab => tab.partition))].sort((a, b) => a - b);
       const sets = partitions.length * clients.values.length;
-      clientsOf = await this.admitted(sets, `reading ${sets} Tab sets of clients`, () =>
-        this.store.tabsOfClients(partitions, clients.values),
-      );
+      if (sets <= tabs.length) {
+        // Each client's Tabs in each partition: fewer sets than the Tabs' clients.
+        clientsOf = await this.admitted(sets, `reading ${sets} Tab sets of clients`, () =>
+          this.store.tabsOfClients(partitions, clients.values),
+        );
+      } else {
+        // Many clients over many partitions: each Tab's clients, kept when selected.
+        const wanted = new Set(clients.values);
+        const all = await clientsOfTabs();
+        clientsOf = new Map(
+          [...all].map(([tab, list]) => [tab, list.filter(client => wanted.has(client))]),
+        );
+      }
     } else {
       const all = await clientsOfTabs();
       const distinct = [...new Set([...all.values()].flat())];
@@ -306,7 +333,7 @@ export class QueryEngine {
   private async cached<T>(
     op: string,
     selection: Selection,
-    build: (snapshot: Snapshot) => Promise<T>,
+    build: (snapshot: Snapshot) => Promise<Built<T>>,
   ): Promise<T> {
     const snapshot = await this.snapshot(selection.names);
     const { partitions, versions } = snapshot;
@@ -314,55 +341,58 @@ export class QueryEngine {
     const hit = this.options.cache.lookup<T>(key, partitions, versions);
     annotateActiveSpan({ 'taba.cache.hit': hit !== undefined });
     if (hit !== undefined) return hit;
-    const value = await build(snapshot);
-    this.options.cache.store(key, partitions, versions, value);
+    const { value, bytes } = await build(snapshot);
+    this.options.cache.store(key, partitions, versions, value, bytes);
     return value;
   }
 
-  /** Reads the States, once their count is admitted, and hands them to `use` (still admitted). */
-  private readAdmitted<T>(
-    reads: readonly StateRead[],
-    use: (stored: Awaited<ReturnType<TabStore['readStates']>>) => T | Promise<T>,
+  /**
+   * Runs a read operation with one admission, taken by its first `hold` (later ones do
+   * nothing) and held until the operation is done: from its State reads to its rendered answer.
+   */
+  private async holding<T>(
+    run: (hold: (cost: number, what: string) => Promise<void>) => Promise<T>,
   ): Promise<T> {
-    let count = 0;
-    for (const read of reads) count += read.clients.length;
-    return this.admitted(count, `reading ${count} States`, async () => {
-      const stored = await inSpan(
-        'query.read',
-        { attributes: { 'taba.tabs': reads.length, 'taba.states': count } },
-        () => this.store.readStates(reads, this.now()),
-      );
-      return await use(stored);
-    });
+    let release: (() => void) | undefined;
+    const hold = async (cost: number, what: string) => {
+      if (!release) release = await this.options.admission.admit(cost, what);
+    };
+    try {
+      return await run(hold);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** The restored States of each Tab's clients, as of the snapshot's versions, and their bytes. */
+  private restored(
+    reads: readonly TabRead[],
+    snapshot: Snapshot,
+  ): ReturnType<RestoredStates['read']> {
+    const versions = new Map(snapshot.partitions.map((p, i) => [p, snapshot.versions[i] ?? 0]));
+    return this.options.states.read(reads, partition => versions.get(partition) ?? 0);
   }
 
   /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
-  private mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
-    return this.readAdmitted(
-      tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
-      stored =>
-        inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
-          this.merge(tabs, stored),
-        ),
-    );
-  }
-
-  /** Each Tab's stored States restored and merged (the `query.merge` span). */
-  private merge(
+  private async mergedStates(
     tabs: readonly SelectedTab[],
-    stored: Awaited<ReturnType<TabStore['readStates']>>,
-  ): unknown[] {
-    return tabs.map((tab, i) => {
-      const handler = this.handler(tab.type);
-      const states = stored[i] ?? new Map<string, StoredState>();
-      const restored = (tab.clients ?? [ALL_CLIENTS]).map(client =>
-        stateFromStored(handler, tab.params, states.get(client) ?? EMPTY_STORED_STATE),
-      );
-      if (restored.length === 1) return restored[0];
-      const merged: unknown = handler.create(tab.params);
-      for (const state of restored) handler.merge(merged, state);
-      return merged;
-    });
+    snapshot: Snapshot,
+  ): Promise<Built<unknown[]>> {
+    const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [ALL_CLIENTS] }));
+    const { states: restored, bytes } = await this.restored(reads, snapshot);
+    // A merge is no larger than its parts: their bytes bound it.
+    const value = await inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
+      mapInSlices(reads, ({ tab, clients }, i) => {
+        const states = clients.map(client => restored[i]?.get(client));
+        // One State is answered as it is: renders and merges never change it.
+        if (states.length === 1) return states[0];
+        const handler = this.handler(tab.type);
+        const merged: unknown = handler.create(tab.params);
+        for (const state of states) handler.merge(merged, state);
+        return merged;
+      }),
+    );
+    return { value, bytes };
   }
 
   private render(info: TabInfo, state: unknown, view: RenderView, mode: RenderModeName): string {
@@ -375,16 +405,28 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<RenderedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true }, snapshot);
-      const states = await this.mergedStates(tabs);
-      return { tabs: tabs.map((info, i) => ({ info, state: states[i] })) };
+    return this.holding(async hold => {
+      const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: false, limit: true },
+          snapshot,
+        );
+        const count = stateCount(tabs);
+        await hold(count, `reading ${count} States`);
+        const states = await this.mergedStates(tabs, snapshot);
+        return {
+          value: { tabs: tabs.map((info, i) => ({ info, state: states.value[i] })) },
+          bytes: states.bytes + tabsBytes(tabs),
+        };
+      });
+      await hold(entry.tabs.length, `rendering ${entry.tabs.length} Tabs`);
+      return mapInSlices(entry.tabs, ({ info, state }) => ({
+        name: info.name,
+        type: info.type,
+        body: this.render(info, state, 'aggregate', mode),
+      }));
     });
-    return entry.tabs.map(({ info, state }) => ({
-      name: info.name,
-      type: info.type,
-      body: this.render(info, state, 'aggregate', mode),
-    }));
   }
 
   /** Every selected client's State of each selected Tab, rendered as a projection. */
@@ -393,33 +435,35 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<ProjectedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
-      const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
-      return this.readAdmitted(
-        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [] })),
-        stored => ({
-          tabs: tabs.map((info, i) => ({
-            info,
-            clients: (info.clients ?? []).map(client => ({
-              client,
-              state: stateFromStored(
-                this.handler(info.type),
-                info.params,
-                stored[i]?.get(client) ?? EMPTY_STORED_STATE,
-              ),
+    return this.holding(async hold => {
+      const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
+        const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
+        const count = stateCount(tabs);
+        await hold(count, `reading ${count} States`);
+        const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [] }));
+        const { states: restored, bytes } = await this.restored(reads, snapshot);
+        return {
+          value: {
+            tabs: reads.map(({ tab, clients }, i) => ({
+              info: tab,
+              clients: clients.map(client => ({ client, state: restored[i]?.get(client) })),
             })),
-          })),
-        }),
-      );
+          },
+          bytes: bytes + tabsBytes(tabs),
+        };
+      });
+      let bodies = 0;
+      for (const tab of entry.tabs) bodies += tab.clients.length;
+      await hold(bodies, `rendering ${bodies} projections`);
+      return mapInSlices(entry.tabs, ({ info, clients }) => ({
+        name: info.name,
+        type: info.type,
+        clients: clients.map(({ client, state }) => ({
+          clientId: client,
+          body: this.render(info, state, 'projection', mode),
+        })),
+      }));
     });
-    return entry.tabs.map(({ info, clients }) => ({
-      name: info.name,
-      type: info.type,
-      clients: clients.map(({ client, state }) => ({
-        clientId: client,
-        body: this.render(info, state, 'projection', mode),
-      })),
-    }));
   }
 
   /** Every selected Tab (one type; histograms with one set of bounds) merged into one. */
@@ -428,23 +472,36 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<SuperAggregateReply> {
     const selection = this.parse(filter);
-    const entry = await this.cached<SuperAggregateEntry>('super', selection, async snapshot => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true }, snapshot);
-      const first = tabs[0];
-      if (!first) {
-        throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
-      }
-      checkMergeable(tabs);
-      const handler = this.handler(first.type);
-      const merged: unknown = handler.create(first.params);
-      for (const state of await this.mergedStates(tabs)) handler.merge(merged, state);
-      return { info: first, names: tabs.map(tab => tab.name), state: merged };
+    return this.holding(async hold => {
+      const entry = await this.cached<SuperAggregateEntry>('super', selection, async snapshot => {
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: false, limit: true },
+          snapshot,
+        );
+        const first = tabs[0];
+        if (!first) {
+          throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
+        }
+        checkMergeable(tabs);
+        const count = stateCount(tabs);
+        await hold(count, `reading ${count} States`);
+        const handler = this.handler(first.type);
+        const merged: unknown = handler.create(first.params);
+        const states = await this.mergedStates(tabs, snapshot);
+        for (const state of states.value) handler.merge(merged, state);
+        return {
+          value: { info: first, names: tabs.map(tab => tab.name), state: merged },
+          bytes: states.bytes + tabsBytes(tabs),
+        };
+      });
+      await hold(1, 'rendering a super-aggregate');
+      return {
+        type: entry.info.type,
+        names: [...entry.names],
+        body: this.render(entry.info, entry.state, 'aggregate', mode),
+      };
     });
-    return {
-      type: entry.info.type,
-      names: [...entry.names],
-      body: this.render(entry.info, entry.state, 'aggregate', mode),
-    };
   }
 
   /** Names of the selected Tabs (with a client filter: only Tabs those clients wrote). */

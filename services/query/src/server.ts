@@ -28,6 +28,8 @@ import { QueryCache } from './query-cache.js';
 import { QueryEngine } from './query-engine.js';
 import { RegexMatcher } from './regex-matcher.js';
 import { renderModeOf } from './render.js';
+import { RestoredStates } from './restored-states.js';
+import { StateCache } from './state-cache.js';
 import { TabCatalogue } from './tab-catalogue.js';
 import { TabStore } from './tab-store.js';
 
@@ -105,14 +107,16 @@ export function createQueryService(
   });
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
+  const registry = createHandlerRegistry({ clock });
+  const stateCache = new StateCache(config.stateCacheBytes);
   const engine = new QueryEngine({
     store,
     matcher,
     cache,
     catalogue,
     admission,
-    registry: createHandlerRegistry({ clock }),
-    clock,
+    states: new RestoredStates({ store, cache: stateCache, registry, clock }),
+    registry,
     limits: {
       regexMaxLength: config.regexMaxLength,
       maxTabsPerQuery: config.maxTabsPerQuery,
@@ -175,6 +179,7 @@ export function createQueryService(
   const metrics = (): Record<string, number> => {
     const stats = cache.stats();
     const tabs = catalogue.catalogue.stats();
+    const kept = stateCache.stats();
     return {
       ...counters.snapshot(),
       'cache.hits': stats.hits,
@@ -184,6 +189,11 @@ export function createQueryService(
       'cache.bytes_limit': Number.isFinite(stats.maxBytes) ? stats.maxBytes : 0,
       'cache.too_large': stats.tooLarge,
       ...budget.metrics('queries.inflight'),
+      'state_cache.hits': kept.hits,
+      'state_cache.misses': kept.misses,
+      'state_cache.entries': kept.entries,
+      'state_cache.bytes': kept.bytes,
+      'state_cache.bytes_limit': kept.maxBytes,
       ...admission.metrics('queries.admission'),
       'catalogue.tabs': tabs.tabs,
       'catalogue.bytes': tabs.bytes,

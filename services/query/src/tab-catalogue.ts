@@ -75,7 +75,9 @@ export class TabCatalogue {
     }
     let bytes = 0;
     for (const [name, spec] of types) bytes += entryBytes(name, spec);
-    this.remove(partition, old);
+    // Tabs differ from the kept ones (sameTabs said so): one change, whatever follows.
+    if ((old?.names.length ?? 0) > 0 || types.size > 0) this.generation += 1;
+    this.remove(old);
     const overflow = this.bytes + bytes > this.maxBytes;
     if (overflow) {
       this.overflowing += 1;
@@ -88,7 +90,6 @@ export class TabCatalogue {
     }
     this.bytes += bytes;
     this.partitions[partition] = { version, names: [...types.keys()], bytes, overflow };
-    if (types.size > 0) this.generation += 1;
   }
 
   private sameTabs(old: PartitionTabs, partition: number, types: ReadonlyMap<string, string>) {
@@ -100,7 +101,8 @@ export class TabCatalogue {
     return true;
   }
 
-  private remove(partition: number, old: PartitionTabs | undefined): void {
+  /** Forgets a partition's kept Tabs (its slot is set again by the caller). */
+  private remove(old: PartitionTabs | undefined): void {
     if (!old) return;
     if (old.overflow) this.overflowing -= 1;
     if (old.names.length === 0) return;
@@ -110,8 +112,6 @@ export class TabCatalogue {
     }
     this.bytes -= old.bytes;
     this.removedSinceSort = true;
-    this.partitions[partition] = undefined;
-    this.generation += 1;
   }
 
   /** True when every partition read so far fitted the byte bound. */
