@@ -24,6 +24,8 @@ function admission(capacity: number, maxWaitMs = 100) {
   return { timers, gate: new CostAdmission({ capacity, maxWaitMs, schedule: timers.schedule }) };
 }
 
+const step = (units: number, what: string, size = units) => ({ units, size, what });
+
 const settle = () => new Promise(resolve => setImmediate(resolve));
 
 async function failureOf(promise: Promise<unknown>) {
@@ -38,8 +40,8 @@ async function failureOf(promise: Promise<unknown>) {
 describe('CostAdmission', () => {
   it('admits steps at once while their units fit, and counts what is in flight', async () => {
     const { gate } = admission(100);
-    const a = await gate.admit(60, 'reading 60 States');
-    const b = await gate.admit(40, 'reading 40 States');
+    const a = await gate.admit(step(60, 'reading 60 States'));
+    const b = await gate.admit(step(40, 'reading 40 States'));
     expect(gate.inFlight).toBe(100);
     a();
     a();
@@ -52,28 +54,44 @@ describe('CostAdmission', () => {
       'q.waiting': 0,
       'q.admitted': 2,
       'q.waited': 0,
-      'q.refused': 0,
+      'q.refused_too_large': 0,
+      'q.refused_busy': 0,
     });
   });
 
-  it('admits a step of no cost, and one larger than the capacity when nothing else runs', async () => {
+  it('admits a step of no cost, and one whose units pass the capacity when nothing else runs', async () => {
     const { gate } = admission(10);
-    (await gate.admit(0, 'nothing'))();
-    const big = await gate.admit(25, 'reading 25 States');
-    expect(gate.inFlight).toBe(25);
-    big();
+    (await gate.admit(step(0, 'nothing')))();
+    // 8 States, 5 of them from Redis at 4 units each.
+    const cold = await gate.admit(step(23, 'reading 8 States (5 from Redis)', 8));
+    expect(gate.inFlight).toBe(23);
+    cold();
+  });
+
+  it('refuses a step larger than the capacity at once with QUERY_TOO_LARGE, before waiting', async () => {
+    const { gate, timers } = admission(100);
+    const running = await gate.admit(step(50, 'reading 50 States'));
+    const refusal = await failureOf(gate.admit(step(404, 'reading 101 States', 101)));
+    expect(refusal.kind).toBe('RESOURCE_EXHAUSTED');
+    expect(refusal.reason).toBe('QUERY_TOO_LARGE');
+    expect(refusal.message).toBe(
+      'reading 101 States is more than one query instance handles at once, 100 (TABA_QUERY_MAX_INFLIGHT_STATES): narrow the filter (names or clients) or raise the limit',
+    );
+    expect(timers.timers).toHaveLength(0);
+    expect(gate.metrics('q')).toMatchObject({ 'q.refused_too_large': 1, 'q.refused_busy': 0 });
+    running();
   });
 
   it('lets a step that does not fit wait, first come first served, until units are released', async () => {
     const { gate, timers } = admission(100);
-    const running = await gate.admit(80, 'reading 80 States');
+    const running = await gate.admit(step(80, 'reading 80 States'));
     const order: string[] = [];
-    const second = gate.admit(50, 'reading 50 States').then(release => {
+    const second = gate.admit(step(50, 'reading 50 States')).then(release => {
       order.push('second');
       return release;
     });
     // Fits, but waits behind the one ahead of it.
-    const third = gate.admit(10, 'reading 10 States').then(release => {
+    const third = gate.admit(step(10, 'reading 10 States')).then(release => {
       order.push('third');
       return release;
     });
@@ -93,15 +111,15 @@ describe('CostAdmission', () => {
 
   it('refuses a step with OVERLOADED when its wait runs out, naming both settings', async () => {
     const { gate, timers } = admission(100, 250);
-    const running = await gate.admit(90, 'reading 90 States');
-    const waiting = gate.admit(20, 'reading 20 States');
+    const running = await gate.admit(step(90, 'reading 90 States'));
+    const waiting = gate.admit(step(20, 'reading 20 States'));
     expect(timers.timers.map(timer => timer.ms)).toEqual([250]);
     timers.fireAll();
     const refusal = await failureOf(waiting);
     expect(refusal.kind).toBe('RESOURCE_EXHAUSTED');
     expect(refusal.reason).toBe('OVERLOADED');
     expect(refusal.message).toBe(
-      'overloaded: reading 20 States (20 units) did not fit within 250 ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the 90 units in flight, limit 100 (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff or narrow the filter',
+      'overloaded: reading 20 States (20 units) did not fit within 250 ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the 90 units in flight, limit 100 (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff',
     );
     expect(gate.waiting).toBe(0);
     expect(gate.refused).toBe(1);
@@ -111,9 +129,9 @@ describe('CostAdmission', () => {
 
   it('lets the next in line go when the head of the line gives up', async () => {
     const { gate: custom, timers } = admission(100, 250);
-    const running = await custom.admit(60, 'reading 60 States');
-    const head = custom.admit(90, 'reading 90 States');
-    const next = custom.admit(30, 'reading 30 States');
+    const running = await custom.admit(step(60, 'reading 60 States'));
+    const head = custom.admit(step(90, 'reading 90 States'));
+    const next = custom.admit(step(30, 'reading 30 States'));
     // Only the head's timer fires.
     timers.timers[0]?.fire();
     expect((await failureOf(head)).reason).toBe('OVERLOADED');
@@ -125,8 +143,8 @@ describe('CostAdmission', () => {
 
   it('refuses at once when it may not wait at all', async () => {
     const { gate } = admission(10, 0);
-    const running = await gate.admit(10, 'reading 10 States');
-    expect((await failureOf(gate.admit(1, 'reading 1 States'))).reason).toBe('OVERLOADED');
+    const running = await gate.admit(step(10, 'reading 10 States'));
+    expect((await failureOf(gate.admit(step(1, 'reading 1 States')))).reason).toBe('OVERLOADED');
     running();
   });
 });

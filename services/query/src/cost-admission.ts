@@ -1,11 +1,17 @@
 /**
- * Admission by cost. Each costly step of a read (listing the clients of Tabs, reading and
- * merging States, rendering them) asks for as many units as the items it will handle; steps
- * run while their units fit the capacity, so the work in flight, and with it every answer's
- * latency and the memory it holds, stays bounded however many requests arrive. A step that does
- * not fit waits in line (first come, first served) for at most `maxWaitMs`, then is refused with
- * RESOURCE_EXHAUSTED (OVERLOADED) and never runs. A step larger than the whole capacity runs
- * when nothing else does, so no size allowed by the per-query limits is refused for ever.
+ * Admission by cost. Each costly step of a read (listing the clients of Tabs, reading, merging
+ * and rendering States) asks for units in proportion to its work before it starts, so the work
+ * in flight, and with it every answer's latency and the memory it holds, stays bounded however
+ * many requests arrive:
+ *
+ * - a step whose `size` (its items: States, sets of clients) is more than the capacity could
+ *   never be served within the bound, so it is refused at once with RESOURCE_EXHAUSTED
+ *   (QUERY_TOO_LARGE), before any of its work: retrying it unchanged fails again;
+ * - a step whose units fit next to the units in flight runs at once; one that does not waits in
+ *   line (first come, first served) for at most `maxWaitMs`, then is refused the same way;
+ * - units may count an item more than once (a State read from Redis is more work than one from
+ *   the cache): a step whose units pass the capacity, though its size does not, runs when
+ *   nothing else does.
  *
  * A step holds its units only while it runs and never asks for more meanwhile, so steps cannot
  * wait for each other in a circle.
@@ -13,7 +19,7 @@
 import { ResourceExhaustedError } from '@taba/common';
 
 export interface CostAdmissionOptions {
-  /** Units (States, client sets, rendered bodies) in flight at once (TABA_QUERY_MAX_INFLIGHT_STATES). */
+  /** Units in flight at once, and the largest size of one step (TABA_QUERY_MAX_INFLIGHT_STATES). */
   readonly capacity: number;
   /** Longest a step waits for room before it is refused, ms (TABA_QUERY_ADMISSION_WAIT_MS). */
   readonly maxWaitMs: number;
@@ -21,9 +27,18 @@ export interface CostAdmissionOptions {
   readonly schedule?: (ms: number, fire: () => void) => () => void;
 }
 
-interface Waiter {
-  readonly cost: number;
+/** What a step asks for. */
+export interface StepCost {
+  /** Units it holds while it runs. */
+  readonly units: number;
+  /** Items it handles (at most `units`): more than the capacity is refused at once. */
+  readonly size: number;
+  /** The step, for the message: "reading 40 States". */
   readonly what: string;
+}
+
+interface Waiter {
+  readonly step: StepCost;
   readonly admit: (release: () => void) => void;
   readonly refuse: (error: Error) => void;
   cancelTimer: () => void;
@@ -37,10 +52,11 @@ function scheduleTimeout(ms: number, fire: () => void): () => void {
 export class CostAdmission {
   private used = 0;
   private readonly queue: Waiter[] = [];
-  /** Steps admitted, refused, and admitted only after waiting, since start. */
+  /** Steps admitted, admitted only after waiting, refused for their size, refused after waiting. */
   admitted = 0;
-  refused = 0;
   waited = 0;
+  tooLarge = 0;
+  timedOut = 0;
   /** Most units in flight at once since start. */
   peak = 0;
 
@@ -54,21 +70,35 @@ export class CostAdmission {
     return this.queue.length;
   }
 
-  private fits(cost: number): boolean {
-    return this.used === 0 || this.used + cost <= this.options.capacity;
+  get refused(): number {
+    return this.tooLarge + this.timedOut;
+  }
+
+  private fits(units: number): boolean {
+    return this.used === 0 || this.used + units <= this.options.capacity;
   }
 
   /**
    * Resolves with the step's release (call it once the step is done; later calls do nothing)
-   * when `cost` units fit; rejects with OVERLOADED when they do not within maxWaitMs. A cost of
-   * 0 or less is admitted at once. `what` names the step for the message ("reading 40 States").
+   * when its units fit; rejects with QUERY_TOO_LARGE when its size is more than the capacity,
+   * with OVERLOADED when the units do not fit within maxWaitMs. A step of no units is admitted
+   * at once.
    */
-  admit(cost: number, what: string): Promise<() => void> {
-    if (cost <= 0) return Promise.resolve(() => undefined);
-    if (this.queue.length === 0 && this.fits(cost)) return Promise.resolve(this.hold(cost));
-    if (this.options.maxWaitMs <= 0) return Promise.reject(this.refusal(cost, what));
+  admit(step: StepCost): Promise<() => void> {
+    if (step.size > this.options.capacity) {
+      this.tooLarge += 1;
+      return Promise.reject(this.tooLargeError(step));
+    }
+    if (step.units <= 0) return Promise.resolve(() => undefined);
+    if (this.queue.length === 0 && this.fits(step.units)) {
+      return Promise.resolve(this.hold(step.units));
+    }
+    if (this.options.maxWaitMs <= 0) {
+      this.timedOut += 1;
+      return Promise.reject(this.busyError(step));
+    }
     return new Promise((admit, refuse) => {
-      const waiter: Waiter = { cost, what, admit, refuse, cancelTimer: () => undefined };
+      const waiter: Waiter = { step, admit, refuse, cancelTimer: () => undefined };
       waiter.cancelTimer = (this.options.schedule ?? scheduleTimeout)(this.options.maxWaitMs, () =>
         this.expire(waiter),
       );
@@ -76,26 +106,26 @@ export class CostAdmission {
     });
   }
 
-  private hold(cost: number): () => void {
-    this.used += cost;
+  private hold(units: number): () => void {
+    this.used += units;
     this.admitted += 1;
     if (this.used > this.peak) this.peak = this.used;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.used -= cost;
+      this.used -= units;
       this.drain();
     };
   }
 
   /** Admits waiters from the head of the line while they fit. */
   private drain(): void {
-    for (let head = this.queue[0]; head && this.fits(head.cost); head = this.queue[0]) {
+    for (let head = this.queue[0]; head && this.fits(head.step.units); head = this.queue[0]) {
       this.queue.shift();
       head.cancelTimer();
       this.waited += 1;
-      head.admit(this.hold(head.cost));
+      head.admit(this.hold(head.step.units));
     }
   }
 
@@ -103,17 +133,24 @@ export class CostAdmission {
     const at = this.queue.indexOf(waiter);
     if (at < 0) return;
     this.queue.splice(at, 1);
-    waiter.refuse(this.refusal(waiter.cost, waiter.what));
+    this.timedOut += 1;
+    waiter.refuse(this.busyError(waiter.step));
     // The expired waiter may have been the head that held the others back.
     this.drain();
   }
 
-  private refusal(cost: number, what: string): Error {
-    this.refused += 1;
+  private tooLargeError(step: StepCost): Error {
+    return new ResourceExhaustedError(
+      'QUERY_TOO_LARGE',
+      `${step.what} is more than one query instance handles at once, ${this.options.capacity} (TABA_QUERY_MAX_INFLIGHT_STATES): narrow the filter (names or clients) or raise the limit`,
+    );
+  }
+
+  private busyError(step: StepCost): Error {
     const { capacity, maxWaitMs } = this.options;
     return new ResourceExhaustedError(
       'OVERLOADED',
-      `overloaded: ${what} (${cost} units) did not fit within ${maxWaitMs} ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff or narrow the filter`,
+      `overloaded: ${step.what} (${step.units} units) did not fit within ${maxWaitMs} ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff`,
     );
   }
 
@@ -126,7 +163,8 @@ export class CostAdmission {
       [`${prefix}.waiting`]: this.queue.length,
       [`${prefix}.admitted`]: this.admitted,
       [`${prefix}.waited`]: this.waited,
-      [`${prefix}.refused`]: this.refused,
+      [`${prefix}.refused_too_large`]: this.tooLarge,
+      [`${prefix}.refused_busy`]: this.timedOut,
     };
   }
 }

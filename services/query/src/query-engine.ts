@@ -15,13 +15,14 @@ import {
   compareCodePoints,
   InvalidArgumentError,
   inSpan,
+  isTabaError,
   NotFoundError,
   parseTabType,
   parseTypeSpec,
   ResourceExhaustedError,
 } from '@taba/common';
 import type { CatalogueReader } from './catalogue-reader.js';
-import type { CostAdmission } from './cost-admission.js';
+import type { CostAdmission, StepCost } from './cost-admission.js';
 import type { QueryCache } from './query-cache.js';
 import type { RegexMatcher } from './regex-matcher.js';
 import type { RenderModeName } from './render.js';
@@ -30,6 +31,7 @@ import type { FilterInput, Matcher, Selection, SelectionLimits } from './selecti
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
 import type { RestoredStates, TabRead } from './restored-states.js';
+import { planCost } from './restored-states.js';
 import type { TabStore } from './tab-store.js';
 import { mapInSlices } from './time-slices.js';
 
@@ -124,6 +126,24 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return compareCodePoints(a.name, b.name);
 }
 
+/**
+ * Refusals that depend only on the stored data (what the filter selects), never on load: kept
+ * in the request cache like an answer, so a repeat is refused without resolving the filter.
+ */
+const DATA_REFUSALS: ReadonlySet<string> = new Set([
+  'TOO_MANY_TABS',
+  'TOO_MANY_STATES',
+  'QUERY_TOO_LARGE',
+]);
+
+/** A request cache entry that answers with an error. */
+class Refusal {
+  constructor(readonly error: Error) {}
+}
+
+/** Takes the operation's admission for a step, once (see QueryEngine.holding). */
+type Hold = (step: StepCost) => Promise<void>;
+
 /** A value built for the request cache, and its estimated bytes. */
 interface Built<T> {
   readonly value: T;
@@ -211,7 +231,7 @@ export class QueryEngine {
    * the units are held until the step is done.
    */
   private async admitted<T>(cost: number, what: string, step: () => Promise<T>): Promise<T> {
-    const release = await this.options.admission.admit(cost, what);
+    const release = await this.options.admission.admit({ units: cost, size: cost, what });
     try {
       return await step();
     } finally {
@@ -338,24 +358,31 @@ export class QueryEngine {
     const snapshot = await this.snapshot(selection.names);
     const { partitions, versions } = snapshot;
     const key = `${op}|${selection.key}`;
-    const hit = this.options.cache.lookup<T>(key, partitions, versions);
+    const hit = this.options.cache.lookup<T | Refusal>(key, partitions, versions);
     annotateActiveSpan({ 'taba.cache.hit': hit !== undefined });
+    if (hit instanceof Refusal) throw hit.error;
     if (hit !== undefined) return hit;
-    const { value, bytes } = await build(snapshot);
-    this.options.cache.store(key, partitions, versions, value, bytes);
-    return value;
+    try {
+      const { value, bytes } = await build(snapshot);
+      this.options.cache.store(key, partitions, versions, value, bytes);
+      return value;
+    } catch (error) {
+      // What the data alone decides is decided again at once while the data stays.
+      if (isTabaError(error) && DATA_REFUSALS.has(error.reason)) {
+        this.options.cache.store(key, partitions, versions, new Refusal(error), 256);
+      }
+      throw error;
+    }
   }
 
   /**
    * Runs a read operation with one admission, taken by its first `hold` (later ones do
    * nothing) and held until the operation is done: from its State reads to its rendered answer.
    */
-  private async holding<T>(
-    run: (hold: (cost: number, what: string) => Promise<void>) => Promise<T>,
-  ): Promise<T> {
+  private async holding<T>(run: (hold: Hold) => Promise<T>): Promise<T> {
     let release: (() => void) | undefined;
-    const hold = async (cost: number, what: string) => {
-      if (!release) release = await this.options.admission.admit(cost, what);
+    const hold: Hold = async step => {
+      if (!release) release = await this.options.admission.admit(step);
     };
     try {
       return await run(hold);
@@ -364,22 +391,34 @@ export class QueryEngine {
     }
   }
 
-  /** The restored States of each Tab's clients, as of the snapshot's versions, and their bytes. */
-  private restored(
+  /**
+   * The restored States of each Tab's clients, as of the snapshot's versions, and their bytes:
+   * held (admission) by their cost once the cache has said which are kept.
+   */
+  private async restored(
     reads: readonly TabRead[],
     snapshot: Snapshot,
-  ): ReturnType<RestoredStates['read']> {
+    hold: Hold,
+  ): ReturnType<RestoredStates['fetch']> {
     const versions = new Map(snapshot.partitions.map((p, i) => [p, snapshot.versions[i] ?? 0]));
-    return this.options.states.read(reads, partition => versions.get(partition) ?? 0);
+    const plan = await this.options.states.plan(reads, partition => versions.get(partition) ?? 0);
+    const size = plan.kept + plan.missingStates;
+    await hold({
+      units: planCost(plan),
+      size,
+      what: `reading ${size} States (${plan.missingStates} from Redis)`,
+    });
+    return this.options.states.fetch(plan);
   }
 
   /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
   private async mergedStates(
     tabs: readonly SelectedTab[],
     snapshot: Snapshot,
+    hold: Hold,
   ): Promise<Built<unknown[]>> {
     const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [ALL_CLIENTS] }));
-    const { states: restored, bytes } = await this.restored(reads, snapshot);
+    const { states: restored, bytes } = await this.restored(reads, snapshot, hold);
     // A merge is no larger than its parts: their bytes bound it.
     const value = await inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
       mapInSlices(reads, ({ tab, clients }, i) => {
@@ -412,15 +451,14 @@ export class QueryEngine {
           { listAllClients: false, limit: true },
           snapshot,
         );
-        const count = stateCount(tabs);
-        await hold(count, `reading ${count} States`);
-        const states = await this.mergedStates(tabs, snapshot);
+        const states = await this.mergedStates(tabs, snapshot, hold);
         return {
           value: { tabs: tabs.map((info, i) => ({ info, state: states.value[i] })) },
           bytes: states.bytes + tabsBytes(tabs),
         };
       });
-      await hold(entry.tabs.length, `rendering ${entry.tabs.length} Tabs`);
+      const tabs = entry.tabs.length;
+      await hold({ units: tabs, size: tabs, what: `rendering ${tabs} Tabs` });
       return mapInSlices(entry.tabs, ({ info, state }) => ({
         name: info.name,
         type: info.type,
@@ -438,10 +476,8 @@ export class QueryEngine {
     return this.holding(async hold => {
       const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
         const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
-        const count = stateCount(tabs);
-        await hold(count, `reading ${count} States`);
         const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [] }));
-        const { states: restored, bytes } = await this.restored(reads, snapshot);
+        const { states: restored, bytes } = await this.restored(reads, snapshot, hold);
         return {
           value: {
             tabs: reads.map(({ tab, clients }, i) => ({
@@ -454,7 +490,7 @@ export class QueryEngine {
       });
       let bodies = 0;
       for (const tab of entry.tabs) bodies += tab.clients.length;
-      await hold(bodies, `rendering ${bodies} projections`);
+      await hold({ units: bodies, size: bodies, what: `rendering ${bodies} projections` });
       return mapInSlices(entry.tabs, ({ info, clients }) => ({
         name: info.name,
         type: info.type,
@@ -484,18 +520,16 @@ export class QueryEngine {
           throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
         }
         checkMergeable(tabs);
-        const count = stateCount(tabs);
-        await hold(count, `reading ${count} States`);
         const handler = this.handler(first.type);
         const merged: unknown = handler.create(first.params);
-        const states = await this.mergedStates(tabs, snapshot);
+        const states = await this.mergedStates(tabs, snapshot, hold);
         for (const state of states.value) handler.merge(merged, state);
         return {
           value: { info: first, names: tabs.map(tab => tab.name), state: merged },
           bytes: states.bytes + tabsBytes(tabs),
         };
       });
-      await hold(1, 'rendering a super-aggregate');
+      await hold({ units: 1, size: 1, what: 'rendering a super-aggregate' });
       return {
         type: entry.info.type,
         names: [...entry.names],

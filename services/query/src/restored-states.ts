@@ -40,19 +40,26 @@ export class RestoredStates {
   constructor(private readonly options: RestoredStatesOptions) {}
 
   /**
-   * One map (client → restored State) per read, and the bytes the States take (estimated, for
-   * the request cache). `versionOf` gives the version of a partition read before any of this
-   * data (the request's snapshot); kept States read at another version are read again.
+   * What reading these States takes: the ones the cache keeps at the partition's version (in
+   * hand from here on, so evictions meanwhile do not matter) and the ones to read from Redis.
+   * `versionOf` gives the version of a partition read before any of this data (the request's
+   * snapshot); kept States read at another version are read again.
    */
-  async read(
+  async plan(
     reads: readonly TabRead[],
     versionOf: (partition: number) => number,
-  ): Promise<{ states: Map<string, unknown>[]; bytes: number }> {
+  ): Promise<StatePlan> {
     const { cache } = this.options;
-    const results = reads.map(() => new Map<string, unknown>());
-    let bytes = 0;
-    const missing: StateRead[] = [];
-    const missingAt: number[] = [];
+    const plan: StatePlan = {
+      reads,
+      versionOf,
+      states: reads.map(() => new Map<string, unknown>()),
+      bytes: 0,
+      kept: 0,
+      missing: [],
+      missingAt: [],
+      missingStates: 0,
+    };
     await forEachInSlices(reads, ({ tab, clients }, at) => {
       const version = versionOf(tab.partition);
       const absent: string[] = [];
@@ -61,23 +68,36 @@ export class RestoredStates {
         if (kept === undefined) {
           absent.push(client);
         } else {
-          results[at]?.set(client, kept.state);
-          bytes += kept.bytes;
+          plan.states[at]?.set(client, kept.state);
+          plan.bytes += kept.bytes;
+          plan.kept += 1;
         }
       }
       if (absent.length === 0) return;
-      missing.push({ name: tab.name, partition: tab.partition, type: tab.type, clients: absent });
-      missingAt.push(at);
+      plan.missing.push({
+        name: tab.name,
+        partition: tab.partition,
+        type: tab.type,
+        clients: absent,
+      });
+      plan.missingAt.push(at);
+      plan.missingStates += absent.length;
     });
-    if (missing.length === 0) return { states: results, bytes };
+    return plan;
+  }
+
+  /**
+   * The planned States: the kept ones, and the missing ones read from Redis, restored and kept.
+   * One map (client → restored State) per read, and the bytes the States take (estimated).
+   */
+  async fetch(plan: StatePlan): Promise<{ states: Map<string, unknown>[]; bytes: number }> {
+    const { cache } = this.options;
+    const { reads, versionOf, states, missing, missingAt } = plan;
+    let bytes = plan.bytes;
+    if (missing.length === 0) return { states, bytes };
     const stored = await inSpan(
       'query.read',
-      {
-        attributes: {
-          'taba.tabs': missing.length,
-          'taba.cache.hits': reads.length - missing.length,
-        },
-      },
+      { attributes: { 'taba.states': plan.missingStates, 'taba.cache.hits': plan.kept } },
       () => this.options.store.readStates(missing, this.options.clock.nowSeconds()),
     );
     await forEachInSlices(missing, (read, k) => {
@@ -94,9 +114,36 @@ export class RestoredStates {
         const stateBytes = approximateBytes(state);
         cache.store(cellKey(tab, client), version, state, stateBytes);
         bytes += stateBytes;
-        results[at]?.set(client, state);
+        states[at]?.set(client, state);
       }
     });
-    return { states: results, bytes };
+    return { states, bytes };
   }
+}
+
+/** A read's States: those in hand from the cache, and those still to read. */
+export interface StatePlan {
+  readonly reads: readonly TabRead[];
+  readonly versionOf: (partition: number) => number;
+  /** Per read: client → State, the kept ones so far. */
+  readonly states: Map<string, unknown>[];
+  bytes: number;
+  /** States found in the cache. */
+  kept: number;
+  readonly missing: StateRead[];
+  /** The read each missing entry belongs to. */
+  readonly missingAt: number[];
+  /** States to read from Redis. */
+  missingStates: number;
+}
+
+/**
+ * What a planned read costs in admission units: a State from the cache is one (it is merged and
+ * rendered), one read from Redis COLD_STATE_UNITS (it is also decoded and restored: measured
+ * 3–5 times the work of a kept one).
+ */
+export const COLD_STATE_UNITS = 4;
+
+export function planCost(plan: StatePlan): number {
+  return plan.kept + COLD_STATE_UNITS * plan.missingStates;
 }

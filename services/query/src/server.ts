@@ -101,6 +101,11 @@ export function createQueryService(
     new TabCatalogue(config.cluster.partitionCount, config.catalogueBytes),
     partitions => store.typesWithVersions(partitions),
   );
+  // Read the catalogue once now, so the first pattern read does not pay for every partition.
+  void store
+    .versions(store.allPartitions())
+    .then(versions => catalogue.refresh(versions, catalogue.mark()))
+    .catch((error: unknown) => logger.debug({ err: error }, 'the Tab catalogue is read later'));
   const admission = new CostAdmission({
     capacity: config.maxInflightStates,
     maxWaitMs: config.admissionWaitMs,
