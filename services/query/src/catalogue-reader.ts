@@ -1,9 +1,11 @@
 /**
  * Keeps the Tab catalogue (tab-catalogue.ts) as fresh as a request needs: given the partition
- * versions the request read, it re-reads the partitions whose version changed, and shares the
- * re-read of a partition among requests, but only with requests whose versions were read
- * before that re-read began (so a request never gets Tabs older than its own versions). Of two
- * re-reads of one partition the later-started one wins, whichever answers first.
+ * versions the request read, it re-reads the partitions kept at an older version. A partition
+ * being re-read already is waited for, not read again, so a burst of requests after a write
+ * reads it once or twice, not once each; when that read turns out older than the request's
+ * version (a write came between), the partition is read again, by a read begun after the
+ * request's versions were read, which cannot be older. Of two re-reads of one partition the
+ * later-begun one wins, whichever answers first.
  */
 import { ResourceExhaustedError } from '@taba/common';
 import type { TabCatalogue } from './tab-catalogue.js';
@@ -20,7 +22,7 @@ interface Flight {
 }
 
 export class CatalogueReader {
-  /** Orders version reads (marks) and re-reads (starts) of this process. */
+  /** Orders the re-reads of this process. */
   private sequence = 0;
   private readonly inFlight = new Map<number, Flight>();
   /** The start of the re-read each partition's kept Tabs came from. */
@@ -35,26 +37,26 @@ export class CatalogueReader {
     this.appliedFrom = new Float64Array(catalogue.partitionCount);
   }
 
-  /** Taken as soon as a request's versions are read: re-reads started later may be shared. */
-  mark(): number {
-    this.sequence += 1;
-    return this.sequence;
-  }
-
   /**
-   * The catalogue, holding for every partition Tabs at least as new as `versions` (read before
-   * `mark`). Refuses with CATALOGUE_TOO_LARGE while the Tabs do not all fit its byte bound.
+   * The catalogue, holding for every partition Tabs at least as new as `versions` (read by the
+   * caller before this call). Refuses with CATALOGUE_TOO_LARGE while the Tabs do not all fit
+   * its byte bound.
    */
-  async refresh(versions: readonly number[], mark: number): Promise<TabCatalogue> {
-    const waits: Promise<void>[] = [];
-    const own: number[] = [];
-    for (const partition of this.catalogue.stale(versions)) {
-      const flight = this.inFlight.get(partition);
-      if (flight && flight.started > mark) waits.push(flight.done);
-      else own.push(partition);
+  async refresh(versions: readonly number[]): Promise<TabCatalogue> {
+    // First wait for the re-reads under way; then read what is still behind ourselves.
+    for (const join of [true, false]) {
+      const behind = this.catalogue.behind(versions);
+      if (behind.length === 0) break;
+      const waits: Promise<void>[] = [];
+      const own: number[] = [];
+      for (const partition of behind) {
+        const flight = join ? this.inFlight.get(partition) : undefined;
+        if (flight) waits.push(flight.done);
+        else own.push(partition);
+      }
+      if (own.length > 0) waits.push(this.start(own));
+      await Promise.all(waits);
     }
-    if (own.length > 0) waits.push(this.start(own));
-    await Promise.all(waits);
     if (!this.catalogue.complete) {
       const { tabs, bytes, maxBytes, overflowing } = this.catalogue.stats();
       throw new ResourceExhaustedError(

@@ -71,9 +71,11 @@ export interface QueryConfig {
    */
   readonly maxInflight: number;
   /**
-   * TABA_QUERY_MAX_INFLIGHT_STATES: what the costly steps of the reads in flight may handle
-   * together, in units: a State read (and merged), a set of clients listed. A step that does not
-   * fit waits (see admissionWaitMs); one larger than this runs alone. @default 20000
+   * TABA_QUERY_MAX_INFLIGHT_STATES: the work the reads in flight may have at once, in units: a
+   * State from the State cache or a set of clients listed is one, a State read from Redis four
+   * (it is decoded and restored too), a rendered body one. A step that does not fit waits (see
+   * admissionWaitMs); a read of more States than this is refused at once (QUERY_TOO_LARGE), so
+   * it also bounds one read, below TABA_MAX_STATES_PER_QUERY unless raised. @default 10000
    */
   readonly maxInflightStates: number;
   /**
@@ -134,7 +136,7 @@ export function loadConfig(env: Env): QueryConfig {
       max: 2 ** 40,
     }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
-    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 20_000, {
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 10_000, {
       min: 1,
       max: 100_000_000,
     }),

@@ -23,6 +23,7 @@ import {
 } from '@taba/common';
 import type { CatalogueReader } from './catalogue-reader.js';
 import type { CostAdmission, StepCost } from './cost-admission.js';
+import type { MatchCache } from './match-cache.js';
 import type { QueryCache } from './query-cache.js';
 import type { RegexMatcher } from './regex-matcher.js';
 import type { RenderModeName } from './render.js';
@@ -77,6 +78,8 @@ export interface TabTypeReply {
 export interface QueryEngineOptions {
   readonly store: TabStore;
   readonly matcher: RegexMatcher;
+  /** Outcomes of patterns over the catalogue's names. */
+  readonly matches: MatchCache;
   readonly cache: QueryCache;
   /** The Tab catalogue that pattern and all-Tabs reads select from. */
   readonly catalogue: CatalogueReader;
@@ -114,12 +117,11 @@ type Missing = 'fail' | 'skip';
 
 /**
  * What a request depends on, read before any data: the partitions (its exact names' own, or
- * all of them, in order) and their versions, and the catalogue mark taken right after.
+ * all of them, in order) and their versions.
  */
 interface Snapshot {
   readonly partitions: readonly number[];
   readonly versions: readonly number[];
-  readonly mark: number;
 }
 
 function byName<T extends { readonly name: string }>(a: T, b: T): number {
@@ -223,7 +225,7 @@ export class QueryEngine {
   private async snapshot(names: Matcher): Promise<Snapshot> {
     const partitions = this.partitionsFor(names);
     const versions = await this.store.versions(partitions);
-    return { partitions, versions, mark: this.options.catalogue.mark() };
+    return { partitions, versions };
   }
 
   /**
@@ -261,12 +263,11 @@ export class QueryEngine {
         .map(name => this.tabInfo(name, specs.get(name) ?? '', this.store.partitionOf(name)))
         .sort(byName);
     }
-    const { versions, mark } = snapshot ?? (await this.snapshot(names));
-    const catalogue = await this.options.catalogue.refresh(versions, mark);
+    const { versions } = snapshot ?? (await this.snapshot(names));
+    const catalogue = await this.options.catalogue.refresh(versions);
     // Already in code-point order; a match keeps the order of its candidates.
     let selected = catalogue.names();
-    if (names.kind === 'regex')
-      selected = await this.options.matcher.match(names.patterns, selected);
+    if (names.kind === 'regex') selected = await this.matchNames(names.patterns, selected);
     const tabs: TabInfo[] = [];
     for (const name of selected) {
       // A Tab deleted while the patterns were matched is gone from the catalogue: skip it.
@@ -274,6 +275,25 @@ export class QueryEngine {
       if (entry) tabs.push(this.tabInfo(name, entry.spec, entry.partition));
     }
     return tabs;
+  }
+
+  /** The catalogue names the patterns match: kept outcomes first, else a matching worker. */
+  private async matchNames(
+    patterns: readonly string[],
+    names: readonly string[],
+  ): Promise<readonly string[]> {
+    const { matches } = this.options;
+    const kept = matches.lookup(patterns, names);
+    if (kept && 'refused' in kept) throw kept.refused;
+    if (kept) return kept.matched;
+    try {
+      const matched = await this.options.matcher.match(patterns, names);
+      matches.store(patterns, names, { matched });
+      return matched;
+    } catch (error) {
+      if (error instanceof Error) matches.store(patterns, names, { refused: error });
+      throw error;
+    }
   }
 
   /**

@@ -24,6 +24,7 @@ import { CardinalityTally, cardinalityTop } from './cardinality-report.js';
 import { CatalogueReader } from './catalogue-reader.js';
 import type { QueryConfig } from './config.js';
 import { CostAdmission } from './cost-admission.js';
+import { MatchCache } from './match-cache.js';
 import { QueryCache } from './query-cache.js';
 import { QueryEngine } from './query-engine.js';
 import { RegexMatcher } from './regex-matcher.js';
@@ -104,7 +105,7 @@ export function createQueryService(
   // Read the catalogue once now, so the first pattern read does not pay for every partition.
   void store
     .versions(store.allPartitions())
-    .then(versions => catalogue.refresh(versions, catalogue.mark()))
+    .then(versions => catalogue.refresh(versions))
     .catch((error: unknown) => logger.debug({ err: error }, 'the Tab catalogue is read later'));
   const admission = new CostAdmission({
     capacity: config.maxInflightStates,
@@ -113,10 +114,12 @@ export function createQueryService(
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
   const registry = createHandlerRegistry({ clock });
+  const matches = new MatchCache(config.cacheEntries);
   const stateCache = new StateCache(config.stateCacheBytes);
   const engine = new QueryEngine({
     store,
     matcher,
+    matches,
     cache,
     catalogue,
     admission,
@@ -208,6 +211,7 @@ export function createQueryService(
       'regex.jobs': matcher.jobs,
       'regex.timeouts': matcher.timeouts,
       'regex.busy': matcher.busy,
+      'regex.cache_hits': matches.hits,
     };
   };
 

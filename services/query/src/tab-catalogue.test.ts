@@ -4,17 +4,17 @@ import { entryBytes, TabCatalogue } from './tab-catalogue.js';
 const types = (entries: Record<string, string>) => new Map(Object.entries(entries));
 
 describe('TabCatalogue', () => {
-  it('names every partition stale until read, then only those whose version moved', () => {
+  it('names every partition behind until read, then only those at an older version', () => {
     const catalogue = new TabCatalogue(4, 1 << 20);
-    expect(catalogue.stale([0, 0, 0, 0])).toEqual([0, 1, 2, 3]);
+    expect(catalogue.behind([0, 0, 0, 0])).toEqual([0, 1, 2, 3]);
     catalogue.apply(0, 0, types({}));
     catalogue.apply(1, 5, types({ 'b.x': 'COUNTER_GROUP' }));
     catalogue.apply(2, 7, types({ 'c.x': 'GAUGE' }));
     catalogue.apply(3, 0, types({}));
-    expect(catalogue.stale([0, 5, 7, 0])).toEqual([]);
-    expect(catalogue.stale([0, 6, 7, 1])).toEqual([1, 3]);
-    // A version that went back (a flushed shard) is a change too.
-    expect(catalogue.stale([0, 5, 3, 0])).toEqual([2]);
+    expect(catalogue.behind([0, 5, 7, 0])).toEqual([]);
+    expect(catalogue.behind([0, 6, 7, 1])).toEqual([1, 3]);
+    // Kept Tabs newer than asked for are new enough.
+    expect(catalogue.behind([0, 5, 3, 0])).toEqual([]);
   });
 
   it('keeps every name in code-point order across partitions, merging new names in', () => {
@@ -54,7 +54,7 @@ describe('TabCatalogue', () => {
     catalogue.apply(0, 9, types({ 'a.x': 'GAUGE' }));
     expect(catalogue.generation).toBe(generation);
     expect(catalogue.names()).toBe(names);
-    expect(catalogue.stale([9])).toEqual([]);
+    expect(catalogue.behind([9])).toEqual([]);
     catalogue.apply(0, 10, types({ 'a.x': 'BUFFER' }));
     expect(catalogue.generation).toBe(generation + 1);
   });
@@ -77,8 +77,8 @@ describe('TabCatalogue', () => {
     expect(catalogue.complete).toBe(false);
     expect(catalogue.stats()).toEqual({ tabs: 2, bytes: 288, maxBytes: 432, overflowing: 1 });
     expect(catalogue.names()).toEqual(['a.x', 'a.y']);
-    // Not stale while its version stays: the refusal needs no re-read.
-    expect(catalogue.stale([1, 1])).toEqual([]);
+    // Not behind while its version stays: the refusal needs no re-read.
+    expect(catalogue.behind([1, 1])).toEqual([]);
     catalogue.apply(1, 2, types({ 'b.x': 'GAUGE' }));
     expect(catalogue.complete).toBe(true);
     expect(catalogue.names()).toEqual(['a.x', 'a.y', 'b.x']);

@@ -2,7 +2,7 @@
  * The Tab catalogue: every Tab's name, partition and stored type spec, kept between requests so
  * that a pattern (or all-Tabs) read does not re-read the `types` hash of every partition. Each
  * partition's Tabs are kept with the partition's `version` read before them; a request that
- * finds a partition's version changed re-reads that partition only (`stale`). Pure: the reads
+ * finds a partition's version newer re-reads that partition only (`behind`). Pure: the reads
  * are done by the caller (catalogue-reader.ts).
  *
  * Bounded in bytes (estimated, `entryBytes`): a partition whose Tabs would take the catalogue
@@ -51,13 +51,18 @@ export class TabCatalogue {
     this.partitions = new Array<PartitionTabs | undefined>(partitionCount).fill(undefined);
   }
 
-  /** Partitions never read, or read at a version other than the one given, ascending. */
-  stale(versions: readonly number[]): number[] {
-    const stale: number[] = [];
+  /**
+   * Partitions never read, or read at a version older than the one given, ascending. (Versions
+   * only grow; after a FLUSHALL they restart at 0, and the query instances are to be restarted,
+   * as for the request cache: docs/query.md.)
+   */
+  behind(versions: readonly number[]): number[] {
+    const behind: number[] = [];
     for (let partition = 0; partition < this.partitionCount; partition += 1) {
-      if (this.partitions[partition]?.version !== (versions[partition] ?? 0)) stale.push(partition);
+      const kept = this.partitions[partition];
+      if (kept === undefined || kept.version < (versions[partition] ?? 0)) behind.push(partition);
     }
-    return stale;
+    return behind;
   }
 
   /**
