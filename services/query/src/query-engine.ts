@@ -22,6 +22,7 @@ import {
   ResourceExhaustedError,
 } from '@taba/common';
 import type { CatalogueReader } from './catalogue-reader.js';
+import type { ClientLists } from './client-lists.js';
 import type { CostAdmission, StepCost } from './cost-admission.js';
 import type { MatchCache } from './match-cache.js';
 import type { QueryCache } from './query-cache.js';
@@ -32,6 +33,7 @@ import type { FilterInput, Matcher, Selection, SelectionLimits } from './selecti
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
 import type { RestoredStates, TabRead } from './restored-states.js';
+import type { SharedRead } from './shared-read.js';
 import { planCost } from './restored-states.js';
 import type { TabStore } from './tab-store.js';
 import { mapInSlices } from './time-slices.js';
@@ -81,10 +83,14 @@ export interface QueryEngineOptions {
   /** Outcomes of patterns over the catalogue's names. */
   readonly matches: MatchCache;
   readonly cache: QueryCache;
+  /** The versions of every partition, read once for the requests of a moment. */
+  readonly allVersions: SharedRead<readonly number[]>;
   /** The Tab catalogue that pattern and all-Tabs reads select from. */
   readonly catalogue: CatalogueReader;
   /** Admits the costly steps (client lists, State reads and renders) while their cost fits. */
   readonly admission: CostAdmission;
+  /** The clients of Tabs, from the State cache or Redis. */
+  readonly clientLists: ClientLists;
   /** Restored States, from the State cache or Redis. */
   readonly states: RestoredStates;
   readonly registry: HandlerRegistry;
@@ -145,6 +151,20 @@ class Refusal {
 
 /** Takes the operation's admission for a step, once (see QueryEngine.holding). */
 type Hold = (step: StepCost) => Promise<void>;
+
+/** A partition's version in the snapshot (0 for one it does not hold). */
+function versionsOf(snapshot: Snapshot): (partition: number) => number {
+  const { partitions, versions } = snapshot;
+  // Every partition, in order: the version is at the partition's own index.
+  if (
+    partitions.length === versions.length &&
+    partitions[partitions.length - 1] === partitions.length - 1
+  ) {
+    return partition => versions[partition] ?? 0;
+  }
+  const byPartition = new Map(partitions.map((partition, i) => [partition, versions[i] ?? 0]));
+  return partition => byPartition.get(partition) ?? 0;
+}
 
 /** A value built for the request cache, and its estimated bytes. */
 interface Built<T> {
@@ -224,7 +244,11 @@ export class QueryEngine {
   /** Reads the versions a selection depends on (before any of its data). */
   private async snapshot(names: Matcher): Promise<Snapshot> {
     const partitions = this.partitionsFor(names);
-    const versions = await this.store.versions(partitions);
+    // Every partition: one read shared with the other requests of the moment.
+    const versions =
+      names.kind === 'exact'
+        ? await this.store.versions(partitions)
+        : await this.options.allVersions.read();
     return { partitions, versions };
   }
 
@@ -287,6 +311,7 @@ export class QueryEngine {
     if (kept && 'refused' in kept) throw kept.refused;
     if (kept) return kept.matched;
     try {
+      this.options.matcher.keep(names);
       const matched = await this.options.matcher.match(patterns, names);
       matches.store(patterns, names, { matched });
       return matched;
@@ -305,12 +330,23 @@ export class QueryEngine {
     selection: Selection,
     tabs: readonly TabInfo[],
     listAll: boolean,
+    snapshot: Snapshot | undefined,
   ): Promise<SelectedTab[]> {
     const { clients } = selection;
-    const clientsOfTabs = () =>
-      this.admitted(tabs.length, `listing the clients of ${tabs.length} Tabs`, () =>
-        this.store.clientsOf(tabs),
+    const clientsOfTabs = async () => {
+      if (!snapshot) {
+        return this.admitted(tabs.length, `listing the clients of ${tabs.length} Tabs`, () =>
+          this.store.clientsOf(tabs),
+        );
+      }
+      // Lists kept at the snapshot's versions cost nothing; only the others are read.
+      const versionOf = versionsOf(snapshot);
+      const plan = this.options.clientLists.plan(tabs, versionOf);
+      const misses = plan.missing.length;
+      return this.admitted(misses, `listing the clients of ${misses} Tabs`, () =>
+        this.options.clientLists.fetch(plan, versionOf),
       );
+    };
     let clientsOf: Map<string, readonly string[]>;
     if (clients.kind === 'all') {
       if (!listAll) return tabs.map(tab => ({ ...tab, clients: undefined }));
@@ -356,7 +392,7 @@ export class QueryEngine {
     return inSpan('query.resolve', {}, async span => {
       const named = await this.resolveNames(selection.names, 'fail', options.limit, snapshot);
       if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
-      const tabs = await this.resolveClients(selection, named, options.listAllClients);
+      const tabs = await this.resolveClients(selection, named, options.listAllClients, snapshot);
       if (options.limit) {
         this.checkTabCount(tabs.length);
         this.checkStateCount(tabs);
@@ -420,8 +456,7 @@ export class QueryEngine {
     snapshot: Snapshot,
     hold: Hold,
   ): ReturnType<RestoredStates['fetch']> {
-    const versions = new Map(snapshot.partitions.map((p, i) => [p, snapshot.versions[i] ?? 0]));
-    const plan = await this.options.states.plan(reads, partition => versions.get(partition) ?? 0);
+    const plan = await this.options.states.plan(reads, versionsOf(snapshot));
     const size = plan.kept + plan.missingStates;
     await hold({
       units: planCost(plan),

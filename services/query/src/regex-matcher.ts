@@ -17,17 +17,22 @@ import { listSome, REGEX_FLAGS } from './selection.js';
 /**
  * The worker's code, run with `eval: true` (CommonJS), so that it needs no file of its own next
  * to the build output. Protocol: it posts `{type:'ready'}` once, then answers each job
- * `{patterns, candidates}` with `{type:'result', matched}` (indices of the candidates any pattern
- * matches) or `{type:'error', message}`.
+ * `{patterns, candidates, list}` with `{type:'result', matched}` (indices of the candidates any
+ * pattern matches) or `{type:'error', message}`. A job with a `list` id and no candidates
+ * matches the candidates last sent with that id: the worker keeps one such list, so the Tab
+ * catalogue's names cross the thread once per change, not once per request.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+let kept = { list: undefined, candidates: [] };
 parentPort.on('message', job => {
   try {
+    if (job.candidates && job.list !== undefined) kept = { list: job.list, candidates: job.candidates };
+    const candidates = job.candidates || (kept.list === job.list ? kept.candidates : []);
     const regexes = job.patterns.map(pattern => new RegExp(pattern, ${JSON.stringify(REGEX_FLAGS)}));
     const matched = [];
-    for (let i = 0; i < job.candidates.length; i += 1) {
-      const candidate = job.candidates[i];
+    for (let i = 0; i < candidates.length; i += 1) {
+      const candidate = candidates[i];
       for (const regex of regexes) {
         if (regex.test(candidate)) {
           matched.push(i);
@@ -72,6 +77,8 @@ interface Job {
 
 interface Slot {
   readonly worker: Worker;
+  /** The id of the candidate list the worker keeps. */
+  list: number | undefined;
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -101,10 +108,21 @@ export class RegexMatcher {
   private readonly size: number;
   /** Moving average of the jobs' run times, ms (a timed-out job counts its time limit). */
   private averageRunMs = 0;
+  /** Ids of the candidate lists that are matched again and again (see `keep`). */
+  private readonly listIds = new WeakMap<readonly string[], number>();
+  private nextListId = 0;
 
   constructor(private readonly options: RegexMatcherOptions) {
     this.size = Math.max(1, options.workers ?? 2);
     for (let i = 0; i < this.size; i += 1) this.spawn();
+  }
+
+  /**
+   * Marks a candidate list that will be matched again unchanged (the catalogue's names): each
+   * worker is sent it once and keeps it, instead of a copy per job.
+   */
+  keep(candidates: readonly string[]): void {
+    if (!this.listIds.has(candidates)) this.listIds.set(candidates, this.nextListId++);
   }
 
   /**
@@ -181,11 +199,20 @@ export class RegexMatcher {
     if (this.closed) return;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Plain CommonJS: none of the process's loaders (tsx when run from source) or flags.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb ?? 256 },
     });
     // An idle worker never keeps the process alive.
     worker.unref();
-    const slot: Slot = { worker, ready: false, job: undefined, timer: undefined, startedAt: 0 };
+    const slot: Slot = {
+      worker,
+      list: undefined,
+      ready: false,
+      job: undefined,
+      timer: undefined,
+      startedAt: 0,
+    };
     this.slots.add(slot);
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', error => this.onDeath(slot, error));
@@ -262,7 +289,13 @@ export class RegexMatcher {
       slot.startedAt = performance.now();
       this.jobs += 1;
       slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
-      slot.worker.postMessage({ patterns: job.patterns, candidates: job.candidates });
+      const list = this.listIds.get(job.candidates);
+      if (list !== undefined && slot.list === list) {
+        slot.worker.postMessage({ patterns: job.patterns, list });
+      } else {
+        slot.worker.postMessage({ patterns: job.patterns, candidates: job.candidates, list });
+        slot.list = list;
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import {
 } from '@taba/common';
 import { CardinalityTally, cardinalityTop } from './cardinality-report.js';
 import { CatalogueReader } from './catalogue-reader.js';
+import { ClientLists } from './client-lists.js';
 import type { QueryConfig } from './config.js';
 import { CostAdmission } from './cost-admission.js';
 import { MatchCache } from './match-cache.js';
@@ -30,6 +31,7 @@ import { QueryEngine } from './query-engine.js';
 import { RegexMatcher } from './regex-matcher.js';
 import { renderModeOf } from './render.js';
 import { RestoredStates } from './restored-states.js';
+import { SharedRead } from './shared-read.js';
 import { StateCache } from './state-cache.js';
 import { TabCatalogue } from './tab-catalogue.js';
 import { TabStore } from './tab-store.js';
@@ -114,16 +116,19 @@ export function createQueryService(
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
   const registry = createHandlerRegistry({ clock });
+  const allVersions = new SharedRead(() => store.versions(store.allPartitions()));
   const matches = new MatchCache(config.cacheEntries);
   const stateCache = new StateCache(config.stateCacheBytes);
   const engine = new QueryEngine({
     store,
     matcher,
     matches,
+    allVersions,
     cache,
     catalogue,
     admission,
     states: new RestoredStates({ store, cache: stateCache, registry, clock }),
+    clientLists: new ClientLists(store, stateCache),
     registry,
     limits: {
       regexMaxLength: config.regexMaxLength,
