@@ -71,11 +71,13 @@ export interface QueryConfig {
    */
   readonly maxInflight: number;
   /**
-   * TABA_QUERY_MAX_INFLIGHT_STATES: the work the reads in flight may have at once, in units: a
-   * State from the State cache or a set of clients listed is one, a State read from Redis four
-   * (it is decoded and restored too), a rendered body one. A step that does not fit waits (see
-   * admissionWaitMs); a read of more States than this is refused at once (QUERY_TOO_LARGE), so
-   * it also bounds one read, below TABA_MAX_STATES_PER_QUERY unless raised. @default 10000
+   * TABA_QUERY_MAX_INFLIGHT_STATES: the work the reads in flight may have at once, in units of
+   * about one State rendered: a State (kept or read) is one unit, two in DETAIL mode; one read
+   * from Redis three more (decoded and restored); a set of clients listed one. A read that does
+   * not fit waits (admissionWaitMs); one whose States alone pass it is refused at once
+   * (QUERY_TOO_LARGE), so it bounds one read too, below TABA_MAX_STATES_PER_QUERY unless
+   * raised. Sized so a read that fits answers within about half a second on two cores.
+   * @default 6000
    */
   readonly maxInflightStates: number;
   /**
@@ -136,7 +138,7 @@ export function loadConfig(env: Env): QueryConfig {
       max: 2 ** 40,
     }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
-    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 10_000, {
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 6000, {
       min: 1,
       max: 100_000_000,
     }),

@@ -28,13 +28,13 @@ import type { MatchCache } from './match-cache.js';
 import type { QueryCache } from './query-cache.js';
 import type { RegexMatcher } from './regex-matcher.js';
 import type { RenderModeName } from './render.js';
-import { renderBody } from './render.js';
+import { renderBody, renderWeight } from './render.js';
 import type { FilterInput, Matcher, Selection, SelectionLimits } from './selection.js';
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
 import type { RestoredStates, TabRead } from './restored-states.js';
 import type { SharedRead } from './shared-read.js';
-import { planCost } from './restored-states.js';
+import { readCost } from './restored-states.js';
 import type { TabStore } from './tab-store.js';
 import { mapInSlices } from './time-slices.js';
 
@@ -455,13 +455,13 @@ export class QueryEngine {
     reads: readonly TabRead[],
     snapshot: Snapshot,
     hold: Hold,
+    weight: number,
   ): ReturnType<RestoredStates['fetch']> {
     const plan = await this.options.states.plan(reads, versionsOf(snapshot));
-    const size = plan.kept + plan.missingStates;
+    const states = plan.kept + plan.missingStates;
     await hold({
-      units: planCost(plan),
-      size,
-      what: `reading ${size} States (${plan.missingStates} from Redis)`,
+      ...readCost(plan, weight),
+      what: `reading ${states} States (${plan.missingStates} from Redis)`,
     });
     return this.options.states.fetch(plan);
   }
@@ -471,9 +471,10 @@ export class QueryEngine {
     tabs: readonly SelectedTab[],
     snapshot: Snapshot,
     hold: Hold,
+    weight: number,
   ): Promise<Built<unknown[]>> {
     const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [ALL_CLIENTS] }));
-    const { states: restored, bytes } = await this.restored(reads, snapshot, hold);
+    const { states: restored, bytes } = await this.restored(reads, snapshot, hold, weight);
     // A merge is no larger than its parts: their bytes bound it.
     const value = await inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
       mapInSlices(reads, ({ tab, clients }, i) => {
@@ -499,6 +500,7 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<RenderedTabReply[]> {
     const selection = this.parse(filter);
+    const weight = renderWeight(mode);
     return this.holding(async hold => {
       const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
         const tabs = await this.resolve(
@@ -506,14 +508,14 @@ export class QueryEngine {
           { listAllClients: false, limit: true },
           snapshot,
         );
-        const states = await this.mergedStates(tabs, snapshot, hold);
+        const states = await this.mergedStates(tabs, snapshot, hold, weight);
         return {
           value: { tabs: tabs.map((info, i) => ({ info, state: states.value[i] })) },
           bytes: states.bytes + tabsBytes(tabs),
         };
       });
-      const tabs = entry.tabs.length;
-      await hold({ units: tabs, size: tabs, what: `rendering ${tabs} Tabs` });
+      const units = entry.tabs.length * weight;
+      await hold({ units, size: units, what: `rendering ${entry.tabs.length} Tabs` });
       return mapInSlices(entry.tabs, ({ info, state }) => ({
         name: info.name,
         type: info.type,
@@ -528,11 +530,12 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<ProjectedTabReply[]> {
     const selection = this.parse(filter);
+    const weight = renderWeight(mode);
     return this.holding(async hold => {
       const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
         const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
         const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [] }));
-        const { states: restored, bytes } = await this.restored(reads, snapshot, hold);
+        const { states: restored, bytes } = await this.restored(reads, snapshot, hold, weight);
         return {
           value: {
             tabs: reads.map(({ tab, clients }, i) => ({
@@ -545,7 +548,8 @@ export class QueryEngine {
       });
       let bodies = 0;
       for (const tab of entry.tabs) bodies += tab.clients.length;
-      await hold({ units: bodies, size: bodies, what: `rendering ${bodies} projections` });
+      const units = bodies * weight;
+      await hold({ units, size: units, what: `rendering ${bodies} projections` });
       return mapInSlices(entry.tabs, ({ info, clients }) => ({
         name: info.name,
         type: info.type,
@@ -577,7 +581,7 @@ export class QueryEngine {
         checkMergeable(tabs);
         const handler = this.handler(first.type);
         const merged: unknown = handler.create(first.params);
-        const states = await this.mergedStates(tabs, snapshot, hold);
+        const states = await this.mergedStates(tabs, snapshot, hold, 1);
         for (const state of states.value) handler.merge(merged, state);
         return {
           value: { info: first, names: tabs.map(tab => tab.name), state: merged },

@@ -138,12 +138,16 @@ export interface StatePlan {
 }
 
 /**
- * What a planned read costs in admission units: a State from the cache is one (it is merged and
- * rendered), one read from Redis COLD_STATE_UNITS (it is also decoded and restored: measured
- * 3–5 times the work of a kept one).
+ * Admission units of a State read from Redis beyond those of a kept one: it is also decoded and
+ * restored, measured at 3–5 times the work of rendering it.
  */
-export const COLD_STATE_UNITS = 4;
+export const COLD_STATE_EXTRA_UNITS = 3;
 
-export function planCost(plan: StatePlan): number {
-  return plan.kept + COLD_STATE_UNITS * plan.missingStates;
+/**
+ * What a planned read costs (cost-admission.ts): its size is every State at the render's
+ * weight (render.ts), whether kept or not, and its units add the decoding of the cold ones.
+ */
+export function readCost(plan: StatePlan, renderWeight: number): { units: number; size: number } {
+  const size = (plan.kept + plan.missingStates) * renderWeight;
+  return { units: size + COLD_STATE_EXTRA_UNITS * plan.missingStates, size };
 }
