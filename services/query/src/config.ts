@@ -77,7 +77,7 @@ export interface QueryConfig {
    * not fit waits (admissionWaitMs); one whose States alone pass it is refused at once
    * (QUERY_TOO_LARGE), so it bounds one read too, below TABA_MAX_STATES_PER_QUERY unless
    * raised. Sized so a read that fits answers within about half a second on two cores.
-   * @default 6000
+   * @default 4000
    */
   readonly maxInflightStates: number;
   /**
@@ -138,7 +138,7 @@ export function loadConfig(env: Env): QueryConfig {
       max: 2 ** 40,
     }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
-    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 6000, {
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 4000, {
       min: 1,
       max: 100_000_000,
     }),
