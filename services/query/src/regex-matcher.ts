@@ -8,7 +8,8 @@
  * Waiting for a worker is bounded too, from the moment the job is enqueued: a job that cannot
  * start within `queueWaitMs` (or is expected not to, from the recent jobs' run times, or finds
  * `maxQueued` jobs ahead) is refused with RESOURCE_EXHAUSTED (REGEX_BUSY) without running, so a
- * burst of slow patterns delays nobody by more than that.
+ * burst of slow patterns delays nobody by more than that. Only while a worker is starting (at
+ * start, or in place of a timed-out one) may a job wait longer, for that worker.
  */
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@taba/common';
@@ -73,6 +74,8 @@ interface Job {
   readonly reject: (error: Error) => void;
   /** Refuses the job when it has not started by its deadline. */
   waitTimer: NodeJS.Timeout | undefined;
+  /** Waits added for a starting worker. */
+  extraWaits: number;
 }
 
 interface Slot {
@@ -85,6 +88,9 @@ interface Slot {
   /** performance.now() when the job was posted. */
   startedAt: number;
 }
+
+/** Further waits of queueWaitMs a job may have while a worker is starting. */
+const STARTING_WORKER_WAITS = 3;
 
 /** Weight of the newest run time in the moving average. */
 const RUN_TIME_WEIGHT = 0.2;
@@ -149,7 +155,14 @@ export class RegexMatcher {
       return Promise.reject(refusal);
     }
     return new Promise<number[]>((resolve, reject) => {
-      const job: Job = { patterns, candidates, resolve, reject, waitTimer: undefined };
+      const job: Job = {
+        patterns,
+        candidates,
+        resolve,
+        reject,
+        waitTimer: undefined,
+        extraWaits: 0,
+      };
       this.queue.push(job);
       this.pump();
       if (this.queue.includes(job)) {
@@ -181,6 +194,13 @@ export class RegexMatcher {
   private onWaitedTooLong(job: Job): void {
     const at = this.queue.indexOf(job);
     if (at < 0) return;
+    // A worker starting (at start, or replacing a timed-out one) takes it soon: wait for it.
+    const starting = [...this.slots].some(slot => !slot.ready);
+    if (starting && job.extraWaits < STARTING_WORKER_WAITS) {
+      job.extraWaits += 1;
+      job.waitTimer = setTimeout(() => this.onWaitedTooLong(job), this.queueWaitMs);
+      return;
+    }
     this.queue.splice(at, 1);
     this.busy += 1;
     job.reject(
