@@ -119,7 +119,7 @@ describe('CostAdmission', () => {
     expect(refusal.kind).toBe('RESOURCE_EXHAUSTED');
     expect(refusal.reason).toBe('OVERLOADED');
     expect(refusal.message).toBe(
-      'overloaded: reading 20 States (20 units) did not fit within 250 ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the 90 units in flight, limit 100 (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff',
+      'overloaded: reading 20 States (20 units) did not fit within the 250 ms a read may wait (TABA_QUERY_ADMISSION_WAIT_MS) next to the 90 units in flight, limit 100 (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff',
     );
     expect(gate.waiting).toBe(0);
     expect(gate.refused).toBe(1);
@@ -138,6 +138,32 @@ describe('CostAdmission', () => {
     const release = await next;
     expect(custom.inFlight).toBe(90);
     release();
+    running();
+  });
+
+  it('lets the steps of one request share one deadline: a later step waits only what is left', async () => {
+    let clock = 1000;
+    const timers = new ManualTimers();
+    const gate = new CostAdmission({
+      capacity: 10,
+      maxWaitMs: 250,
+      schedule: timers.schedule,
+      now: () => clock,
+    });
+    const until = gate.deadline();
+    expect(until).toBe(1250);
+    const running = await gate.admit(step(10, 'reading 10 States'));
+    clock = 1200;
+    const later = gate.admit(step(5, 'reading 5 States'), until);
+    expect(timers.timers.map(timer => timer.ms)).toEqual([50]);
+    clock = 1250;
+    // Past its deadline: refused at once, without a timer.
+    expect((await failureOf(gate.admit(step(5, 'listing 5 Tabs'), until))).reason).toBe(
+      'OVERLOADED',
+    );
+    expect(timers.timers).toHaveLength(1);
+    timers.fireAll();
+    expect((await failureOf(later)).reason).toBe('OVERLOADED');
     running();
   });
 

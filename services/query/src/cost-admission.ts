@@ -25,6 +25,8 @@ export interface CostAdmissionOptions {
   readonly maxWaitMs: number;
   /** Starts a timer; answers how to cancel it. @default setTimeout */
   readonly schedule?: (ms: number, fire: () => void) => () => void;
+  /** The clock of deadlines, ms. @default performance.now */
+  readonly now?: () => number;
 }
 
 /** What a step asks for. */
@@ -74,6 +76,18 @@ export class CostAdmission {
     return this.tooLarge + this.timedOut;
   }
 
+  private now(): number {
+    return (this.options.now ?? (() => performance.now()))();
+  }
+
+  /**
+   * The end of a request's waiting, from now: every step of one request shares it, so all its
+   * waits together stay within maxWaitMs.
+   */
+  deadline(): number {
+    return this.now() + this.options.maxWaitMs;
+  }
+
   private fits(units: number): boolean {
     return this.used === 0 || this.used + units <= this.options.capacity;
   }
@@ -81,10 +95,10 @@ export class CostAdmission {
   /**
    * Resolves with the step's release (call it once the step is done; later calls do nothing)
    * when its units fit; rejects with QUERY_TOO_LARGE when its size is more than the capacity,
-   * with OVERLOADED when the units do not fit within maxWaitMs. A step of no units is admitted
-   * at once.
+   * with OVERLOADED when the units do not fit within maxWaitMs, or by `waitUntil` (a request's
+   * `deadline()`) when that is sooner. A step of no units is admitted at once.
    */
-  admit(step: StepCost): Promise<() => void> {
+  admit(step: StepCost, waitUntil = Number.POSITIVE_INFINITY): Promise<() => void> {
     if (step.size > this.options.capacity) {
       this.tooLarge += 1;
       return Promise.reject(this.tooLargeError(step));
@@ -93,13 +107,14 @@ export class CostAdmission {
     if (this.queue.length === 0 && this.fits(step.units)) {
       return Promise.resolve(this.hold(step.units));
     }
-    if (this.options.maxWaitMs <= 0) {
+    const waitMs = Math.min(this.options.maxWaitMs, waitUntil - this.now());
+    if (waitMs <= 0) {
       this.timedOut += 1;
       return Promise.reject(this.busyError(step));
     }
     return new Promise((admit, refuse) => {
       const waiter: Waiter = { step, admit, refuse, cancelTimer: () => undefined };
-      waiter.cancelTimer = (this.options.schedule ?? scheduleTimeout)(this.options.maxWaitMs, () =>
+      waiter.cancelTimer = (this.options.schedule ?? scheduleTimeout)(waitMs, () =>
         this.expire(waiter),
       );
       this.queue.push(waiter);
@@ -150,7 +165,7 @@ export class CostAdmission {
     const { capacity, maxWaitMs } = this.options;
     return new ResourceExhaustedError(
       'OVERLOADED',
-      `overloaded: ${step.what} (${step.units} units) did not fit within ${maxWaitMs} ms (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff`,
+      `overloaded: ${step.what} (${step.units} units) did not fit within the ${maxWaitMs} ms a read may wait (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff`,
     );
   }
 

@@ -256,8 +256,16 @@ export class QueryEngine {
    * Runs a costly step once `cost` units are admitted (OVERLOADED when they are not in time);
    * the units are held until the step is done.
    */
-  private async admitted<T>(cost: number, what: string, step: () => Promise<T>): Promise<T> {
-    const release = await this.options.admission.admit({ units: cost, size: cost, what });
+  private async admitted<T>(
+    cost: number,
+    what: string,
+    waitUntil: number,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    const release = await this.options.admission.admit(
+      { units: cost, size: cost, what },
+      waitUntil,
+    );
     try {
       return await step();
     } finally {
@@ -331,19 +339,23 @@ export class QueryEngine {
     tabs: readonly TabInfo[],
     listAll: boolean,
     snapshot: Snapshot | undefined,
+    waitUntil: number,
   ): Promise<SelectedTab[]> {
     const { clients } = selection;
     const clientsOfTabs = async () => {
       if (!snapshot) {
-        return this.admitted(tabs.length, `listing the clients of ${tabs.length} Tabs`, () =>
-          this.store.clientsOf(tabs),
+        return this.admitted(
+          tabs.length,
+          `listing the clients of ${tabs.length} Tabs`,
+          waitUntil,
+          () => this.store.clientsOf(tabs),
         );
       }
       // Lists kept at the snapshot's versions cost nothing; only the others are read.
       const versionOf = versionsOf(snapshot);
       const plan = this.options.clientLists.plan(tabs, versionOf);
       const misses = plan.missing.length;
-      return this.admitted(misses, `listing the clients of ${misses} Tabs`, () =>
+      return this.admitted(misses, `listing the clients of ${misses} Tabs`, waitUntil, () =>
         this.options.clientLists.fetch(plan, versionOf),
       );
     };
@@ -356,8 +368,11 @@ export class QueryEngine {
       const sets = partitions.length * clients.values.length;
       if (sets <= tabs.length) {
         // Each client's Tabs in each partition: fewer sets than the Tabs' clients.
-        clientsOf = await this.admitted(sets, `reading ${sets} Tab sets of clients`, () =>
-          this.store.tabsOfClients(partitions, clients.values),
+        clientsOf = await this.admitted(
+          sets,
+          `reading ${sets} Tab sets of clients`,
+          waitUntil,
+          () => this.store.tabsOfClients(partitions, clients.values),
         );
       } else {
         // Many clients over many partitions: each Tab's clients, kept when selected.
@@ -388,11 +403,18 @@ export class QueryEngine {
     selection: Selection,
     options: { listAllClients: boolean; limit: boolean },
     snapshot?: Snapshot,
+    waitUntil?: number,
   ): Promise<SelectedTab[]> {
     return inSpan('query.resolve', {}, async span => {
       const named = await this.resolveNames(selection.names, 'fail', options.limit, snapshot);
       if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
-      const tabs = await this.resolveClients(selection, named, options.listAllClients, snapshot);
+      const tabs = await this.resolveClients(
+        selection,
+        named,
+        options.listAllClients,
+        snapshot,
+        waitUntil ?? this.options.admission.deadline(),
+      );
       if (options.limit) {
         this.checkTabCount(tabs.length);
         this.checkStateCount(tabs);
@@ -435,13 +457,15 @@ export class QueryEngine {
    * Runs a read operation with one admission, taken by its first `hold` (later ones do
    * nothing) and held until the operation is done: from its State reads to its rendered answer.
    */
-  private async holding<T>(run: (hold: Hold) => Promise<T>): Promise<T> {
+  private async holding<T>(run: (hold: Hold, waitUntil: number) => Promise<T>): Promise<T> {
     let release: (() => void) | undefined;
+    // Every wait of the request together stays within TABA_QUERY_ADMISSION_WAIT_MS.
+    const waitUntil = this.options.admission.deadline();
     const hold: Hold = async step => {
-      if (!release) release = await this.options.admission.admit(step);
+      if (!release) release = await this.options.admission.admit(step, waitUntil);
     };
     try {
-      return await run(hold);
+      return await run(hold, waitUntil);
     } finally {
       release?.();
     }
@@ -501,12 +525,13 @@ export class QueryEngine {
   ): Promise<RenderedTabReply[]> {
     const selection = this.parse(filter);
     const weight = renderWeight(mode);
-    return this.holding(async hold => {
+    return this.holding(async (hold, waitUntil) => {
       const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
         const tabs = await this.resolve(
           selection,
           { listAllClients: false, limit: true },
           snapshot,
+          waitUntil,
         );
         const states = await this.mergedStates(tabs, snapshot, hold, weight);
         return {
@@ -531,9 +556,14 @@ export class QueryEngine {
   ): Promise<ProjectedTabReply[]> {
     const selection = this.parse(filter);
     const weight = renderWeight(mode);
-    return this.holding(async hold => {
+    return this.holding(async (hold, waitUntil) => {
       const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
-        const tabs = await this.resolve(selection, { listAllClients: true, limit: true }, snapshot);
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: true, limit: true },
+          snapshot,
+          waitUntil,
+        );
         const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [] }));
         const { states: restored, bytes } = await this.restored(reads, snapshot, hold, weight);
         return {
@@ -567,12 +597,13 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<SuperAggregateReply> {
     const selection = this.parse(filter);
-    return this.holding(async hold => {
+    return this.holding(async (hold, waitUntil) => {
       const entry = await this.cached<SuperAggregateEntry>('super', selection, async snapshot => {
         const tabs = await this.resolve(
           selection,
           { listAllClients: false, limit: true },
           snapshot,
+          waitUntil,
         );
         const first = tabs[0];
         if (!first) {
