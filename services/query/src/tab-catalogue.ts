@@ -41,8 +41,6 @@ export class TabCatalogue {
   /** Names kept since `sorted` was built (merged in by the next `names()`). */
   private readonly added = new Set<string>();
   private removedSinceSort = false;
-  /** Bumped whenever the kept names or specs change (not when only a version does). */
-  generation = 0;
 
   constructor(
     readonly partitionCount: number,
@@ -80,8 +78,6 @@ export class TabCatalogue {
     }
     let bytes = 0;
     for (const [name, spec] of types) bytes += entryBytes(name, spec);
-    // Tabs differ from the kept ones (sameTabs said so): one change, whatever follows.
-    if ((old?.names.length ?? 0) > 0 || types.size > 0) this.generation += 1;
     this.remove(old);
     const overflow = this.bytes + bytes > this.maxBytes;
     if (overflow) {
