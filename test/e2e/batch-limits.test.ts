@@ -13,6 +13,8 @@ const { stack, grpc } = useGatewayStack({
   redisShards: 2,
   // Small commit calls, so the batch at the limit is split into many of them.
   aggregatorEnv: { TABA_COMMIT_MAX_TABS: '500' },
+  // The check reads all 10,000 Tabs in one query: more than a query instance takes by default.
+  env: { TABA_QUERY_MAX_INFLIGHT_STATES: String(LIMIT) },
 });
 
 const post = (batch: EventBatch) => postBatch(grpc(), batch, 30_000);

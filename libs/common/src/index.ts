@@ -345,6 +345,7 @@ export { encodeStateOps, stateFromStored, stateToOps } from './storage/state-cod
 export {
   liveRegisterBuckets,
   readStoredStates,
+  storedStateOfCell,
 } from './storage/state-reader.js';
 export type { StoredState } from './storage/stored-state.js';
 export { EMPTY_STORED_STATE } from './storage/stored-state.js';

@@ -71,6 +71,37 @@ describe('loadConfig', () => {
     });
   });
 
+  it('has documented read-load settings, and reads them', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxInflightStates: 4000,
+      admissionWaitMs: 250,
+      catalogueBytes: 256 * 1024 * 1024,
+      stateCacheBytes: 64 * 1024 * 1024,
+      regexQueueWaitMs: 100,
+      regexMaxQueued: 64,
+    });
+    expect(
+      loadConfig({
+        TABA_QUERY_MAX_INFLIGHT_STATES: '11',
+        TABA_QUERY_ADMISSION_WAIT_MS: '0',
+        TABA_QUERY_CATALOGUE_BYTES: '12',
+        TABA_QUERY_STATE_CACHE_BYTES: '0',
+        TABA_REGEX_QUEUE_WAIT_MS: '13',
+        TABA_REGEX_MAX_QUEUED: '14',
+      }),
+    ).toMatchObject({
+      maxInflightStates: 11,
+      admissionWaitMs: 0,
+      catalogueBytes: 12,
+      stateCacheBytes: 0,
+      regexQueueWaitMs: 13,
+      regexMaxQueued: 14,
+    });
+    expect(() => loadConfig({ TABA_QUERY_MAX_INFLIGHT_STATES: '0' })).toThrow(
+      'TABA_QUERY_MAX_INFLIGHT_STATES',
+    );
+  });
+
   it('names the variable that does not parse', () => {
     for (const [name, value] of [
       ['TABA_REGEX_MAX_LENGTH', '0'],

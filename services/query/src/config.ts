@@ -59,10 +59,46 @@ export interface QueryConfig {
    */
   readonly cacheBytes: number;
   /**
+   * TABA_QUERY_STATE_CACHE_BYTES: what the restored States kept by cell (a Tab of one client)
+   * may hold, estimated; each is served while its partition's version is unchanged, so reads
+   * with different filters share them. Least recently used out first; 0 keeps none.
+   * @default 67108864 (64 MiB)
+   */
+  readonly stateCacheBytes: number;
+  /**
    * TABA_QUERY_MAX_INFLIGHT: requests served at once; more are refused at once with
    * RESOURCE_EXHAUSTED (OVERLOADED), so memory stays bounded. @default 64
    */
   readonly maxInflight: number;
+  /**
+   * TABA_QUERY_MAX_INFLIGHT_STATES: the work the reads in flight may have at once, in units of
+   * about one State rendered: a State (kept or read) is one unit, two in DETAIL mode; one read
+   * from Redis three more (decoded and restored); a set of clients listed one. A read that does
+   * not fit waits (admissionWaitMs); one whose States alone pass it is refused at once
+   * (QUERY_TOO_LARGE), so it bounds one read too, below TABA_MAX_STATES_PER_QUERY unless
+   * raised. Sized so a read that fits answers within about half a second on two cores.
+   * @default 4000
+   */
+  readonly maxInflightStates: number;
+  /**
+   * TABA_QUERY_ADMISSION_WAIT_MS: how long a step waits for room under maxInflightStates before
+   * it is refused with RESOURCE_EXHAUSTED (OVERLOADED); 0 refuses at once. @default 250
+   */
+  readonly admissionWaitMs: number;
+  /**
+   * TABA_QUERY_CATALOGUE_BYTES: what the Tab catalogue (every Tab's name and type, for pattern
+   * and all-Tabs reads) may hold, estimated as 2 × (name + type spec length) + 128 bytes per
+   * Tab; past it those reads are refused with RESOURCE_EXHAUSTED (CATALOGUE_TOO_LARGE).
+   * @default 268435456 (256 MiB)
+   */
+  readonly catalogueBytes: number;
+  /**
+   * TABA_REGEX_QUEUE_WAIT_MS: how long a request's matching may wait for a free worker; a job
+   * that cannot start in time is refused with RESOURCE_EXHAUSTED (REGEX_BUSY). @default 100
+   */
+  readonly regexQueueWaitMs: number;
+  /** TABA_REGEX_MAX_QUEUED: matching jobs that may wait for a worker; more are REGEX_BUSY at once. @default 64 */
+  readonly regexMaxQueued: number;
 }
 
 /** Reads the query service's configuration; throws ConfigError naming the first bad variable. */
@@ -97,6 +133,21 @@ export function loadConfig(env: Env): QueryConfig {
       min: 0,
       max: 2 ** 40,
     }),
+    stateCacheBytes: readInteger(env, 'TABA_QUERY_STATE_CACHE_BYTES', 64 * 1024 * 1024, {
+      min: 0,
+      max: 2 ** 40,
+    }),
     maxInflight: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT', 64, { min: 1, max: 100_000 }),
+    maxInflightStates: readInteger(env, 'TABA_QUERY_MAX_INFLIGHT_STATES', 4000, {
+      min: 1,
+      max: 100_000_000,
+    }),
+    admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 250, { min: 0, max: 60_000 }),
+    catalogueBytes: readInteger(env, 'TABA_QUERY_CATALOGUE_BYTES', 256 * 1024 * 1024, {
+      min: 0,
+      max: 2 ** 40,
+    }),
+    regexQueueWaitMs: readInteger(env, 'TABA_REGEX_QUEUE_WAIT_MS', 100, { min: 0, max: 60_000 }),
+    regexMaxQueued: readInteger(env, 'TABA_REGEX_MAX_QUEUED', 64, { min: 0, max: 100_000 }),
   });
 }

@@ -83,16 +83,20 @@ export class QueryCache {
     return undefined;
   }
 
-  /** Stores a value built from data read after `versions` were read. */
+  /**
+   * Stores a value built from data read after `versions` were read. `valueBytes`, when the
+   * caller knows it, saves estimating the value's heap again.
+   */
   store(
     key: string,
     partitions: readonly number[],
     versions: readonly number[],
     value: unknown,
+    valueBytes?: number,
   ): void {
     if (this.capacity <= 0) return;
     this.drop(key);
-    const bytes = 2 * key.length + approximateBytes(value) + 16 * partitions.length;
+    const bytes = 2 * key.length + (valueBytes ?? approximateBytes(value)) + 16 * partitions.length;
     if (bytes > this.maxBytes) {
       this.tooLarge += 1;
       return;

@@ -4,10 +4,8 @@
  */
 import type {
   AnyTabHandler,
-  Clock,
   HandlerRegistry,
   RenderView,
-  StoredState,
   TabParams,
   TabTypeName,
 } from '@taba/common';
@@ -15,23 +13,30 @@ import {
   ALL_CLIENTS,
   annotateActiveSpan,
   compareCodePoints,
-  EMPTY_STORED_STATE,
   InvalidArgumentError,
   inSpan,
+  isTabaError,
   NotFoundError,
   parseTabType,
   parseTypeSpec,
   ResourceExhaustedError,
-  stateFromStored,
 } from '@taba/common';
+import type { CatalogueReader } from './catalogue-reader.js';
+import type { ClientLists } from './client-lists.js';
+import type { CostAdmission, StepCost } from './cost-admission.js';
+import type { MatchCache } from './match-cache.js';
 import type { QueryCache } from './query-cache.js';
 import type { RegexMatcher } from './regex-matcher.js';
 import type { RenderModeName } from './render.js';
-import { renderBody } from './render.js';
+import { renderBody, renderWeight } from './render.js';
 import type { FilterInput, Matcher, Selection, SelectionLimits } from './selection.js';
 import { filtersClients, listSome, parseSelection } from './selection.js';
 import { checkMergeable } from './super-aggregate.js';
+import type { RestoredStates, TabRead } from './restored-states.js';
+import type { SharedRead } from './shared-read.js';
+import { readCost } from './restored-states.js';
 import type { TabStore } from './tab-store.js';
+import { mapInSlices } from './time-slices.js';
 
 /** A selected Tab with its type. */
 export interface TabInfo {
@@ -75,9 +80,20 @@ export interface TabTypeReply {
 export interface QueryEngineOptions {
   readonly store: TabStore;
   readonly matcher: RegexMatcher;
+  /** Outcomes of patterns over the catalogue's names. */
+  readonly matches: MatchCache;
   readonly cache: QueryCache;
+  /** The versions of every partition, read once for the requests of a moment. */
+  readonly allVersions: SharedRead<readonly number[]>;
+  /** The Tab catalogue that pattern and all-Tabs reads select from. */
+  readonly catalogue: CatalogueReader;
+  /** Admits the costly steps (client lists, State reads and renders) while their cost fits. */
+  readonly admission: CostAdmission;
+  /** The clients of Tabs, from the State cache or Redis. */
+  readonly clientLists: ClientLists;
+  /** Restored States, from the State cache or Redis. */
+  readonly states: RestoredStates;
   readonly registry: HandlerRegistry;
-  readonly clock: Clock;
   readonly limits: SelectionLimits & {
     /** TABA_MAX_TABS_PER_QUERY */
     readonly maxTabsPerQuery: number;
@@ -105,8 +121,72 @@ interface SuperAggregateEntry {
 /** How a missing exact name is treated: reads fail NOT_FOUND, deletes skip it. */
 type Missing = 'fail' | 'skip';
 
+/**
+ * What a request depends on, read before any data: the partitions (its exact names' own, or
+ * all of them, in order) and their versions.
+ */
+interface Snapshot {
+  readonly partitions: readonly number[];
+  readonly versions: readonly number[];
+}
+
 function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return compareCodePoints(a.name, b.name);
+}
+
+/**
+ * Refusals that depend only on the stored data (what the filter selects), never on load: kept
+ * in the request cache like an answer, so a repeat is refused without resolving the filter.
+ */
+const DATA_REFUSALS: ReadonlySet<string> = new Set([
+  'TOO_MANY_TABS',
+  'TOO_MANY_STATES',
+  'QUERY_TOO_LARGE',
+]);
+
+/** A request cache entry that answers with an error. */
+class Refusal {
+  constructor(readonly error: Error) {}
+}
+
+/** Takes the operation's admission for a step, once (see QueryEngine.holding). */
+type Hold = (step: StepCost) => Promise<void>;
+
+/** A partition's version in the snapshot (0 for one it does not hold). */
+function versionsOf(snapshot: Snapshot): (partition: number) => number {
+  const { partitions, versions } = snapshot;
+  // Every partition, in order: the version is at the partition's own index.
+  if (
+    partitions.length === versions.length &&
+    partitions[partitions.length - 1] === partitions.length - 1
+  ) {
+    return partition => versions[partition] ?? 0;
+  }
+  const byPartition = new Map(partitions.map((partition, i) => [partition, versions[i] ?? 0]));
+  return partition => byPartition.get(partition) ?? 0;
+}
+
+/** A value built for the request cache, and its estimated bytes. */
+interface Built<T> {
+  readonly value: T;
+  readonly bytes: number;
+}
+
+/** What the Tabs' descriptions (name, type, bounds, clients) take beside their States. */
+function tabsBytes(tabs: readonly SelectedTab[]): number {
+  let bytes = 0;
+  for (const tab of tabs) {
+    bytes += 160 + 2 * tab.name.length + 8 * tab.bounds.length;
+    for (const client of tab.clients ?? []) bytes += 24 + 2 * client.length;
+  }
+  return bytes;
+}
+
+/** The States a read of the Tabs handles: one per selected client, or the all-clients one. */
+function stateCount(tabs: readonly SelectedTab[]): number {
+  let count = 0;
+  for (const tab of tabs) count += tab.clients?.length ?? 1;
+  return count;
 }
 
 export class QueryEngine {
@@ -124,14 +204,10 @@ export class QueryEngine {
     return this.options.registry[type];
   }
 
-  private now(): number {
-    return this.options.clock.nowSeconds();
-  }
-
   /** The partitions a selection reads: the named Tabs' own, or all of them. */
-  private partitionsFor(selection: Selection): number[] {
-    if (selection.names.kind !== 'exact') return this.store.allPartitions();
-    const partitions = new Set(selection.names.values.map(name => this.store.partitionOf(name)));
+  private partitionsFor(names: Matcher): number[] {
+    if (names.kind !== 'exact') return this.store.allPartitions();
+    const partitions = new Set(names.values.map(name => this.store.partitionOf(name)));
     return [...partitions].sort((a, b) => a - b);
   }
 
@@ -147,8 +223,7 @@ export class QueryEngine {
 
   /** Refuses a read of more States than TABA_MAX_STATES_PER_QUERY, before any is read. */
   private checkStateCount(tabs: readonly SelectedTab[]): void {
-    let count = 0;
-    for (const tab of tabs) count += tab.clients?.length ?? 1;
+    const count = stateCount(tabs);
     const max = this.options.limits.maxStatesPerQuery;
     if (count > max) {
       throw new ResourceExhaustedError(
@@ -158,22 +233,56 @@ export class QueryEngine {
     }
   }
 
-  private tabInfo(name: string, spec: string): TabInfo {
+  private tabInfo(name: string, spec: string, partition: number): TabInfo {
     const parsed = parseTypeSpec(spec);
     const type = parseTabType(parsed.type);
     if (!type) throw new Error(`Tab ${name} has an unknown stored type spec "${spec}"`);
     const bounds = type === 'HISTOGRAM' ? parsed.bounds : [];
-    return {
-      name,
-      partition: this.store.partitionOf(name),
-      type,
-      bounds,
-      params: type === 'HISTOGRAM' ? { bounds } : {},
-    };
+    return { name, partition, type, bounds, params: type === 'HISTOGRAM' ? { bounds } : {} };
   }
 
-  /** The Tabs the names select, sorted by name. */
-  private async resolveNames(names: Matcher, missing: Missing, limit: boolean): Promise<TabInfo[]> {
+  /** Reads the versions a selection depends on (before any of its data). */
+  private async snapshot(names: Matcher): Promise<Snapshot> {
+    const partitions = this.partitionsFor(names);
+    // Every partition: one read shared with the other requests of the moment.
+    const versions =
+      names.kind === 'exact'
+        ? await this.store.versions(partitions)
+        : await this.options.allVersions.read();
+    return { partitions, versions };
+  }
+
+  /**
+   * Runs a costly step once `cost` units are admitted (OVERLOADED when they are not in time);
+   * the units are held until the step is done.
+   */
+  private async admitted<T>(
+    cost: number,
+    what: string,
+    waitUntil: number,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    const release = await this.options.admission.admit(
+      { units: cost, size: cost, what },
+      waitUntil,
+    );
+    try {
+      return await step();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The Tabs the names select, sorted by name: exact names from their partitions' `types`,
+   * patterns and all-Tabs from the catalogue as of the snapshot (one is read when not given).
+   */
+  private async resolveNames(
+    names: Matcher,
+    missing: Missing,
+    limit: boolean,
+    snapshot?: Snapshot,
+  ): Promise<TabInfo[]> {
     if (names.kind === 'exact') {
       if (limit) this.checkTabCount(names.values.length);
       const specs = await this.store.typesOf(names.values);
@@ -183,14 +292,41 @@ export class QueryEngine {
       }
       return names.values
         .filter(name => specs.get(name) !== null)
-        .map(name => this.tabInfo(name, specs.get(name) ?? ''))
+        .map(name => this.tabInfo(name, specs.get(name) ?? '', this.store.partitionOf(name)))
         .sort(byName);
     }
-    const types = await this.store.typesIn(this.store.allPartitions());
-    let selected = [...types.keys()];
-    if (names.kind === 'regex')
-      selected = await this.options.matcher.match(names.patterns, selected);
-    return selected.map(name => this.tabInfo(name, types.get(name) ?? '')).sort(byName);
+    const { versions } = snapshot ?? (await this.snapshot(names));
+    const catalogue = await this.options.catalogue.refresh(versions);
+    // Already in code-point order; a match keeps the order of its candidates.
+    let selected = catalogue.names();
+    if (names.kind === 'regex') selected = await this.matchNames(names.patterns, selected);
+    const tabs: TabInfo[] = [];
+    for (const name of selected) {
+      // A Tab deleted while the patterns were matched is gone from the catalogue: skip it.
+      const entry = catalogue.entry(name);
+      if (entry) tabs.push(this.tabInfo(name, entry.spec, entry.partition));
+    }
+    return tabs;
+  }
+
+  /** The catalogue names the patterns match: kept outcomes first, else a matching worker. */
+  private async matchNames(
+    patterns: readonly string[],
+    names: readonly string[],
+  ): Promise<readonly string[]> {
+    const { matches } = this.options;
+    const kept = matches.lookup(patterns, names);
+    if (kept && 'refused' in kept) throw kept.refused;
+    if (kept) return kept.matched;
+    try {
+      this.options.matcher.keep(names);
+      const matched = await this.options.matcher.match(patterns, names);
+      matches.store(patterns, names, { matched });
+      return matched;
+    } catch (error) {
+      if (error instanceof Error) matches.store(patterns, names, { refused: error });
+      throw error;
+    }
   }
 
   /**
@@ -202,17 +338,52 @@ export class QueryEngine {
     selection: Selection,
     tabs: readonly TabInfo[],
     listAll: boolean,
+    snapshot: Snapshot | undefined,
+    waitUntil: number,
   ): Promise<SelectedTab[]> {
     const { clients } = selection;
+    const clientsOfTabs = async () => {
+      if (!snapshot) {
+        return this.admitted(
+          tabs.length,
+          `listing the clients of ${tabs.length} Tabs`,
+          waitUntil,
+          () => this.store.clientsOf(tabs),
+        );
+      }
+      // Lists kept at the snapshot's versions cost nothing; only the others are read.
+      const versionOf = versionsOf(snapshot);
+      const plan = this.options.clientLists.plan(tabs, versionOf);
+      const misses = plan.missing.length;
+      return this.admitted(misses, `listing the clients of ${misses} Tabs`, waitUntil, () =>
+        this.options.clientLists.fetch(plan, versionOf),
+      );
+    };
     let clientsOf: Map<string, readonly string[]>;
     if (clients.kind === 'all') {
       if (!listAll) return tabs.map(tab => ({ ...tab, clients: undefined }));
-      clientsOf = await this.store.clientsOf(tabs);
+      clientsOf = await clientsOfTabs();
     } else if (clients.kind === 'exact') {
       const partitions = [...new Set(tabs.map(tab => tab.partition))].sort((a, b) => a - b);
-      clientsOf = await this.store.tabsOfClients(partitions, clients.values);
+      const sets = partitions.length * clients.values.length;
+      if (sets <= tabs.length) {
+        // Each client's Tabs in each partition: fewer sets than the Tabs' clients.
+        clientsOf = await this.admitted(
+          sets,
+          `reading ${sets} Tab sets of clients`,
+          waitUntil,
+          () => this.store.tabsOfClients(partitions, clients.values),
+        );
+      } else {
+        // Many clients over many partitions: each Tab's clients, kept when selected.
+        const wanted = new Set(clients.values);
+        const all = await clientsOfTabs();
+        clientsOf = new Map(
+          [...all].map(([tab, list]) => [tab, list.filter(client => wanted.has(client))]),
+        );
+      }
     } else {
-      const all = await this.store.clientsOf(tabs);
+      const all = await clientsOfTabs();
       const distinct = [...new Set([...all.values()].flat())];
       const matched = new Set(await this.options.matcher.match(clients.patterns, distinct));
       clientsOf = new Map(
@@ -231,11 +402,19 @@ export class QueryEngine {
   private async resolve(
     selection: Selection,
     options: { listAllClients: boolean; limit: boolean },
+    snapshot?: Snapshot,
+    waitUntil?: number,
   ): Promise<SelectedTab[]> {
     return inSpan('query.resolve', {}, async span => {
-      const named = await this.resolveNames(selection.names, 'fail', options.limit);
+      const named = await this.resolveNames(selection.names, 'fail', options.limit, snapshot);
       if (options.limit && !filtersClients(selection)) this.checkTabCount(named.length);
-      const tabs = await this.resolveClients(selection, named, options.listAllClients);
+      const tabs = await this.resolveClients(
+        selection,
+        named,
+        options.listAllClients,
+        snapshot,
+        waitUntil ?? this.options.admission.deadline(),
+      );
       if (options.limit) {
         this.checkTabCount(tabs.length);
         this.checkStateCount(tabs);
@@ -249,47 +428,90 @@ export class QueryEngine {
    * Serves a request from the cache when the partitions it reads are unchanged, else builds the
    * entry. The versions are read before any data, so an entry never claims newer data than it has.
    */
-  private async cached<T>(op: string, selection: Selection, build: () => Promise<T>): Promise<T> {
-    const partitions = this.partitionsFor(selection);
-    const versions = await this.store.versions(partitions);
+  private async cached<T>(
+    op: string,
+    selection: Selection,
+    build: (snapshot: Snapshot) => Promise<Built<T>>,
+  ): Promise<T> {
+    const snapshot = await this.snapshot(selection.names);
+    const { partitions, versions } = snapshot;
     const key = `${op}|${selection.key}`;
-    const hit = this.options.cache.lookup<T>(key, partitions, versions);
+    const hit = this.options.cache.lookup<T | Refusal>(key, partitions, versions);
     annotateActiveSpan({ 'taba.cache.hit': hit !== undefined });
+    if (hit instanceof Refusal) throw hit.error;
     if (hit !== undefined) return hit;
-    const value = await build();
-    this.options.cache.store(key, partitions, versions, value);
-    return value;
+    try {
+      const { value, bytes } = await build(snapshot);
+      this.options.cache.store(key, partitions, versions, value, bytes);
+      return value;
+    } catch (error) {
+      // What the data alone decides is decided again at once while the data stays.
+      if (isTabaError(error) && DATA_REFUSALS.has(error.reason)) {
+        this.options.cache.store(key, partitions, versions, new Refusal(error), 256);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a read operation with one admission, taken by its first `hold` (later ones do
+   * nothing) and held until the operation is done: from its State reads to its rendered answer.
+   */
+  private async holding<T>(run: (hold: Hold, waitUntil: number) => Promise<T>): Promise<T> {
+    let release: (() => void) | undefined;
+    // Every wait of the request together stays within TABA_QUERY_ADMISSION_WAIT_MS.
+    const waitUntil = this.options.admission.deadline();
+    const hold: Hold = async step => {
+      if (!release) release = await this.options.admission.admit(step, waitUntil);
+    };
+    try {
+      return await run(hold, waitUntil);
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * The restored States of each Tab's clients, as of the snapshot's versions, and their bytes:
+   * held (admission) by their cost once the cache has said which are kept.
+   */
+  private async restored(
+    reads: readonly TabRead[],
+    snapshot: Snapshot,
+    hold: Hold,
+    weight: number,
+  ): ReturnType<RestoredStates['fetch']> {
+    const plan = await this.options.states.plan(reads, versionsOf(snapshot));
+    const states = plan.kept + plan.missingStates;
+    await hold({
+      ...readCost(plan, weight),
+      what: `reading ${states} States (${plan.missingStates} from Redis)`,
+    });
+    return this.options.states.fetch(plan);
   }
 
   /** Each Tab's State merged over its selected clients (the all-clients State without a filter). */
-  private async mergedStates(tabs: readonly SelectedTab[]): Promise<unknown[]> {
-    const stored = await inSpan('query.read', { attributes: { 'taba.tabs': tabs.length } }, () =>
-      this.store.readStates(
-        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [ALL_CLIENTS] })),
-        this.now(),
-      ),
-    );
-    return inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
-      this.merge(tabs, stored),
-    );
-  }
-
-  /** Each Tab's stored States restored and merged (the `query.merge` span). */
-  private merge(
+  private async mergedStates(
     tabs: readonly SelectedTab[],
-    stored: Awaited<ReturnType<TabStore['readStates']>>,
-  ): unknown[] {
-    return tabs.map((tab, i) => {
-      const handler = this.handler(tab.type);
-      const states = stored[i] ?? new Map<string, StoredState>();
-      const restored = (tab.clients ?? [ALL_CLIENTS]).map(client =>
-        stateFromStored(handler, tab.params, states.get(client) ?? EMPTY_STORED_STATE),
-      );
-      if (restored.length === 1) return restored[0];
-      const merged: unknown = handler.create(tab.params);
-      for (const state of restored) handler.merge(merged, state);
-      return merged;
-    });
+    snapshot: Snapshot,
+    hold: Hold,
+    weight: number,
+  ): Promise<Built<unknown[]>> {
+    const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [ALL_CLIENTS] }));
+    const { states: restored, bytes } = await this.restored(reads, snapshot, hold, weight);
+    // A merge is no larger than its parts: their bytes bound it.
+    const value = await inSpan('query.merge', { attributes: { 'taba.tabs': tabs.length } }, () =>
+      mapInSlices(reads, ({ tab, clients }, i) => {
+        const states = clients.map(client => restored[i]?.get(client));
+        // One State is answered as it is: renders and merges never change it.
+        if (states.length === 1) return states[0];
+        const handler = this.handler(tab.type);
+        const merged: unknown = handler.create(tab.params);
+        for (const state of states) handler.merge(merged, state);
+        return merged;
+      }),
+    );
+    return { value, bytes };
   }
 
   private render(info: TabInfo, state: unknown, view: RenderView, mode: RenderModeName): string {
@@ -302,16 +524,29 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<RenderedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<AggregateEntry>('aggregates', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
-      const states = await this.mergedStates(tabs);
-      return { tabs: tabs.map((info, i) => ({ info, state: states[i] })) };
+    const weight = renderWeight(mode);
+    return this.holding(async (hold, waitUntil) => {
+      const entry = await this.cached<AggregateEntry>('aggregates', selection, async snapshot => {
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: false, limit: true },
+          snapshot,
+          waitUntil,
+        );
+        const states = await this.mergedStates(tabs, snapshot, hold, weight);
+        return {
+          value: { tabs: tabs.map((info, i) => ({ info, state: states.value[i] })) },
+          bytes: states.bytes + tabsBytes(tabs),
+        };
+      });
+      const units = entry.tabs.length * weight;
+      await hold({ units, size: units, what: `rendering ${entry.tabs.length} Tabs` });
+      return mapInSlices(entry.tabs, ({ info, state }) => ({
+        name: info.name,
+        type: info.type,
+        body: this.render(info, state, 'aggregate', mode),
+      }));
     });
-    return entry.tabs.map(({ info, state }) => ({
-      name: info.name,
-      type: info.type,
-      body: this.render(info, state, 'aggregate', mode),
-    }));
   }
 
   /** Every selected client's State of each selected Tab, rendered as a projection. */
@@ -320,34 +555,40 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<ProjectedTabReply[]> {
     const selection = this.parse(filter);
-    const entry = await this.cached<ProjectionEntry>('projections', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: true, limit: true });
-      const stored = await this.store.readStates(
-        tabs.map(tab => ({ ...tab, clients: tab.clients ?? [] })),
-        this.now(),
-      );
-      return {
-        tabs: tabs.map((info, i) => ({
-          info,
-          clients: (info.clients ?? []).map(client => ({
-            client,
-            state: stateFromStored(
-              this.handler(info.type),
-              info.params,
-              stored[i]?.get(client) ?? EMPTY_STORED_STATE,
-            ),
-          })),
+    const weight = renderWeight(mode);
+    return this.holding(async (hold, waitUntil) => {
+      const entry = await this.cached<ProjectionEntry>('projections', selection, async snapshot => {
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: true, limit: true },
+          snapshot,
+          waitUntil,
+        );
+        const reads = tabs.map(tab => ({ tab, clients: tab.clients ?? [] }));
+        const { states: restored, bytes } = await this.restored(reads, snapshot, hold, weight);
+        return {
+          value: {
+            tabs: reads.map(({ tab, clients }, i) => ({
+              info: tab,
+              clients: clients.map(client => ({ client, state: restored[i]?.get(client) })),
+            })),
+          },
+          bytes: bytes + tabsBytes(tabs),
+        };
+      });
+      let bodies = 0;
+      for (const tab of entry.tabs) bodies += tab.clients.length;
+      const units = bodies * weight;
+      await hold({ units, size: units, what: `rendering ${bodies} projections` });
+      return mapInSlices(entry.tabs, ({ info, clients }) => ({
+        name: info.name,
+        type: info.type,
+        clients: clients.map(({ client, state }) => ({
+          clientId: client,
+          body: this.render(info, state, 'projection', mode),
         })),
-      };
+      }));
     });
-    return entry.tabs.map(({ info, clients }) => ({
-      name: info.name,
-      type: info.type,
-      clients: clients.map(({ client, state }) => ({
-        clientId: client,
-        body: this.render(info, state, 'projection', mode),
-      })),
-    }));
   }
 
   /** Every selected Tab (one type; histograms with one set of bounds) merged into one. */
@@ -356,23 +597,35 @@ export class QueryEngine {
     mode: RenderModeName,
   ): Promise<SuperAggregateReply> {
     const selection = this.parse(filter);
-    const entry = await this.cached<SuperAggregateEntry>('super', selection, async () => {
-      const tabs = await this.resolve(selection, { listAllClients: false, limit: true });
-      const first = tabs[0];
-      if (!first) {
-        throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
-      }
-      checkMergeable(tabs);
-      const handler = this.handler(first.type);
-      const merged: unknown = handler.create(first.params);
-      for (const state of await this.mergedStates(tabs)) handler.merge(merged, state);
-      return { info: first, names: tabs.map(tab => tab.name), state: merged };
+    return this.holding(async (hold, waitUntil) => {
+      const entry = await this.cached<SuperAggregateEntry>('super', selection, async snapshot => {
+        const tabs = await this.resolve(
+          selection,
+          { listAllClients: false, limit: true },
+          snapshot,
+          waitUntil,
+        );
+        const first = tabs[0];
+        if (!first) {
+          throw new NotFoundError('NO_TABS', 'the filter selects no Tab to merge');
+        }
+        checkMergeable(tabs);
+        const handler = this.handler(first.type);
+        const merged: unknown = handler.create(first.params);
+        const states = await this.mergedStates(tabs, snapshot, hold, 1);
+        for (const state of states.value) handler.merge(merged, state);
+        return {
+          value: { info: first, names: tabs.map(tab => tab.name), state: merged },
+          bytes: states.bytes + tabsBytes(tabs),
+        };
+      });
+      await hold({ units: 1, size: 1, what: 'rendering a super-aggregate' });
+      return {
+        type: entry.info.type,
+        names: [...entry.names],
+        body: this.render(entry.info, entry.state, 'aggregate', mode),
+      };
     });
-    return {
-      type: entry.info.type,
-      names: [...entry.names],
-      body: this.render(entry.info, entry.state, 'aggregate', mode),
-    };
   }
 
   /** Names of the selected Tabs (with a client filter: only Tabs those clients wrote). */

@@ -574,6 +574,61 @@ describe('reads', () => {
     );
   });
 
+  it('refuses a read larger than TABA_QUERY_MAX_INFLIGHT_STATES at once (QUERY_TOO_LARGE), counted, and a repeat from the cache', async () => {
+    const limited = await startQuery(0, { TABA_QUERY_MAX_INFLIGHT_STATES: '5' });
+    try {
+      const small = api(() => limited.client);
+      const started = performance.now();
+      const tooLarge = await failure(small.projections({ names: ['bid.price', 'status'] }));
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(tooLarge).toEqual({
+        code: status.RESOURCE_EXHAUSTED,
+        reason: 'QUERY_TOO_LARGE',
+        details:
+          'reading 6 States (6 from Redis) is more than one query instance handles at once, 5 (TABA_QUERY_MAX_INFLIGHT_STATES): narrow the filter (names or clients) or raise the limit',
+      });
+      // The same again: refused from the request cache, without listing or planning anything.
+      expect(await failure(small.projections({ names: ['bid.price', 'status'] }))).toEqual(
+        tooLarge,
+      );
+      // Two merged States fit; in DETAIL each counts twice, so three do not.
+      expect((await small.aggregates({ names: ['bid.price', 'status'] })).tabs).toHaveLength(2);
+      expect(
+        await failure(small.aggregates({ names: ['bid.price', 'bid.count', 'status'] }, 'DETAIL')),
+      ).toMatchObject({
+        reason: 'QUERY_TOO_LARGE',
+        details: expect.stringMatching(/^reading 3 States \(1 from Redis\) is more than/),
+      });
+      const self = await small.status();
+      expect(self.metrics['refused.QUERY_TOO_LARGE']).toBe(3);
+      expect(self.metrics['queries.admission.refused_too_large']).toBe(2);
+      expect(self.metrics['queries.admission.refused_busy']).toBe(0);
+      expect(self.metrics['queries.admission.units']).toBe(0);
+      expect(self.metrics['queries.admission.units_limit']).toBe(5);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('refuses pattern reads with CATALOGUE_TOO_LARGE when the Tab names pass TABA_QUERY_CATALOGUE_BYTES; exact names still answer', async () => {
+    const limited = await startQuery(0, { TABA_QUERY_CATALOGUE_BYTES: '300' });
+    try {
+      const small = api(() => limited.client);
+      const refused = await failure(small.names({ names: ['^bid'], regex: true }));
+      expect(refused).toMatchObject({
+        code: status.RESOURCE_EXHAUSTED,
+        reason: 'CATALOGUE_TOO_LARGE',
+      });
+      expect(refused.details).toContain('the limit of 300 bytes (TABA_QUERY_CATALOGUE_BYTES)');
+      expect((await small.aggregates({ names: ['bid.price'] })).tabs).toHaveLength(1);
+      const self = await small.status();
+      expect(self.metrics['refused.CATALOGUE_TOO_LARGE']).toBe(1);
+      expect(self.metrics['catalogue.bytes_limit']).toBe(300);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('refuses requests past TABA_QUERY_MAX_INFLIGHT with OVERLOADED, counted, while status answers', async () => {
     const limited = await startQuery(0, { TABA_QUERY_MAX_INFLIGHT: '1' });
     try {
@@ -673,8 +728,12 @@ describe('cache', () => {
       (await query.aggregates({ names: ['^new\\.'], regex: true })).tabs.map(t => t.name);
     expect(await counted(names)).toEqual({ value: [], hits: 0, misses: 1 });
     expect(await counted(names)).toEqual({ value: [], hits: 1, misses: 0 });
+    const read = async () => (await query.status()).metrics['catalogue.partitions_read'] ?? 0;
+    const before = await read();
     await commit(redis, { ...cached, name: 'new.tab' });
     expect(await counted(names)).toEqual({ value: ['new.tab'], hits: 0, misses: 1 });
+    // The catalogue read again only the one partition the commit changed.
+    expect(await read()).toBe(before + 1);
   });
 });
 

@@ -73,3 +73,49 @@ describe('RegexMatcher', () => {
     expect(error.kind).toBe('UNAVAILABLE');
   });
 });
+
+describe('RegexMatcher waiting for a worker', () => {
+  it('refuses with REGEX_BUSY at once when the queue is full, without running the job', async () => {
+    const m = new RegexMatcher({ timeoutMs: 300, workers: 1, maxQueued: 1, queueWaitMs: 5000 });
+    matchers.push(m);
+    await m.match(['a'], ['a']);
+    // One job runs (slow), one waits: a third finds the queue full.
+    const running = m.match(['(a+)+$'], [PATHOLOGICAL]).catch(failure => failure);
+    const waiting = m.match(['b'], ['b']);
+    const error = await failureOf(m.match(['c'], ['c']));
+    expect(error.kind).toBe('RESOURCE_EXHAUSTED');
+    expect(error.reason).toBe('REGEX_BUSY');
+    expect(error.message).toContain('(at most 1, TABA_REGEX_MAX_QUEUED)');
+    expect(m.busy).toBe(1);
+    expect(await waiting).toEqual(['b']);
+    expect((await running).reason).toBe('REGEX_TOO_SLOW');
+  });
+
+  it('refuses a job that cannot start within TABA_REGEX_QUEUE_WAIT_MS of its enqueueing', async () => {
+    const m = new RegexMatcher({ timeoutMs: 400, workers: 1, maxQueued: 10, queueWaitMs: 50 });
+    matchers.push(m);
+    await m.match(['a'], ['a']);
+    const running = m.match(['(a+)+$'], [PATHOLOGICAL]).catch(failure => failure);
+    const started = performance.now();
+    const error = await failureOf(m.match(['b'], ['b']));
+    expect(error.reason).toBe('REGEX_BUSY');
+    expect(error.message).toContain('within 50 ms (TABA_REGEX_QUEUE_WAIT_MS)');
+    // Refused at its deadline, not after the slow job ahead of it (400 ms).
+    expect(performance.now() - started).toBeLessThan(350);
+    expect((await running).reason).toBe('REGEX_TOO_SLOW');
+    // Only the slow job ran into the time limit; the refused one never ran.
+    expect(m.timeouts).toBe(1);
+  });
+
+  it('matches a kept candidate list again without sending it, and a new list after it', async () => {
+    const m = matcher();
+    const names = ['a.x', 'b.x', 'a.y'];
+    m.keep(names);
+    expect(await m.match(['^a'], names)).toEqual(['a.x', 'a.y']);
+    expect(await m.match(['y$'], names)).toEqual(['a.y']);
+    const next = ['c.x', 'a.z'];
+    m.keep(next);
+    expect(await m.match(['^a'], next)).toEqual(['a.z']);
+    expect(await m.match(['^a'], names)).toEqual(['a.x', 'a.y']);
+  });
+});

@@ -26,6 +26,14 @@ export function renderModeOf(mode: string | number | null | undefined): RenderMo
 }
 
 /**
+ * The admission units of one body in a mode (cost-admission.ts): a detail render, with every
+ * bucket's series, measured at about twice the work of a JSON or text one.
+ */
+export function renderWeight(mode: RenderModeName): number {
+  return mode === 'DETAIL' ? 2 : 1;
+}
+
+/**
  * The body of one rendered State, at the handler's clock now:
  * JSON → `JSON.stringify(render)`; TEXT → `renderText(render)` (`path=value` pairs, the
  * caller prefixes `name: `); DETAIL → `JSON.stringify(renderDetail)`.

@@ -21,11 +21,19 @@ import {
   toGrpcStatus,
 } from '@taba/common';
 import { CardinalityTally, cardinalityTop } from './cardinality-report.js';
+import { CatalogueReader } from './catalogue-reader.js';
+import { ClientLists } from './client-lists.js';
 import type { QueryConfig } from './config.js';
+import { CostAdmission } from './cost-admission.js';
+import { MatchCache } from './match-cache.js';
 import { QueryCache } from './query-cache.js';
 import { QueryEngine } from './query-engine.js';
 import { RegexMatcher } from './regex-matcher.js';
 import { renderModeOf } from './render.js';
+import { RestoredStates } from './restored-states.js';
+import { SharedRead } from './shared-read.js';
+import { StateCache } from './state-cache.js';
+import { TabCatalogue } from './tab-catalogue.js';
 import { TabStore } from './tab-store.js';
 
 /** The gRPC service the query service serves: reads and deletes Tabs for the gateway. */
@@ -86,18 +94,42 @@ export function createQueryService(
   const discovery = deps.discovery ?? createDiscovery(config.base.discovery, {}, logger);
   const matcher = new RegexMatcher({
     timeoutMs: config.regexTimeoutMs,
+    queueWaitMs: config.regexQueueWaitMs,
+    maxQueued: config.regexMaxQueued,
     onWorkerError: error => logger.error({ err: error }, 'regex worker died; replaced'),
   });
   const cache = new QueryCache(config.cacheEntries, config.cacheBytes);
   const store = new TabStore(shards, config.cluster.partitionCount);
+  const catalogue = new CatalogueReader(
+    new TabCatalogue(config.cluster.partitionCount, config.catalogueBytes),
+    partitions => store.typesWithVersions(partitions),
+  );
+  // Read the catalogue once now, so the first pattern read does not pay for every partition.
+  void store
+    .versions(store.allPartitions())
+    .then(versions => catalogue.refresh(versions))
+    .catch((error: unknown) => logger.debug({ err: error }, 'the Tab catalogue is read later'));
+  const admission = new CostAdmission({
+    capacity: config.maxInflightStates,
+    maxWaitMs: config.admissionWaitMs,
+  });
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');
+  const registry = createHandlerRegistry({ clock });
+  const allVersions = new SharedRead(() => store.versions(store.allPartitions()));
+  const matches = new MatchCache(config.cacheEntries);
+  const stateCache = new StateCache(config.stateCacheBytes);
   const engine = new QueryEngine({
     store,
     matcher,
+    matches,
+    allVersions,
     cache,
-    registry: createHandlerRegistry({ clock }),
-    clock,
+    catalogue,
+    admission,
+    states: new RestoredStates({ store, cache: stateCache, registry, clock }),
+    clientLists: new ClientLists(store, stateCache),
+    registry,
     limits: {
       regexMaxLength: config.regexMaxLength,
       maxTabsPerQuery: config.maxTabsPerQuery,
@@ -159,6 +191,8 @@ export function createQueryService(
 
   const metrics = (): Record<string, number> => {
     const stats = cache.stats();
+    const tabs = catalogue.catalogue.stats();
+    const kept = stateCache.stats();
     return {
       ...counters.snapshot(),
       'cache.hits': stats.hits,
@@ -168,8 +202,21 @@ export function createQueryService(
       'cache.bytes_limit': Number.isFinite(stats.maxBytes) ? stats.maxBytes : 0,
       'cache.too_large': stats.tooLarge,
       ...budget.metrics('queries.inflight'),
+      'state_cache.hits': kept.hits,
+      'state_cache.misses': kept.misses,
+      'state_cache.entries': kept.entries,
+      'state_cache.bytes': kept.bytes,
+      'state_cache.bytes_limit': kept.maxBytes,
+      ...admission.metrics('queries.admission'),
+      'catalogue.tabs': tabs.tabs,
+      'catalogue.bytes': tabs.bytes,
+      'catalogue.bytes_limit': tabs.maxBytes,
+      'catalogue.partitions_read': catalogue.partitionsRead,
+      'catalogue.overflowing': tabs.overflowing,
       'regex.jobs': matcher.jobs,
       'regex.timeouts': matcher.timeouts,
+      'regex.busy': matcher.busy,
+      'regex.cache_hits': matches.hits,
     };
   };
 

@@ -1,7 +1,8 @@
 /**
- * Everything the query service reads from (and deletes in) the Redis shards. Reads are pipelined
- * per shard; every failure of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is
- * libs/common's (redis-keys.ts): this module only composes its keys.
+ * Everything the query service reads from (and deletes in) the Redis shards. Reads are batched
+ * per shard (pipelines, or one MGET per chunk of keys) across Tabs and partitions; every failure
+ * of Redis becomes UNAVAILABLE (REDIS_UNAVAILABLE). The key layout is libs/common's
+ * (redis-keys.ts): this module only composes its keys.
  */
 import type {
   PartitionCardinality,
@@ -15,22 +16,29 @@ import {
   isTabaError,
   partitionOf,
   readPartitionCardinality,
-  readStoredStates,
   redisKeys,
+  storedStateOfCell,
   UnavailableError,
 } from '@taba/common';
 import type { ChainableCommander } from 'ioredis';
+import type { PartitionTypes } from './catalogue-reader.js';
 import {
   DELETE_CLIENTS_PER_CALL,
   defineDeleteScript,
   deleteCells,
   runDelete,
 } from './redis/delete-script.js';
+import { ShardMap } from './shard-map.js';
 
-/** Commands sent in one pipeline at most; bigger reads go in several. */
+/** Commands sent in one pipeline (or keys in one MGET) at most; bigger reads go in several. */
 const PIPELINE_CHUNK = 2000;
-/** Tabs whose States are read at the same time. */
-const STATE_READ_CONCURRENCY = 32;
+/**
+ * Cells read by one MGET: a cell is up to its compacted base plus TABA_CELL_TAIL_BYTES, so a
+ * chunk's reply stays a few MB; the next chunk is asked for while this one is decoded.
+ */
+const STATE_READ_CHUNK = 512;
+/** Partitions walked (cardinality) or deleted in at the same time. */
+const PARTITION_CONCURRENCY = 32;
 /** A delete retried this often when commits keep racing it. */
 const DELETE_ATTEMPTS = 5;
 
@@ -43,6 +51,12 @@ export interface PlacedTab {
 /** A Tab to delete, with its type (Buffers and Uniques have keys beyond the State hash). */
 export interface TypedPlacedTab extends PlacedTab {
   readonly type: string;
+}
+
+/** The States of one Tab to read: one per client (ALL_CLIENTS for the all-clients State). */
+export interface StateRead extends PlacedTab {
+  readonly type: TabTypeName;
+  readonly clients: readonly string[];
 }
 
 /** Any Redis failure → UNAVAILABLE (REDIS_UNAVAILABLE); domain errors pass through. */
@@ -71,10 +85,14 @@ async function mapLimit<T, R>(
 }
 
 export class TabStore {
+  private readonly shardMap: ShardMap;
+
   constructor(
     private readonly shards: RedisShards,
     readonly partitionCount: number,
-  ) {}
+  ) {
+    this.shardMap = new ShardMap(partitionCount, partition => shards.shardOf(partition));
+  }
 
   /** 0 … partitionCount − 1. */
   allPartitions(): number[] {
@@ -86,29 +104,37 @@ export class TabStore {
   }
 
   /**
-   * One command per item, pipelined per shard (in chunks), shards in parallel; replies in item
-   * order. The first failed command fails the whole read.
+   * `perItem` commands per item, pipelined per shard (in chunks), shards in parallel; replies in
+   * item order (item i's k-th command at i × perItem + k). The first failed command fails the
+   * whole read.
    */
   private async pipelined<T>(
     items: readonly T[],
     partitionOfItem: (item: T) => number,
     add: (pipeline: ChainableCommander, item: T) => void,
+    perItem = 1,
   ): Promise<unknown[]> {
-    const replies = new Array<unknown>(items.length);
+    const replies = new Array<unknown>(items.length * perItem);
     const indexed = items.map((item, at) => ({ item, at }));
-    const groups = this.shards.groupByShard(indexed, ({ item }) => partitionOfItem(item));
+    const groups = this.shardMap.group(indexed, ({ item }) => partitionOfItem(item));
+    const chunkItems = Math.max(1, Math.floor(PIPELINE_CHUNK / perItem));
     await Promise.all(
       [...groups].map(async ([shard, group]) => {
         const redis = this.shards.connection(shard);
-        for (let start = 0; start < group.length; start += PIPELINE_CHUNK) {
-          const chunk = group.slice(start, start + PIPELINE_CHUNK);
+        for (let start = 0; start < group.length; start += chunkItems) {
+          const chunk = group.slice(start, start + chunkItems);
           const pipeline = redis.pipeline();
           for (const { item } of chunk) add(pipeline, item);
           const results = (await pipeline.exec()) ?? [];
           chunk.forEach(({ at }, k) => {
-            const [error, value] = results[k] ?? [new Error('missing pipeline reply'), null];
-            if (error) throw error;
-            replies[at] = value;
+            for (let command = 0; command < perItem; command += 1) {
+              const [error, value] = results[k * perItem + command] ?? [
+                new Error('missing pipeline reply'),
+                null,
+              ];
+              if (error) throw error;
+              replies[at * perItem + command] = value;
+            }
           });
         }
       }),
@@ -124,33 +150,54 @@ export class TabStore {
     }
   }
 
-  /** The `version` of each partition (0 when never written), in the order given. */
+  /**
+   * The `version` of each partition (0 when never written), in the order given: one MGET per
+   * shard (per chunk of keys; on a Redis Cluster per partition, a key of one slot each).
+   */
   versions(partitions: readonly number[]): Promise<number[]> {
     return this.guard('reading partition versions', async () => {
-      const replies = await this.pipelined(
-        partitions,
-        p => p,
-        (pipeline, p) => pipeline.get(redisKeys.version(p)),
+      const versions = new Array<number>(partitions.length).fill(0);
+      const indexed = partitions.map((partition, at) => ({ partition, at }));
+      const groups = this.shardMap.group(indexed, ({ partition }) => partition);
+      await Promise.all(
+        [...groups].map(async ([shard, group]) => {
+          const redis = this.shards.connection(shard);
+          for (let start = 0; start < group.length; start += PIPELINE_CHUNK) {
+            const chunk = group.slice(start, start + PIPELINE_CHUNK);
+            const replies = await redis.mget(
+              chunk.map(({ partition }) => redisKeys.version(partition)),
+            );
+            chunk.forEach(({ at }, k) => {
+              const reply = replies[k];
+              versions[at] = reply === null || reply === undefined ? 0 : Number(reply);
+            });
+          }
+        }),
       );
-      return replies.map(reply => (reply === null || reply === undefined ? 0 : Number(reply)));
+      return versions;
     });
   }
 
-  /** Every Tab of the partitions: name → type spec (`HGETALL types`). */
-  typesIn(partitions: readonly number[]): Promise<Map<string, string>> {
+  /**
+   * Each partition's Tabs (name → type spec, `HGETALL types`), each read right after the
+   * partition's `version` in the same pipeline, so the Tabs are at least as new as the version.
+   */
+  typesWithVersions(partitions: readonly number[]): Promise<PartitionTypes[]> {
     return this.guard('listing Tabs', async () => {
       const replies = await this.pipelined(
         partitions,
         p => p,
-        (pipeline, p) => pipeline.hgetall(redisKeys.types(p)),
+        (pipeline, p) => pipeline.get(redisKeys.version(p)).hgetall(redisKeys.types(p)),
+        2,
       );
-      const types = new Map<string, string>();
-      for (const reply of replies) {
-        for (const [name, spec] of Object.entries(reply as Record<string, string>)) {
-          types.set(name, spec);
-        }
-      }
-      return types;
+      return partitions.map((_, i) => {
+        const version = replies[2 * i];
+        const types = replies[2 * i + 1] as Record<string, string> | null | undefined;
+        return {
+          version: version === null || version === undefined ? 0 : Number(version),
+          types: new Map(Object.entries(types ?? {})),
+        };
+      });
     });
   }
 
@@ -206,23 +253,68 @@ export class TabStore {
     });
   }
 
-  /** The stored States of each Tab for its clients (ALL_CLIENTS for the all-clients State). */
-  readStates(
-    requests: readonly (PlacedTab & { type: TabTypeName; clients: readonly string[] })[],
-    now: number,
-  ): Promise<Map<string, StoredState>[]> {
-    return this.guard('reading States', () =>
-      mapLimit(requests, STATE_READ_CONCURRENCY, request =>
-        readStoredStates(
-          this.shards.forPartition(request.partition),
-          request.partition,
-          request.name,
-          request.type,
-          request.clients,
-          now,
+  /**
+   * The stored States of each Tab for its clients (ALL_CLIENTS for the all-clients State): the
+   * cells of every Tab of a shard in MGETs of STATE_READ_CHUNK keys, shards in parallel, each
+   * chunk decoded while the next is read. Answers one map (client → State) per request.
+   */
+  readStates(requests: readonly StateRead[], now: number): Promise<Map<string, StoredState>[]> {
+    return this.guard('reading States', async () => {
+      const states = requests.map(() => new Map<string, StoredState>());
+      const indices = requests.map((_, at) => at);
+      const groups = this.shardMap.group(indices, at => requests[at]?.partition ?? 0);
+      await Promise.all(
+        [...groups].map(([shard, group]) =>
+          this.readShardStates(this.shards.connection(shard), requests, group, states, now),
         ),
-      ),
-    );
+      );
+      return states;
+    });
+  }
+
+  /** One shard's part of readStates: its requests' cells, chunk after chunk. */
+  private async readShardStates(
+    redis: RedisConnection,
+    requests: readonly StateRead[],
+    group: readonly number[],
+    states: Map<string, StoredState>[],
+    now: number,
+  ): Promise<void> {
+    let keys: string[] = [];
+    let owners: number[] = [];
+    let clients: string[] = [];
+    let previous:
+      | { reply: Promise<(Buffer | null)[]>; owners: number[]; clients: string[] }
+      | undefined;
+    const decode = async (chunk: NonNullable<typeof previous>) => {
+      const values = await chunk.reply;
+      chunk.owners.forEach((at, k) => {
+        const request = requests[at] as StateRead;
+        const client = chunk.clients[k] as string;
+        states[at]?.set(client, storedStateOfCell(values[k], request.type, now));
+      });
+    };
+    const send = async () => {
+      const sent = { reply: redis.mgetBuffer(keys), owners, clients };
+      // A failed chunk fails the read; until it is awaited, keep Node from calling it unhandled.
+      sent.reply.catch(() => undefined);
+      keys = [];
+      owners = [];
+      clients = [];
+      if (previous) await decode(previous);
+      previous = sent;
+    };
+    for (const at of group) {
+      const request = requests[at] as StateRead;
+      for (const client of request.clients) {
+        keys.push(redisKeys.cell(request.partition, request.name, client));
+        owners.push(at);
+        clients.push(client);
+        if (keys.length >= STATE_READ_CHUNK) await send();
+      }
+    }
+    if (keys.length > 0) await send();
+    if (previous) await decode(previous);
   }
 
   /**
@@ -231,7 +323,7 @@ export class TabStore {
    */
   walkCardinality(each: (counts: PartitionCardinality) => void): Promise<void> {
     return this.guard('reading the Tab and client counts', async () => {
-      await mapLimit(this.allPartitions(), STATE_READ_CONCURRENCY, async partition => {
+      await mapLimit(this.allPartitions(), PARTITION_CONCURRENCY, async partition => {
         each(await readPartitionCardinality(this.shards.forPartition(partition), partition));
       });
     });
@@ -250,7 +342,7 @@ export class TabStore {
         byPartition.set(tab.partition, list);
       }
       const deleted: string[] = [];
-      await mapLimit([...byPartition], STATE_READ_CONCURRENCY, async ([partition, list]) => {
+      await mapLimit([...byPartition], PARTITION_CONCURRENCY, async ([partition, list]) => {
         const redis = this.shards.forPartition(partition);
         defineDeleteScript(redis);
         for (const name of await deleteInPartition(redis, partition, list)) deleted.push(name);

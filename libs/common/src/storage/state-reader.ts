@@ -25,6 +25,21 @@ function liveOnly(state: StoredState, now: number, aheadSeconds: number): Stored
 }
 
 /**
+ * The stored State a cell's bytes hold at `now` (EMPTY_STORED_STATE for a missing cell): its
+ * records merged (cell.ts); a Unique keeps only the register buckets a render can use.
+ */
+export function storedStateOfCell(
+  value: unknown,
+  type: TabTypeName,
+  now: number,
+  aheadSeconds = 300,
+): StoredState {
+  if (!(value instanceof Uint8Array)) return EMPTY_STORED_STATE;
+  const state = readCell(value, now);
+  return type === 'UNIQUE' ? liveOnly(state, now, aheadSeconds) : state;
+}
+
+/**
  * Reads the stored States of one Tab for the given clients (or ALL_CLIENTS): one GET of each
  * cell, in one pipeline, each cell's records merged (cell.ts).
  */
@@ -44,12 +59,7 @@ export async function readStoredStates(
   clients.forEach((client, i) => {
     const [error, value] = replies[i] ?? [new Error('missing reply'), null];
     if (error) throw error;
-    if (!(value instanceof Uint8Array)) {
-      states.set(client, EMPTY_STORED_STATE);
-      return;
-    }
-    const state = readCell(value, now);
-    states.set(client, type === 'UNIQUE' ? liveOnly(state, now, aheadSeconds) : state);
+    states.set(client, storedStateOfCell(value, type, now, aheadSeconds));
   });
   return states;
 }
