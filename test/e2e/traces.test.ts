@@ -330,7 +330,10 @@ describe('traces through the stack', () => {
 
 describe('tracing off', () => {
   /** A lone gateway exporting (or not) to its own receiver; one REST call; then stopped (flushed). */
-  async function spansOfGateway(tracingEnv: Record<string, string>): Promise<OtlpReceiver> {
+  async function spansOfGateway(
+    tracingEnv: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<OtlpReceiver> {
     const own = await startOtlpReceiver();
     const restPort = await freePort();
     const gateway = await startServiceProcess({
@@ -343,7 +346,7 @@ describe('tracing off', () => {
       },
     });
     try {
-      const answer = await fetch(`http://${LOOPBACK}:${restPort}/v1/names`);
+      const answer = await fetch(`http://${LOOPBACK}:${restPort}/v1/names`, { headers });
       await answer.arrayBuffer();
     } finally {
       // Stopping flushes every span a started SDK holds: after it, what was not sent never will be.
@@ -373,6 +376,19 @@ describe('tracing off', () => {
       expect(quiet.requests).toEqual({});
       expect(quiet.spans).toEqual([]);
     }
+  });
+
+  it('takes a caller’s traceparent under the default OTEL_PROPAGATORS, and none with none', async () => {
+    const caller = callerContext();
+    const headers = { traceparent: caller.traceparent };
+    const followed = await spansOfGateway({}, headers);
+    expect(followed.spans.map(span => [span.traceId, span.parentSpanId])).toEqual([
+      [caller.traceId, caller.spanId],
+    ]);
+    const ignored = await spansOfGateway({ OTEL_PROPAGATORS: 'none' }, headers);
+    expect(ignored.spans).toHaveLength(1);
+    expect(ignored.spans[0]?.traceId).not.toBe(caller.traceId);
+    expect(ignored.spans[0]?.parentSpanId ?? '').toBe('');
   });
 
   it('refuses an OTEL_* value it cannot honour at start, naming the variable (exit 2)', async () => {

@@ -15,7 +15,8 @@ const OFF: Tracing = { enabled: false, shutdown: async () => {} };
 /**
  * Starts the OpenTelemetry trace SDK from the standard `OTEL_*` variables (see
  * readTracingSettings), before the service starts: a NodeTracerProvider with a batch span
- * processor per exporter, the W3C trace-context propagator and AsyncLocalStorage context. With
+ * processor per exporter, the propagators OTEL_PROPAGATORS names (W3C trace context and baggage
+ * by default) and AsyncLocalStorage context. With
  * no exporter configured it loads none of the SDK's modules and returns a Tracing that does
  * nothing. A bad `OTEL_*` value throws ConfigError.
  *
@@ -25,12 +26,15 @@ const OFF: Tracing = { enabled: false, shutdown: async () => {} };
 export async function startTracing(env: Env, service: string): Promise<Tracing> {
   const settings = readTracingSettings(env, service);
   if (!settings) return OFF;
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { W3CTraceContextPropagator }, resources] =
-    await Promise.all([
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/core'),
-      import('@opentelemetry/resources'),
-    ]);
+  const [
+    { NodeTracerProvider, BatchSpanProcessor },
+    { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator },
+    resources,
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/resources'),
+  ]);
   const { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } = await import(
     '@opentelemetry/semantic-conventions'
   );
@@ -51,7 +55,11 @@ export async function startTracing(env: Env, service: string): Promise<Tracing> 
     resource,
     spanProcessors: exporters.map(exporter => new BatchSpanProcessor(exporter)),
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  // OTEL_PROPAGATORS, in its order: W3C trace context and baggage (both by default), or none.
+  const propagators = settings.propagators.map(name =>
+    name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
+  );
+  provider.register({ propagator: new CompositePropagator({ propagators }) });
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,

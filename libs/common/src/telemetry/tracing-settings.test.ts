@@ -16,10 +16,16 @@ describe('readTracingSettings', () => {
       exporters: ['otlp'],
       protocol: 'http/protobuf',
       serviceName: 'taba-ingest',
+      propagators: ['tracecontext', 'baggage'],
     });
     expect(
       readTracingSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/v1/traces` }, 'query'),
-    ).toEqual({ exporters: ['otlp'], protocol: 'http/protobuf', serviceName: 'taba-query' });
+    ).toEqual({
+      exporters: ['otlp'],
+      protocol: 'http/protobuf',
+      serviceName: 'taba-query',
+      propagators: ['tracecontext', 'baggage'],
+    });
   });
 
   it('takes the traces protocol over the generic one, and OTEL_SERVICE_NAME over the default', () => {
@@ -32,6 +38,7 @@ describe('readTracingSettings', () => {
       exporters: ['otlp'],
       protocol: 'http/json',
       serviceName: 'edge-gateway',
+      propagators: ['tracecontext', 'baggage'],
     });
     expect(
       readTracingSettings(
@@ -79,5 +86,20 @@ describe('readTracingSettings', () => {
     expect(() =>
       readTracingSettings({ ...endpoint, OTEL_SDK_DISABLED: 'maybe' }, 'ingest'),
     ).toThrow(/^OTEL_SDK_DISABLED: /);
+  });
+
+  it('reads OTEL_PROPAGATORS: W3C trace context and baggage, in order, or none', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT };
+    const read = (value: string) =>
+      readTracingSettings({ ...endpoint, OTEL_PROPAGATORS: value }, 'ingest')?.propagators;
+    expect(read('tracecontext')).toEqual(['tracecontext']);
+    expect(read('baggage, tracecontext,baggage')).toEqual(['baggage', 'tracecontext']);
+    expect(read('none')).toEqual([]);
+    expect(() => read('tracecontext,b3')).toThrow(
+      new ConfigError(
+        'OTEL_PROPAGATORS',
+        'must be a list of tracecontext, baggage, none (b3, jaeger and xray are not bundled), got "b3"',
+      ),
+    );
   });
 });

@@ -12,6 +12,10 @@ export const TRACE_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type TraceProtocol = (typeof TRACE_PROTOCOLS)[number];
 
 export const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+
+/** The propagators this build bundles (W3C; b3, jaeger and xray are not bundled). */
+export const TRACE_PROPAGATORS = ['tracecontext', 'baggage', 'none'] as const;
+export type TracePropagator = Exclude<(typeof TRACE_PROPAGATORS)[number], 'none'>;
 export type TraceExporter = Exclude<(typeof TRACE_EXPORTERS)[number], 'none'>;
 
 /** What start-tracing.ts starts: the exporters, the OTLP encoding and the service's name. */
@@ -19,6 +23,8 @@ export interface TracingSettings {
   readonly exporters: readonly TraceExporter[];
   readonly protocol: TraceProtocol;
   readonly serviceName: string;
+  /** `OTEL_PROPAGATORS`, in order; empty with `none` (nothing read from callers or sent on). */
+  readonly propagators: readonly TracePropagator[];
 }
 
 /**
@@ -50,5 +56,21 @@ export function readTracingSettings(env: Env, service: string): TracingSettings 
     exporters: [...new Set(exporters)],
     protocol: readChoice(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', TRACE_PROTOCOLS, generic),
     serviceName: readOptionalString(env, 'OTEL_SERVICE_NAME') ?? `taba-${service}`,
+    propagators: readPropagators(env),
   };
+}
+
+/** `OTEL_PROPAGATORS` (the specification's default: `tracecontext,baggage`). */
+function readPropagators(env: Env): TracePropagator[] {
+  const named = readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage']);
+  for (const propagator of named) {
+    if (!(TRACE_PROPAGATORS as readonly string[]).includes(propagator)) {
+      throw new ConfigError(
+        'OTEL_PROPAGATORS',
+        `must be a list of ${TRACE_PROPAGATORS.join(', ')} (b3, jaeger and xray are not bundled), got "${propagator}"`,
+      );
+    }
+  }
+  if (named.includes('none')) return [];
+  return [...new Set(named.filter((name): name is TracePropagator => name !== 'none'))];
 }
