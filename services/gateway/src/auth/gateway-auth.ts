@@ -59,12 +59,7 @@ export class GatewayAuth {
     if (config.mode === 'off' || config.tokensFile === undefined) return GatewayAuth.off();
     const path = config.tokensFile;
     const auth = new GatewayAuth(true, new TokenRegistry());
-    try {
-      auth.registry.replace(await loadTokensFile(path));
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ConfigError('TABA_AUTH_TOKENS_FILE', `"${path}": ${detail}`);
-    }
+    // The watch starts before the first read, so a replacement in between is not missed.
     auth.watch = watchTokensFile({
       path,
       intervalMs: config.reloadIntervalMs,
@@ -78,6 +73,13 @@ export class GatewayAuth {
         logger.error({ path, err: error }, 'tokens file reload failed; the previous tokens stay');
       },
     });
+    try {
+      auth.registry.replace(await loadTokensFile(path));
+    } catch (error) {
+      auth.watch.close();
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new ConfigError('TABA_AUTH_TOKENS_FILE', `"${path}": ${detail}`);
+    }
     process.on('SIGHUP', auth.onHangUp);
     logger.info({ path, tokens: auth.registry.size }, 'auth required');
     return auth;

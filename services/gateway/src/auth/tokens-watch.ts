@@ -1,5 +1,5 @@
-import { unwatchFile, watchFile } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import type { TokenEntry } from './tokens-file.js';
 import { parseTokensFile } from './tokens-file.js';
 
@@ -24,11 +24,24 @@ export async function loadTokensFile(path: string): Promise<TokenEntry[]> {
   return parseTokensFile(await readFile(path, 'utf8'));
 }
 
+/** What tells one version of the file from the next; undefined while the file is missing. */
+type Seen = { mtimeMs: number; size: number; ino: number } | undefined;
+
+function sameFile(a: Seen, b: Seen): boolean {
+  return a?.mtimeMs === b?.mtimeMs && a?.size === b?.size && a?.ino === b?.ino;
+}
+
+function seenOf(value: { mtimeMs: number; size: number; ino: number }): Seen {
+  return { mtimeMs: value.mtimeMs, size: value.size, ino: value.ino };
+}
+
 /**
- * Reloads the tokens file when it changes. fs.watchFile polls the path's stat rather than
- * watching an inode, so an editor or Kubernetes replacing the file (write a new one, rename it
- * over, or swap a symlink) is seen like an edit in place. Reloads run one at a time; a change
- * seen during one is read after it.
+ * Reloads the tokens file when it changes: every `intervalMs` its path's stat (mtime, size,
+ * inode) is compared with the last one seen, so an editor or Kubernetes replacing the file
+ * (write a new one, rename it over, or swap a symlink) is seen like an edit in place. The first
+ * stat is taken when the watch starts, synchronously: start the watch before the first read,
+ * and no change between the two is missed. Reloads run one at a time; a change seen during one
+ * is read after it.
  */
 export function watchTokensFile(options: TokensWatchOptions): TokensWatch {
   let running: Promise<void> | undefined;
@@ -54,22 +67,36 @@ export function watchTokensFile(options: TokensWatchOptions): TokensWatch {
     })();
     return running;
   };
-  const listener = (
-    current: { mtimeMs: number; size: number; ino: number },
-    previous: typeof current,
-  ) => {
-    if (
-      current.mtimeMs !== previous.mtimeMs ||
-      current.size !== previous.size ||
-      current.ino !== previous.ino
-    ) {
-      void reload();
+  let seen: Seen;
+  try {
+    seen = seenOf(statSync(options.path));
+  } catch {
+    seen = undefined;
+  }
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      let current: Seen;
+      try {
+        current = seenOf(await stat(options.path));
+      } catch {
+        current = undefined;
+      }
+      if (!sameFile(current, seen)) {
+        seen = current;
+        void reload();
+      }
+    } finally {
+      checking = false;
     }
   };
-  // Not persistent: the watch alone never keeps the process alive.
-  watchFile(options.path, { interval: options.intervalMs, persistent: false }, listener);
+  // Unref'd: the watch alone never keeps the process alive.
+  const timer = setInterval(() => void check(), options.intervalMs);
+  timer.unref();
   return {
     reload,
-    close: () => unwatchFile(options.path, listener),
+    close: () => clearInterval(timer),
   };
 }
