@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/taba-error.js';
+import { writeVarint } from '../proto/varint.js';
 import { ByteReader, ByteWriter } from './byte-codec.js';
 
 /**
@@ -101,16 +102,15 @@ export class HashOpsEncoder implements HashOpsSink {
   /** The Delta: version, op count, the ops, no Buffer, no register groups. */
   encoded(): Buffer {
     const ops = this.body.done();
-    const head = new ByteWriter();
-    head.u8(VERSION);
-    head.uv(this.count);
-    const prefix = head.done();
-    const out = Buffer.allocUnsafe(prefix.length + ops.length + 2);
-    out.set(prefix, 0);
-    out.set(ops, prefix.length);
-    out[prefix.length + ops.length] = 0; // no Buffer
-    out[prefix.length + ops.length + 1] = 0; // no register groups
-    return out;
+    // Version, then the op count as a varint (at most 8 bytes below 2^53), written in place.
+    const out = Buffer.allocUnsafe(1 + 8 + ops.length + 2);
+    out[0] = VERSION;
+    let at = writeVarint(out, 1, this.count);
+    out.set(ops, at);
+    at += ops.length;
+    out[at] = 0; // no Buffer
+    out[at + 1] = 0; // no register groups
+    return out.subarray(0, at + 2);
   }
 }
 
