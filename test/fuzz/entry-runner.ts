@@ -3,6 +3,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { inputRandom } from './byte-mutator.js';
 import type { FindingFiles } from './finding-files.js';
+import { OwnStalls } from './own-stalls.js';
 import type { EntryPoint, FuzzInput, InputMode } from './fuzz-input.js';
 import type { Answer, Verdict } from './verdicts.js';
 
@@ -71,7 +72,8 @@ export async function runEntry<I extends FuzzInput>(
     heavyInputs: 0,
     ownStallMs: 0,
   };
-  const judge = (id: string, input: I, answer: Answer, latencyMs: number) => {
+  /** `ownStallMs`: how long this process stalled while the input was in flight (not counted). */
+  const judge = (id: string, input: I, answer: Answer, latencyMs: number, ownStallMs = 0) => {
     counts.inputs += 1;
     bump(counts.statuses, answer.status);
     if (latencyMs > counts.slowest.ms)
@@ -87,6 +89,7 @@ export async function runEntry<I extends FuzzInput>(
       entry: name,
       id,
       latencyMs: Math.round(latencyMs),
+      ...(ownStallMs > 0 ? { ownStallMs: Math.round(ownStallMs) } : {}),
       answer: { ...answer, verdict },
       input,
     });
@@ -106,8 +109,12 @@ export async function runEntry<I extends FuzzInput>(
         next += 1;
         const input = entry.generate(inputRandom(limits.seed, name, id), mode);
         const started = performance.now();
+        const stalledBefore = ownStalls.stalledMs();
         const answer = await entry.send(input, sendTimeoutMs(limits.hangMs));
-        const latencyMs = answer.latencyMs ?? performance.now() - started;
+        // A send that times its own answer (from a slow body's last byte) is taken as it is.
+        const ownStallMs =
+          answer.latencyMs === undefined ? ownStalls.stalledMs() - stalledBefore : 0;
+        const latencyMs = answer.latencyMs ?? performance.now() - started - ownStallMs;
         if (mode === 'heavy') counts.heavyInputs += 1;
         const broken = limits.broken();
         if (broken !== undefined) {
@@ -116,13 +123,14 @@ export async function runEntry<I extends FuzzInput>(
           judge(id, input, { status: answer.status, verdict: 'crash', detail: broken }, latencyMs);
           continue;
         }
-        judge(id, input, answer, latencyMs);
+        judge(id, input, answer, latencyMs, ownStallMs);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
   };
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();
+  const ownStalls = new OwnStalls();
   const started = performance.now();
   const cheapStop = started + limits.durationMs * (1 - limits.heavyShare);
   // Shallow inputs fill `concurrency` slots; the deep ones, slower, get a few of their own so
@@ -140,6 +148,7 @@ export async function runEntry<I extends FuzzInput>(
     Math.max(started + limits.durationMs, performance.now() + heavyMs / 2),
   );
   stalls.disable();
+  ownStalls.stop();
   counts.ownStallMs = Math.round(stalls.max / 1e6);
   return counts;
 }

@@ -14,7 +14,10 @@ export interface Finding {
   readonly entry: string;
   /** The input's id in its entry point: `<i>` for cheap inputs, `h<i>` for heavy ones. */
   readonly id: string;
+  /** The answer's latency, without `ownStallMs`. */
   readonly latencyMs: number;
+  /** How long the fuzzer's own event loop stalled while the input was in flight, ms. */
+  readonly ownStallMs?: number;
   readonly answer: Answer;
   readonly input: FuzzInput;
 }

@@ -14,6 +14,16 @@ const CHECK_TIMEOUT_MS = 5000;
 /** How long services may take to catch up after an entry point before the check fails. */
 export const CHECK_SETTLE_MS = 15_000;
 
+/** The stack's time bounds for a run whose hang bound is `hangMs` (see FuzzStack.start). */
+export function stackTimeBounds(hangMs: number): Record<string, string> {
+  const queueMs = String(Math.max(1, Math.round(hangMs / 3)));
+  return {
+    TABA_INGEST_MAX_QUEUE_MS: queueMs,
+    TABA_COMMIT_MAX_QUEUE_MS: queueMs,
+    TABA_QUERY_MAX_READ_MS: String(Math.max(1, Math.round(hangMs / 2))),
+  };
+}
+
 export class FuzzStack {
   private brokenBy: string | undefined;
   private checks = 0;
@@ -28,8 +38,14 @@ export class FuzzStack {
     }
   }
 
-  static async start(): Promise<FuzzStack> {
-    return new FuzzStack(await startStack({ redisShards: 2 }));
+  /**
+   * A stack whose own time bounds fit within `hangMs`: the defaults let a write queue for up to
+   * 2 s under load (TABA_INGEST_MAX_QUEUE_MS, TABA_COMMIT_MAX_QUEUE_MS), longer than a hang
+   * here, so they are set to a third of it, and a read's expected time to half of it: a slow
+   * answer then means a bound did not hold, not that it was set wide.
+   */
+  static async start(hangMs: number): Promise<FuzzStack> {
+    return new FuzzStack(await startStack({ redisShards: 2, env: stackTimeBounds(hangMs) }));
   }
 
   services(): ServiceProcess[] {

@@ -68,7 +68,7 @@ async function fuzz(settings: FuzzSettings): Promise<boolean> {
     hangMs: settings.hangMs,
     maxRssMbBound: settings.maxRssMb,
   });
-  let stack = await FuzzStack.start();
+  let stack = await FuzzStack.start(settings.hangMs);
   const lines: EntryLine[] = [];
   let passed = true;
   try {
@@ -76,7 +76,7 @@ async function fuzz(settings: FuzzSettings): Promise<boolean> {
       if (stack.broken()) {
         log(`a fresh stack after: ${stack.broken()}`);
         await stack.stop().catch(() => undefined);
-        stack = await FuzzStack.start();
+        stack = await FuzzStack.start(settings.hangMs);
       }
       const line = await runOne(
         spec,
@@ -165,7 +165,7 @@ async function runOne(
 /** Sends one saved finding again, on a fresh stack, and says how it is answered now. */
 async function replay(path: string, settings: FuzzSettings): Promise<boolean> {
   const finding = inputFromJson(readFileSync(path, 'utf8')) as Finding;
-  const stack = await FuzzStack.start();
+  const stack = await FuzzStack.start(settings.hangMs);
   try {
     const spec = ENTRY_POINTS.find(each => each.name === finding.entry);
     if (!spec) throw new Error(`${path}: no entry point ${finding.entry}`);

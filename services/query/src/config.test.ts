@@ -75,6 +75,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       maxInflightStates: 4000,
       admissionWaitMs: 250,
+      maxReadMs: 500,
       catalogueBytes: 256 * 1024 * 1024,
       stateCacheBytes: 64 * 1024 * 1024,
       regexQueueWaitMs: 100,
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
       loadConfig({
         TABA_QUERY_MAX_INFLIGHT_STATES: '11',
         TABA_QUERY_ADMISSION_WAIT_MS: '0',
+        TABA_QUERY_MAX_READ_MS: '0',
         TABA_QUERY_CATALOGUE_BYTES: '12',
         TABA_QUERY_STATE_CACHE_BYTES: '0',
         TABA_REGEX_QUEUE_WAIT_MS: '13',
@@ -92,6 +94,7 @@ describe('loadConfig', () => {
     ).toMatchObject({
       maxInflightStates: 11,
       admissionWaitMs: 0,
+      maxReadMs: 0,
       catalogueBytes: 12,
       stateCacheBytes: 0,
       regexQueueWaitMs: 13,

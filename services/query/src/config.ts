@@ -86,6 +86,15 @@ export interface QueryConfig {
    */
   readonly admissionWaitMs: number;
   /**
+   * TABA_QUERY_MAX_READ_MS: the longest a read step may be expected to take at the rate this
+   * instance worked through States over the last 5 s. One whose States alone would take longer
+   * is refused at once with RESOURCE_EXHAUSTED (QUERY_TOO_SLOW); one that would take longer
+   * beside the reads in flight waits (admissionWaitMs). Until the rate is measured (a cold or
+   * mostly idle instance) only maxInflightStates bounds a read; 0 turns the check off.
+   * @default 500
+   */
+  readonly maxReadMs: number;
+  /**
    * TABA_QUERY_CATALOGUE_BYTES: what the Tab catalogue (every Tab's name and type, for pattern
    * and all-Tabs reads) may hold, estimated as 2 × (name + type spec length) + 128 bytes per
    * Tab; past it those reads are refused with RESOURCE_EXHAUSTED (CATALOGUE_TOO_LARGE).
@@ -143,6 +152,7 @@ export function loadConfig(env: Env): QueryConfig {
       max: 100_000_000,
     }),
     admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 250, { min: 0, max: 60_000 }),
+    maxReadMs: readInteger(env, 'TABA_QUERY_MAX_READ_MS', 500, { min: 0, max: 600_000 }),
     catalogueBytes: readInteger(env, 'TABA_QUERY_CATALOGUE_BYTES', 256 * 1024 * 1024, {
       min: 0,
       max: 2 ** 40,

@@ -55,6 +55,7 @@ describe('CostAdmission', () => {
       'q.admitted': 2,
       'q.waited': 0,
       'q.refused_too_large': 0,
+      'q.refused_too_slow': 0,
       'q.refused_busy': 0,
     });
   });
@@ -172,5 +173,80 @@ describe('CostAdmission', () => {
     const running = await gate.admit(step(10, 'reading 10 States'));
     expect((await failureOf(gate.admit(step(1, 'reading 1 States')))).reason).toBe('OVERLOADED');
     running();
+  });
+
+  describe('by time (TABA_QUERY_MAX_READ_MS)', () => {
+    /** A gate whose clock the test moves, having worked 600 units in 1,200 busy ms: 2 ms a unit. */
+    async function measured(maxStepMs: number) {
+      const clock = { ms: 0 };
+      const timers = new ManualTimers();
+      const gate = new CostAdmission({
+        capacity: 1000,
+        maxWaitMs: 250,
+        maxStepMs,
+        schedule: timers.schedule,
+        now: () => clock.ms,
+      });
+      // Cold: nothing measured yet, so only the capacity bounds this step.
+      const first = await gate.admit(step(600, 'reading 600 States'));
+      clock.ms = 1200;
+      first();
+      return { gate, clock, timers };
+    }
+
+    it('refuses a step whose units alone would take too long at the measured rate, at once', async () => {
+      const { gate, timers } = await measured(500);
+      const refusal = await failureOf(gate.admit(step(300, 'reading 300 States')));
+      expect(refusal.kind).toBe('RESOURCE_EXHAUSTED');
+      expect(refusal.reason).toBe('QUERY_TOO_SLOW');
+      expect(refusal.message).toBe(
+        "reading 300 States (300 units) would take about 600 ms at this query instance's recent rate, more than 500 ms (TABA_QUERY_MAX_READ_MS): narrow the filter (names or clients), retry when the instance is less busy, or raise the limit",
+      );
+      expect(timers.timers).toHaveLength(0);
+      // 250 units: 500 ms, within the limit.
+      (await gate.admit(step(250, 'reading 250 States')))();
+      expect(gate.metrics('q')).toMatchObject({
+        'q.refused_too_slow': 1,
+        'q.refused_too_large': 0,
+        'q.admitted': 2,
+      });
+    });
+
+    it('lets a step wait while it would not finish in time beside the steps in flight', async () => {
+      const { gate, clock, timers } = await measured(500);
+      const running = await gate.admit(step(150, 'reading 150 States'));
+      // 10 + min(150, 10) units: 40 ms, at once.
+      (await gate.admit(step(10, 'reading 10 States')))();
+      // 150 + min(150, 150) units: 600 ms beside the running one, so it waits for it.
+      let admitted = false;
+      const waiting = gate.admit(step(150, 'reading 150 States')).then(release => {
+        admitted = true;
+        return release;
+      });
+      await settle();
+      expect(admitted).toBe(false);
+      expect(timers.timers.map(timer => timer.ms)).toEqual([250]);
+      clock.ms = 1300;
+      running();
+      (await waiting)();
+      expect(gate.metrics('q')['q.waited']).toBe(1);
+    });
+
+    it('names the expected time when a step gives up waiting', async () => {
+      const { gate, timers } = await measured(500);
+      const running = await gate.admit(step(200, 'reading 200 States'));
+      const waiting = gate.admit(step(150, 'reading 150 States'));
+      timers.fireAll();
+      expect((await failureOf(waiting)).message).toBe(
+        'overloaded: reading 150 States (150 units) did not fit within the 250 ms a read may wait (TABA_QUERY_ADMISSION_WAIT_MS) next to the 200 units in flight, limit 1000 (TABA_QUERY_MAX_INFLIGHT_STATES), or about 600 ms beside them, limit 500 ms (TABA_QUERY_MAX_READ_MS); retry with backoff',
+      );
+      running();
+    });
+
+    it('checks nothing by time when the limit is 0', async () => {
+      const { gate } = await measured(0);
+      (await gate.admit(step(900, 'reading 900 States')))();
+      expect(gate.refused).toBe(0);
+    });
   });
 });

@@ -11,18 +11,31 @@
  *   line (first come, first served) for at most `maxWaitMs`, then is refused the same way;
  * - units may count an item more than once (a State read from Redis is more work than one from
  *   the cache): a step whose units pass the capacity, though its size does not, runs when
- *   nothing else does.
+ *   nothing else does;
+ * - time: at the rate this instance worked through units lately (busy milliseconds per unit over
+ *   the last seconds, DrainEstimate), a step whose units alone would take longer than
+ *   `maxStepMs` is refused at once with RESOURCE_EXHAUSTED (QUERY_TOO_SLOW): on a loaded
+ *   instance a read the capacity allows can still take seconds. Steps share the instance, so
+ *   one that fits alone also waits while it would not finish in time beside those in flight:
+ *   each of them slows it by at most its own units (the smaller ones end first), so it expects
+ *   `units + Σ min(theirs, units)` units of work. Until the rate is measured (a cold or mostly
+ *   idle instance) only the capacity bounds a step.
  *
  * A step holds its units only while it runs and never asks for more meanwhile, so steps cannot
  * wait for each other in a circle.
  */
-import { ResourceExhaustedError } from '@taba/common';
+import { DrainEstimate, ResourceExhaustedError } from '@taba/common';
 
 export interface CostAdmissionOptions {
   /** Units in flight at once, and the largest size of one step (TABA_QUERY_MAX_INFLIGHT_STATES). */
   readonly capacity: number;
   /** Longest a step waits for room before it is refused, ms (TABA_QUERY_ADMISSION_WAIT_MS). */
   readonly maxWaitMs: number;
+  /**
+   * Longest a step may be expected to take at the measured rate, ms (TABA_QUERY_MAX_READ_MS);
+   * 0 turns the check off. @default 0
+   */
+  readonly maxStepMs?: number;
   /** Starts a timer; answers how to cancel it. @default setTimeout */
   readonly schedule?: (ms: number, fire: () => void) => () => void;
   /** The clock of deadlines, ms. @default performance.now */
@@ -46,6 +59,9 @@ interface Waiter {
   cancelTimer: () => void;
 }
 
+/** How far back the rate of units counts, ms: long enough to smooth bursts, short enough to follow load. */
+const RATE_WINDOW_MS = 5000;
+
 function scheduleTimeout(ms: number, fire: () => void): () => void {
   const timer = setTimeout(fire, ms);
   return () => clearTimeout(timer);
@@ -53,14 +69,23 @@ function scheduleTimeout(ms: number, fire: () => void): () => void {
 
 export class CostAdmission {
   private used = 0;
+  /** The units of each step in flight (at most one per request in flight). */
+  private readonly held: number[] = [];
   private readonly queue: Waiter[] = [];
-  /** Steps admitted, admitted only after waiting, refused for their size, refused after waiting. */
+  /**
+   * Steps admitted, admitted only after waiting, refused for their size, refused for their
+   * expected time, refused after waiting.
+   */
   admitted = 0;
   waited = 0;
   tooLarge = 0;
+  tooSlow = 0;
   timedOut = 0;
   /** Most units in flight at once since start. */
   peak = 0;
+
+  /** Units worked through per busy millisecond, over the steps held lately. */
+  private readonly rate = new DrainEstimate({ windowMs: RATE_WINDOW_MS, assumedMsPerUnit: 0 });
 
   constructor(private readonly options: CostAdmissionOptions) {}
 
@@ -73,7 +98,7 @@ export class CostAdmission {
   }
 
   get refused(): number {
-    return this.tooLarge + this.timedOut;
+    return this.tooLarge + this.tooSlow + this.timedOut;
   }
 
   private now(): number {
@@ -89,13 +114,23 @@ export class CostAdmission {
   }
 
   private fits(units: number): boolean {
-    return this.used === 0 || this.used + units <= this.options.capacity;
+    if (this.used === 0) return true;
+    if (this.used + units > this.options.capacity) return false;
+    const expectedMs = this.expectedMs(this.sharedUnits(units));
+    return expectedMs === undefined || expectedMs <= (this.options.maxStepMs ?? 0);
+  }
+
+  /** The work a step of `units` waits through beside the steps in flight (see the top). */
+  private sharedUnits(units: number): number {
+    let shared = units;
+    for (const theirs of this.held) shared += Math.min(theirs, units);
+    return shared;
   }
 
   /**
    * Resolves with the step's release (call it once the step is done; later calls do nothing)
    * when its units fit; rejects with QUERY_TOO_LARGE when its size is more than the capacity,
-   * with OVERLOADED when the units do not fit within maxWaitMs, or by `waitUntil` (a request's
+   * with QUERY_TOO_SLOW when its units alone would take longer than maxStepMs, with OVERLOADED when the units do not fit within maxWaitMs, or by `waitUntil` (a request's
    * `deadline()`) when that is sooner. A step of no units is admitted at once.
    */
   admit(step: StepCost, waitUntil = Number.POSITIVE_INFINITY): Promise<() => void> {
@@ -104,6 +139,11 @@ export class CostAdmission {
       return Promise.reject(this.tooLargeError(step));
     }
     if (step.units <= 0) return Promise.resolve(() => undefined);
+    const expectedMs = this.expectedMs(step.units);
+    if (expectedMs !== undefined && expectedMs > (this.options.maxStepMs ?? 0)) {
+      this.tooSlow += 1;
+      return Promise.reject(this.tooSlowError(step, expectedMs));
+    }
     if (this.queue.length === 0 && this.fits(step.units)) {
       return Promise.resolve(this.hold(step.units));
     }
@@ -121,15 +161,26 @@ export class CostAdmission {
     });
   }
 
+  /** What `units` would take at the measured rate, ms; undefined when not checked. */
+  private expectedMs(units: number): number | undefined {
+    if (!this.options.maxStepMs) return undefined;
+    const msPerUnit = this.rate.measuredMsPerUnit(this.now());
+    return msPerUnit === undefined ? undefined : units * msPerUnit;
+  }
+
   private hold(units: number): () => void {
     this.used += units;
+    this.held.push(units);
     this.admitted += 1;
     if (this.used > this.peak) this.peak = this.used;
+    this.rate.started(this.now());
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.used -= units;
+      this.held.splice(this.held.indexOf(units), 1);
+      this.rate.ended(units, this.now());
       this.drain();
     };
   }
@@ -161,11 +212,23 @@ export class CostAdmission {
     );
   }
 
+  private tooSlowError(step: StepCost, expectedMs: number): Error {
+    return new ResourceExhaustedError(
+      'QUERY_TOO_SLOW',
+      `${step.what} (${step.units} units) would take about ${Math.round(expectedMs)} ms at this query instance's recent rate, more than ${this.options.maxStepMs} ms (TABA_QUERY_MAX_READ_MS): narrow the filter (names or clients), retry when the instance is less busy, or raise the limit`,
+    );
+  }
+
   private busyError(step: StepCost): Error {
-    const { capacity, maxWaitMs } = this.options;
+    const { capacity, maxWaitMs, maxStepMs } = this.options;
+    const expectedMs = this.expectedMs(this.sharedUnits(step.units));
+    const time =
+      expectedMs === undefined
+        ? ''
+        : `, or about ${Math.round(expectedMs)} ms beside them, limit ${maxStepMs} ms (TABA_QUERY_MAX_READ_MS)`;
     return new ResourceExhaustedError(
       'OVERLOADED',
-      `overloaded: ${step.what} (${step.units} units) did not fit within the ${maxWaitMs} ms a read may wait (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES); retry with backoff`,
+      `overloaded: ${step.what} (${step.units} units) did not fit within the ${maxWaitMs} ms a read may wait (TABA_QUERY_ADMISSION_WAIT_MS) next to the ${this.used} units in flight, limit ${capacity} (TABA_QUERY_MAX_INFLIGHT_STATES)${time}; retry with backoff`,
     );
   }
 
@@ -179,6 +242,7 @@ export class CostAdmission {
       [`${prefix}.admitted`]: this.admitted,
       [`${prefix}.waited`]: this.waited,
       [`${prefix}.refused_too_large`]: this.tooLarge,
+      [`${prefix}.refused_too_slow`]: this.tooSlow,
       [`${prefix}.refused_busy`]: this.timedOut,
     };
   }

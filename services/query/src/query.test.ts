@@ -610,6 +610,46 @@ describe('reads', () => {
     }
   });
 
+  it('answers a read while the instance rate is unmeasured, then refuses it with QUERY_TOO_SLOW, counted, once the rate says it would pass TABA_QUERY_MAX_READ_MS', async () => {
+    // No caches: every read holds its units through its Redis reads, so busy time adds up.
+    const limited = await startQuery(0, {
+      TABA_QUERY_MAX_READ_MS: '1',
+      TABA_QUERY_CACHE_ENTRIES: '0',
+      TABA_QUERY_STATE_CACHE_BYTES: '0',
+    });
+    try {
+      const small = api(() => limited.client);
+      const read = () => small.projections({ names: ['bid.price', 'status'] });
+      // Cold: only the units bound it.
+      expect((await read()).tabs).toHaveLength(2);
+      // Keep the instance busy until a second of busy time is measured (bounded: 8 s).
+      const until = performance.now() + 8000;
+      let refusal: Awaited<ReturnType<typeof failure>> | undefined;
+      const loop = async () => {
+        while (!refusal && performance.now() < until) {
+          const outcome = await failure(read()).catch(() => undefined);
+          if (outcome?.reason === 'QUERY_TOO_SLOW') refusal ??= outcome;
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, loop));
+      expect(refusal).toMatchObject({
+        code: status.RESOURCE_EXHAUSTED,
+        reason: 'QUERY_TOO_SLOW',
+        details: expect.stringMatching(
+          /^reading 6 States \(\d+ from Redis\) \(\d+ units\) would take about \d+ ms at this query instance's recent rate, more than 1 ms \(TABA_QUERY_MAX_READ_MS\): narrow the filter/,
+        ),
+      });
+      const self = await small.status();
+      expect(self.metrics['queries.admission.refused_too_slow']).toBe(
+        self.metrics['refused.QUERY_TOO_SLOW'],
+      );
+      expect(self.metrics['queries.admission.refused_too_slow']).toBeGreaterThan(0);
+      expect(self.metrics['queries.admission.refused_too_large']).toBe(0);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('refuses pattern reads with CATALOGUE_TOO_LARGE when the Tab names pass TABA_QUERY_CATALOGUE_BYTES; exact names still answer', async () => {
     const limited = await startQuery(0, { TABA_QUERY_CATALOGUE_BYTES: '300' });
     try {

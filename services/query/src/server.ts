@@ -112,6 +112,7 @@ export function createQueryService(
   const admission = new CostAdmission({
     capacity: config.maxInflightStates,
     maxWaitMs: config.admissionWaitMs,
+    maxStepMs: config.maxReadMs,
   });
   // Requests being served; GetStatus is exempt, so an overloaded instance still reports.
   const budget = new InflightBudget(config.maxInflight, 'requests', 'TABA_QUERY_MAX_INFLIGHT');

@@ -56,4 +56,16 @@ describe('DrainEstimate', () => {
     // Nothing done within the window: the assumed cost again.
     expect(estimate.estimatedMs(100, 30_000)).toBe(25);
   });
+
+  it('answers no measured cost per unit until enough busy time, then busy ms per unit', () => {
+    const estimate = new DrainEstimate(options);
+    estimate.started(0);
+    estimate.ended(400, 500);
+    expect(estimate.measuredMsPerUnit(500)).toBeUndefined();
+    estimate.started(500);
+    estimate.ended(100, 1000);
+    // 500 units in 1,000 busy ms.
+    expect(estimate.measuredMsPerUnit(1000)).toBe(2);
+    expect(estimate.measuredMsPerUnit(30_000)).toBeUndefined();
+  });
 });

@@ -51,6 +51,18 @@ export class DrainEstimate {
 
   /** How long `queuedUnits` would take, ms, at the recent rate (or the assumed cost). */
   estimatedMs(queuedUnits: number, now: number): number {
+    const measured = this.measuredMsPerUnit(now);
+    if (measured === undefined) {
+      return (queuedUnits * this.options.assumedMsPerUnit) / (this.options.parallelism ?? 1);
+    }
+    return queuedUnits * measured;
+  }
+
+  /**
+   * Busy milliseconds per unit completed over the window, or undefined while the window holds
+   * less than a fifth of its length of busy time (nothing measured yet, or long idle).
+   */
+  measuredMsPerUnit(now: number): number | undefined {
     this.countBusy(now);
     const current = Math.floor(now / this.slotMs);
     let busy = 0;
@@ -62,10 +74,8 @@ export class DrainEstimate {
         done += this.units[at] ?? 0;
       }
     }
-    if (busy < this.options.windowMs / 5 || done === 0) {
-      return (queuedUnits * this.options.assumedMsPerUnit) / (this.options.parallelism ?? 1);
-    }
-    return (queuedUnits * busy) / done;
+    if (busy < this.options.windowMs / 5 || done === 0) return undefined;
+    return busy / done;
   }
 
   /** Adds the time since the last count to the busy time, if anything was in progress. */
