@@ -154,8 +154,7 @@ describe('REST server bounds', () => {
           request.end(body);
         });
       });
-    const line = '1\n\nc1\n\nbid\n["CounterGroup", 1763800000, "1"]\n\n\n';
-    expect(await ask('/post', line, Buffer.byteLength(line))).toEqual({
+    expect(await ask('/post', LINE, Buffer.byteLength(LINE))).toEqual({
       status: 200,
       continued: true,
     });
@@ -170,19 +169,81 @@ describe('REST server bounds', () => {
     held.write('POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: 800000\r\n\r\n1\n\n');
     await new Promise(resolve => setTimeout(resolve, 100));
     const second = await openSocket(port);
-    const answer = await new Promise<string>(resolve => {
-      let text = '';
-      second.setEncoding('utf8');
-      second.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      second.on('close', () => resolve(text));
-      second.write('POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: 800000\r\n\r\n1\n\n');
-    });
-    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
-    expect(answer).toContain('connection: close');
+    const answers = readAnswers(second);
+    second.write('POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: 800000\r\n\r\n1\n\n');
+    const [answer] = await answers.next(1);
+    expect(answer?.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
     expect(answer).toContain('"reason":"OVERLOADED"');
     expect(answer).toContain('TABA_REST_MAX_INFLIGHT_BODY_BYTES');
     expect(refusals.get('OVERLOADED')).toBe(1);
+    // The rest of the refused body is read and thrown away, so the connection serves the next.
+    expect(answer).not.toContain('connection: close');
+    second.write(Buffer.alloc(800_000 - 3, 0x20));
+    second.write(`POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: ${LINE.length}\r\n\r\n${LINE}`);
+    const [next] = await answers.next(1);
+    expect(next?.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(posted).toBe(1);
+  });
+
+  it('reads and throws away a refused body it can bound: the client writing all of it gets the 413, and the connection serves the next request', async () => {
+    const refusals = new Refusals();
+    const port = await start({}, refusals);
+    const socket = await openSocket(port);
+    const errors: Error[] = [];
+    socket.on('error', error => errors.push(error));
+    const answers = readAnswers(socket);
+    // Over /v1/events's 1 MiB, within the server's 16 MiB: refused by its declared length.
+    socket.write(`POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-length: ${12 * MIB}\r\n\r\n`);
+    socket.write(Buffer.alloc(12 * MIB, 0x20));
+    socket.write(`POST /post HTTP/1.1\r\nhost: x\r\ncontent-length: ${LINE.length}\r\n\r\n${LINE}`);
+    const [refused, next] = await answers.next(2);
+    expect(refused?.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(refused).toContain('"reason":"BODY_TOO_LARGE"');
+    expect(next?.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(errors).toEqual([]);
+    expect(refusals.get('BODY_TOO_LARGE')).toBe(1);
+    expect(posted).toBe(1);
+  });
+
+  it('closes the connection after the answer when the refused body is larger than TABA_MAX_BODY_BYTES', async () => {
+    const port = await start({}, new Refusals());
+    const socket = await openSocket(port);
+    const closed = new Promise<void>(resolve => socket.once('close', () => resolve()));
+    const answers = readAnswers(socket);
+    socket.write(`POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-length: ${32 * MIB}\r\n\r\n`);
+    const [answer] = await answers.next(1);
+    expect(answer?.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(answer).toContain('connection: close');
+    await closed;
   });
 });
+
+const LINE = '1\n\nc1\n\nbid\n["CounterGroup", 1763800000, "1"]\n\n\n';
+
+/** Splits what a raw socket receives into whole HTTP answers (each with a Content-Length). */
+function readAnswers(socket: Socket) {
+  let text = '';
+  const complete: string[] = [];
+  const waiters: (() => void)[] = [];
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+    for (;;) {
+      const headEnd = text.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(text.slice(0, headEnd));
+      if (headEnd < 0 || !length) break;
+      const end = headEnd + 4 + Number(length[1]);
+      if (text.length < end) break;
+      complete.push(text.slice(0, end));
+      text = text.slice(end);
+    }
+    for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    /** The next `count` answers (bounded by the test's time-out). */
+    next: async (count: number): Promise<string[]> => {
+      while (complete.length < count) await new Promise<void>(wake => waiters.push(wake));
+      return complete.splice(0, count);
+    },
+  };
+}

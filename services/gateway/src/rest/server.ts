@@ -19,6 +19,8 @@ import { inRequestSpan } from './request-span.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
 import { statusOnPath, URL_TOKEN_PATHS } from './taba-routes.js';
+import type { UnreadBodyPlan } from './unread-body.js';
+import { discardUnreadBody, unreadBodyPlan } from './unread-body.js';
 
 /** How much the REST server takes at once, and how long a slow client may hold it. */
 export interface RestCapacity {
@@ -207,6 +209,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     const headers: Record<string, string> = {};
     let release: (() => void) | undefined;
     let releaseBody: (() => void) | undefined;
+    let unread: UnreadBodyPlan = 'none';
     try {
       release = requests.acquire(1);
       const target = request.url ?? '/';
@@ -252,9 +255,16 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       }
       const failure = errorResponse(error);
       Object.assign(headers, failure.headers);
-      // An unread body (413, a full body budget, or a refusal before reading: 401, 403) is not
-      // drained: the connection closes after the answer.
-      if (failure.status === 413 || !request.complete) headers.connection = 'close';
+      // An unread body (413, a full body budget, or a refusal before reading: 401, 403) is read
+      // and thrown away after the answer when bounded, else the connection closes after it.
+      const declared = Number(request.headers['content-length']);
+      unread = unreadBodyPlan({
+        complete: request.complete,
+        declaredBytes: Number.isFinite(declared) ? declared : undefined,
+        continuePending: expects,
+        maxDiscardBytes: maxBodyBytes,
+      });
+      if (unread === 'close') headers.connection = 'close';
       reply = {
         status: statusOnPath(request.url ?? '/', failure.status),
         contentType: 'application/json',
@@ -265,6 +275,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       releaseBody?.();
     }
     send(response, reply, headers);
+    if (unread === 'discard') discardUnreadBody(request, maxBodyBytes, capacity.requestTimeoutMs);
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse, expects: boolean) => {
