@@ -42,7 +42,7 @@ async function waitForText(selector: string, text: string): Promise<void> {
     await page.locator(selector, { hasText: new RegExp(`^${escaped}$`) }).waitFor();
   } catch (error) {
     const shown = await page.locator(selector).allInnerTexts();
-    const banner = await page.locator('[data-testid="errors"]').innerText();
+    const banner = await page.locator('[data-testid="errors"]').textContent();
     throw new Error(
       `${selector} never showed ${JSON.stringify(text)}: it shows ${JSON.stringify(shown)}; errors: ${JSON.stringify(banner)}`,
       { cause: error },

@@ -139,8 +139,10 @@ export class StatusHistory {
       const keys = new Set<string>();
       // An instance that appeared within the window changed as a whole.
       if (before === undefined) keys.add('instance');
-      for (const [name, value] of current) {
-        if (before !== undefined && before.get(name) !== value) keys.add(name);
+      // A figure that appeared, changed or went (e.g. a shard's line, once the instance is down).
+      const names = new Set([...current.keys(), ...(before?.keys() ?? [])]);
+      for (const name of names) {
+        if (before !== undefined && before.get(name) !== current.get(name)) keys.add(name);
       }
       changed.set(key, keys);
     }
