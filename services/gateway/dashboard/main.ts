@@ -33,6 +33,7 @@ const tokenInput = h('input', {
   on: {
     change: () => {
       setSessionToken(tokenInput.value.trim());
+      learnGatewayAddress();
       show(parseRoute(location.hash));
     },
   },
@@ -95,12 +96,18 @@ function show(route: Route): void {
 window.addEventListener('hashchange', () => show(parseRoute(location.hash)));
 show(parseRoute(location.hash));
 
-// The gateway's gRPC address, for the CLI commands shown (the first instance is the gateway).
-apiGet('/v1/status', {}).then(
-  status => {
-    gatewayAddress = instancesOf(status)[0]?.address;
-  },
-  () => {
-    // Without it the commands use the CLI's default gateway; the cluster view shows the error.
-  },
-);
+/**
+ * The gateway's gRPC address, for the CLI commands shown (the first instance is the gateway).
+ * Without it the commands use the CLI's default gateway; a failure shows in the cluster view.
+ */
+function learnGatewayAddress(): void {
+  apiGet('/v1/status', {}).then(
+    status => {
+      gatewayAddress = instancesOf(status)[0]?.address;
+    },
+    () => {
+      gatewayAddress = undefined;
+    },
+  );
+}
+learnGatewayAddress();
