@@ -57,7 +57,11 @@ function yAxis(root: SVGSVGElement, min: number, max: number, y: (value: number)
   }
 }
 
-function lineChart(title: string, series: readonly LineSeries[]): SVGSVGElement {
+function lineChart(
+  title: string,
+  series: readonly LineSeries[],
+  spanSeconds: number,
+): SVGSVGElement {
   const all = series.flatMap(line => line.points);
   const root = frame(title, all.length);
   if (all.length === 0) {
@@ -72,8 +76,9 @@ function lineChart(title: string, series: readonly LineSeries[]): SVGSVGElement 
   }
   const xs = all.map(point => point[0]);
   const ys = all.map(point => point[1]);
-  const xMin = Math.min(...xs);
-  const xMax = Math.max(...xs);
+  // The whole window, ending now (or at the newest bucket, should a clock run ahead).
+  const xMax = Math.max(...xs, Date.now() / 1000);
+  const xMin = Math.min(...xs, xMax - spanSeconds);
   const yMax = Math.max(...ys, 0);
   const yMin = Math.min(...ys, 0);
   const x = scale([xMin, xMax], [MARGIN.left, WIDTH - MARGIN.right]);
@@ -154,7 +159,7 @@ export function plotElement(plot: Plot): HTMLElement {
   figure.append(
     caption,
     plot.kind === 'lines'
-      ? lineChart(plot.title, plot.series)
+      ? lineChart(plot.title, plot.series, plot.spanSeconds)
       : barChart(plot.title, plot.labels, plot.values),
   );
   return figure;

@@ -35,7 +35,7 @@ export class ErrorBanner {
     this.element.hidden = this.failures.size === 0;
     replace(
       this.element,
-      ...[...this.failures.values()].map(text => h('div', { class: 'error-line' }, text)),
+      ...[...new Set(this.failures.values())].map(text => h('div', { class: 'error-line' }, text)),
     );
   }
 }

@@ -4,6 +4,13 @@
 export const WINDOWS = ['1m', '10m', '1h', '1d'] as const;
 export type Window = (typeof WINDOWS)[number];
 
+export const WINDOW_SECONDS: Readonly<Record<Window, number>> = {
+  '1m': 60,
+  '10m': 600,
+  '1h': 3600,
+  '1d': 86_400,
+};
+
 export const PLOTTED_PERCENTILES = ['p50', 'p90', 'p99', 'p99.9'] as const;
 
 /** One line of a chart: x in epoch seconds. */
@@ -13,7 +20,13 @@ export interface LineSeries {
 }
 
 export type Plot =
-  | { readonly kind: 'lines'; readonly title: string; readonly series: readonly LineSeries[] }
+  | {
+      readonly kind: 'lines';
+      readonly title: string;
+      readonly series: readonly LineSeries[];
+      /** The window's length: the time axis spans it, ending now. */
+      readonly spanSeconds: number;
+    }
   | {
       readonly kind: 'bars';
       readonly title: string;
@@ -90,11 +103,13 @@ function counterView(render: Json, window: Window): RenderView {
   const plots: Plot[] = [
     {
       kind: 'lines',
+      spanSeconds: WINDOW_SECONDS[window],
       title: `count per bucket (${window})`,
       series: [{ label: 'count', points: column(rows, 0, row => row[1]) }],
     },
     {
       kind: 'lines',
+      spanSeconds: WINDOW_SECONDS[window],
       title: `total per bucket (${window})`,
       series: [{ label: 'total', points: column(rows, 0, row => row[2]) }],
     },
@@ -106,6 +121,7 @@ function counterView(render: Json, window: Window): RenderView {
     const sketches = seriesRows(render, 'percentileSeries', window);
     plots.push({
       kind: 'lines',
+      spanSeconds: WINDOW_SECONDS[window],
       title: `percentiles per bucket (${window})`,
       series: PLOTTED_PERCENTILES.map(name => ({
         label: name,
@@ -137,6 +153,7 @@ function histogramView(render: Json, window: Window): RenderView {
       },
       {
         kind: 'lines',
+        spanSeconds: WINDOW_SECONDS[window],
         title: `count per time bucket (${window})`,
         series: [{ label: 'count', points: column(rows, 0, row => sum(row[1])) }],
       },
@@ -153,6 +170,7 @@ function uniqueView(render: Json, window: Window): RenderView {
     plots: [
       {
         kind: 'lines',
+        spanSeconds: WINDOW_SECONDS[window],
         title: `distinct per bucket (${window})`,
         series: [{ label: 'distinct', points: column(rows, 0, row => row[1]) }],
       },

@@ -84,6 +84,13 @@ export function mountTab(
       ]);
       const render = (detail as Record<string, unknown>)[name];
       projection = (projections as Record<string, unknown>)[name];
+      // A client that wrote since the client list was read shows at once.
+      const writers =
+        typeof projection === 'object' && projection !== null ? Object.keys(projection) : [];
+      if (writers.some(client => !known.includes(client))) {
+        known = [...new Set([...known, ...writers])];
+        drawClients();
+      }
       const command = cliCommand({
         command: 'agg',
         names: [name],
