@@ -61,9 +61,6 @@ replace(
 
 const context: ViewContext = {
   errors,
-  navigate: route => {
-    location.hash = formatRoute(route);
-  },
   gatewayAddress: () => gatewayAddress,
 };
 

@@ -7,8 +7,8 @@ import { formatRoute } from '../hash-route.js';
 import { isAbort, poll } from '../poller.js';
 import { tabEntries } from '../tab-list.js';
 import type { Unmount, ViewContext } from './context.js';
+import { gatewayOption } from './context.js';
 import { renderPanel } from './render-panel.js';
-import { gateway } from './tab.js';
 
 const RENDER_EVERY_MS = 1000;
 const MATCHES_EVERY_MS = 5000;
@@ -63,7 +63,7 @@ export function mountSuper(root: HTMLElement, initial: string, context: ViewCont
         clients: [],
         regex: true,
         detail: true,
-        ...gateway(context),
+        ...gatewayOption(context),
       });
       panel.show(render, render, command);
       context.errors.clear('super');

@@ -8,6 +8,7 @@ import { formatRoute } from '../hash-route.js';
 import { isAbort, poll } from '../poller.js';
 import { projectionTable } from '../render-view.js';
 import type { Unmount, ViewContext } from './context.js';
+import { gatewayOption } from './context.js';
 import { renderPanel } from './render-panel.js';
 import type { SortState } from './widgets.js';
 import { sortableTable } from './widgets.js';
@@ -97,7 +98,7 @@ export function mountTab(
         clients: clients(),
         regex: false,
         detail: true,
-        ...gateway(context),
+        ...gatewayOption(context),
       });
       panel.show(render, detail, command);
       drawProjection();
@@ -135,10 +136,4 @@ export function mountTab(
   return () => {
     for (const stop of stops) stop();
   };
-}
-
-/** `{ gateway }` for cliCommand when the page knows the gateway's gRPC address. */
-export function gateway(context: ViewContext): { gateway?: string } {
-  const address = context.gatewayAddress();
-  return address === undefined ? {} : { gateway: address };
 }

@@ -16,6 +16,10 @@ const LIST_EVERY_MS = 5000;
 /** The list is read again after at least this many times as long as it took (30,000 Tabs: ~0.3 s). */
 const LIST_COST_FACTOR = 20;
 const CLIENTS_EVERY_MS = 5000;
+/** How often the list and the clients pollers look whether they are due. */
+const TICK_MS = 1000;
+/** `/v1/clients` calls in flight at once (the query service admits 64 by default). */
+const CLIENT_CALLS = 8;
 const SEARCH_DEBOUNCE_MS = 300;
 
 type PageSort = 'clients' | 'count';
@@ -58,6 +62,12 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
   );
 
   const currentPage = () => tabPage(entries, query);
+  /** The search the list follows: the field's text once typing paused. */
+  let searchPattern = search;
+  let clientsDueAt = 0;
+  const clientsNow = () => {
+    clientsDueAt = 0;
+  };
 
   const header = (label: string, onSort: () => void, marker: string) =>
     h('th', { on: { click: onSort } }, label, marker);
@@ -68,7 +78,7 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
     query.page = 0;
     pageSort = undefined;
     draw();
-    refreshClients();
+    clientsNow();
   };
   const byPage = (key: PageSort) => () => {
     pageSort = { key, ascending: pageSort?.key === key ? !pageSort.ascending : false };
@@ -144,10 +154,11 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
         );
       }),
     );
+    const matched = listedPattern ? ` matching /${listedPattern}/` : '';
+    const typed =
+      query.type === '' ? '' : ` of type ${query.type}, of ${formatNumber(entries.length)}`;
     summary.textContent = loaded
-      ? `${formatNumber(page.matching)} Tabs${query.type === '' ? '' : ` of type ${query.type}`}${
-          searchInput.value === '' ? '' : ` matching /${searchInput.value}/`
-        } (of ${formatNumber(entries.length)} listed)`
+      ? `${formatNumber(page.matching)} Tab${page.matching === 1 ? '' : 's'}${matched}${typed}`
       : 'loading…';
     replace(
       pager,
@@ -186,18 +197,18 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
   function turn(step: number): void {
     query.page = currentPage().page + step;
     draw();
-    refreshClients();
+    clientsNow();
   }
 
+  // Each kind of call runs from one poller, so two of a kind never overlap; a search, a new
+  // page or a new order only makes the next tick (within a second) load at once.
   let listDueAt = 0;
-  /** The list on a timer: no sooner than LIST_COST_FACTOR times its last cost. */
-  async function refreshList(signal: AbortSignal): Promise<void> {
-    if (performance.now() < listDueAt) return;
-    await loadList(signal);
-  }
+  let listedPattern: string | undefined;
 
-  async function loadList(signal: AbortSignal): Promise<void> {
-    const pattern = searchInput.value;
+  /** The list, no sooner than LIST_COST_FACTOR times its last cost unless the search changed. */
+  async function refreshList(signal: AbortSignal): Promise<void> {
+    const pattern = searchPattern;
+    if (pattern === listedPattern && performance.now() < listDueAt) return;
     const started = performance.now();
     try {
       const types = await apiGet(
@@ -207,14 +218,13 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
       );
       const took = performance.now() - started;
       listDueAt = performance.now() + Math.max(LIST_EVERY_MS, LIST_COST_FACTOR * took);
-      if (pattern !== searchInput.value) return;
+      if (pattern !== listedPattern) clientsDueAt = 0;
+      listedPattern = pattern;
       entries = tabEntries(types);
-      const first = !loaded;
       loaded = true;
       context.errors.clear('list');
       drawTypes();
       draw();
-      if (first) refreshClients();
     } catch (error) {
       if (!isAbort(error, signal)) context.errors.report('list', error);
     }
@@ -233,15 +243,20 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
     }
   }
 
-  async function loadClients(signal: AbortSignal): Promise<void> {
+  /** The page's client counts, CLIENT_CALLS at a time, every CLIENTS_EVERY_MS or when due. */
+  async function refreshClients(signal: AbortSignal): Promise<void> {
+    if (!loaded || performance.now() < clientsDueAt) return;
+    clientsDueAt = performance.now() + CLIENTS_EVERY_MS;
     const names = currentPage().entries.map(entry => entry.name);
     try {
-      await Promise.all(
-        names.map(async name => {
-          const list = await apiGet('/v1/clients', { name }, signal);
-          if (Array.isArray(list)) clients.set(name, list.length);
-        }),
-      );
+      for (let start = 0; start < names.length; start += CLIENT_CALLS) {
+        await Promise.all(
+          names.slice(start, start + CLIENT_CALLS).map(async name => {
+            const list = await apiGet('/v1/clients', { name }, signal);
+            if (Array.isArray(list)) clients.set(name, list.length);
+          }),
+        );
+      }
       context.errors.clear('clients');
       draw();
     } catch (error) {
@@ -250,45 +265,29 @@ export function mountTabs(root: HTMLElement, search: string, context: ViewContex
   }
 
   const stops = [
-    poll(refreshList, LIST_EVERY_MS / 5),
+    poll(refreshList, TICK_MS),
     poll(loadCounts, COUNTS_EVERY_MS),
-    poll(loadClients, CLIENTS_EVERY_MS),
+    poll(refreshClients, TICK_MS),
   ];
-  let clientsOnce: (() => void) | undefined;
-  function refreshClients(): void {
-    clientsOnce?.();
-    const abort = new AbortController();
-    clientsOnce = () => abort.abort();
-    void loadClients(abort.signal);
-  }
-
   let debounce: ReturnType<typeof setTimeout> | undefined;
-  let searchCall: AbortController | undefined;
   searchInput.addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
-      history.replaceState(null, '', formatRoute({ view: 'tabs', search: searchInput.value }));
-      searchCall?.abort();
-      searchCall = new AbortController();
+      searchPattern = searchInput.value;
+      history.replaceState(null, '', formatRoute({ view: 'tabs', search: searchPattern }));
       query.page = 0;
-      const signal = searchCall.signal;
-      void loadList(signal).then(() => {
-        if (!signal.aborted) refreshClients();
-      });
     }, SEARCH_DEBOUNCE_MS);
   });
   typeSelect.addEventListener('change', () => {
     query.type = typeSelect.value;
     query.page = 0;
     draw();
-    refreshClients();
+    clientsNow();
   });
   draw();
 
   return () => {
     clearTimeout(debounce);
-    searchCall?.abort();
-    clientsOnce?.();
     for (const stop of stops) stop();
   };
 }

@@ -110,9 +110,11 @@ export function renderSection(
       ),
     ),
   );
+  // Each table keeps its order across redraws: `sorts` outlives this render.
   const tables = view.tables.map((table, i) => {
-    sorts[i] ??= { column: 0, ascending: true };
-    return sortableTable(table, sorts[i] ?? { column: 0, ascending: true }, redraw);
+    const sort = sorts[i] ?? { column: 0, ascending: true };
+    sorts[i] = sort;
+    return sortableTable(table, sort, redraw);
   });
   return h(
     'section',
