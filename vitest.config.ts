@@ -14,7 +14,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'services', include: ['services/*/src/**/*.test.ts'] },
+        test: {
+          name: 'services',
+          // The dashboard's pure modules (no DOM) are tested here too.
+          include: ['services/*/src/**/*.test.ts', 'services/gateway/dashboard/**/*.test.ts'],
+        },
       },
       {
         extends: true,

@@ -69,8 +69,20 @@ describe.concurrent('taba up', () => {
           'redis',
         ]);
         expect(up.stdout()).toContain(
-          `taba: ready: gRPC ${gateway}, REST http://127.0.0.1:${rest}`,
+          `taba: ready: gRPC ${gateway}, REST http://127.0.0.1:${rest}, dashboard http://127.0.0.1:${rest}/`,
         );
+        // The gateway run from source serves the dashboard, bundled at start: no build step.
+        const page = await fetch(`http://127.0.0.1:${rest}/`, {
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(page.status).toBe(200);
+        const script = /src="(\/dashboard\/main-[A-Z0-9]{8}\.js)"/.exec(await page.text())?.[1];
+        expect(script).toBeDefined();
+        const bundle = await fetch(`http://127.0.0.1:${rest}${script}`, {
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(bundle.status).toBe(200);
+        expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 
         for (const service of SERVICES) {
           const health = createHealthClient(`127.0.0.1:${ports[service]}`);

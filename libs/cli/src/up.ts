@@ -246,7 +246,7 @@ export async function upCommand(
       }),
     );
     io.out(
-      `taba: ready: gRPC ${options.grpc}, REST http://${options.rest}; Ctrl-C stops everything\n`,
+      `taba: ready: gRPC ${options.grpc}, REST http://${options.rest}, dashboard http://${options.rest}/; Ctrl-C stops everything\n`,
     );
     await new Promise<never>((_, reject) => {
       stop.signal.throwIfAborted();

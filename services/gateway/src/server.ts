@@ -19,6 +19,7 @@ import { Downstream, QUERY_METHODS } from './downstream.js';
 import { postHandlers } from './post-handlers.js';
 import { queryHandlers } from './query-handlers.js';
 import type { RestBackend } from './rest/routes.js';
+import { loadDashboardAssets } from './rest/dashboard-assets.js';
 import { startRestServer } from './rest/server.js';
 import { statusHandler, statusSource } from './status.js';
 
@@ -166,6 +167,7 @@ export async function createGatewayService(
       auth,
       logger,
       tls: context.tls,
+      dashboard: await loadDashboardAssets(logger),
     });
   } catch (error) {
     auth.close();

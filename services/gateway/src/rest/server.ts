@@ -12,12 +12,15 @@ import {
   UNSUPPORTED_CONTENT_ENCODING,
 } from './body-decoding.js';
 import { answerClientError } from './client-errors.js';
+import { dashboardReply, sendStatic } from './dashboard-files.js';
 import { bodyTooLarge, errorResponse } from './http-errors.js';
 import type { RestListener } from './listener.js';
 import { createRestListener } from './listener.js';
 import { inRequestSpan } from './request-span.js';
 import type { RequestAuth, RestBackend, RestLimits, RestReply } from './routes.js';
 import { route } from './routes.js';
+import type { StaticAssets } from './static-assets.js';
+import { dashboardFileOf } from './static-assets.js';
 import { statusOnPath, URL_TOKEN_PATHS } from './taba-routes.js';
 import type { UnreadBodyPlan } from './unread-body.js';
 import { discardUnreadBody, unreadBodyPlan } from './unread-body.js';
@@ -58,6 +61,11 @@ export interface RestServerOptions {
   readonly now?: () => number;
   /** Serve HTTPS with the gateway's certificate (see createRestListener). @default plain HTTP */
   readonly tls?: TlsCredentials;
+  /**
+   * The dashboard's files, served on `/` and `/dashboard/<file>` (docs/dashboard.md); the page
+   * holds no data, so it needs no token: its API calls do. @default none (404 DASHBOARD_NOT_BUILT)
+   */
+  readonly dashboard?: StaticAssets;
 }
 
 export interface RestServer {
@@ -182,6 +190,7 @@ function splitAddress(address: string): { host: string; port: number; hostPart: 
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
   const { backend, auth, logger, maxBodyBytes, limits, capacity, refusals } = options;
   const now = options.now ?? (() => Date.now() / 1000);
+  const dashboard: StaticAssets = options.dashboard ?? new Map();
   const requests = new InflightBudget(
     capacity.maxInflightRequests,
     'requests',
@@ -216,6 +225,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       const query = target.indexOf('?');
       const path = query < 0 ? target : target.slice(0, query);
       const search = new URLSearchParams(query < 0 ? '' : target.slice(query + 1));
+      const file = dashboardFileOf(path);
+      if (file !== undefined) {
+        const method = request.method ?? 'GET';
+        const ifNoneMatch = request.headers['if-none-match'];
+        sendStatic(response, dashboardReply(dashboard, method, path, file, ifNoneMatch));
+        return;
+      }
       reply = await route(
         {
           method: request.method ?? 'GET',
