@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { loadFuzzSettings } from './fuzz-settings.js';
 
 describe('the fuzz settings', () => {
-  it('default to the issue bounds: 75 s, 1 s per answer, 512 MB per service', () => {
+  it('default to 90 s (100,000 inputs or more on two cores), 1 s per answer, 512 MB per service', () => {
     const settings = loadFuzzSettings({ TABA_FUZZ_SEED: '99' });
     expect(settings).toEqual({
       seed: 99,
-      budgetMs: 75_000,
+      budgetMs: 90_000,
       hangMs: 1000,
       maxRssMb: 512,
       concurrency: undefined,

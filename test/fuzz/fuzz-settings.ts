@@ -20,7 +20,7 @@ export interface FuzzSettings {
 }
 
 export const FUZZ_DEFAULTS = {
-  seconds: 75,
+  seconds: 90,
   hangMs: 1000,
   maxRssMb: 512,
   findingsDir: '.taba/fuzz-findings',

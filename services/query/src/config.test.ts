@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       maxInflightStates: 4000,
       admissionWaitMs: 250,
-      maxReadMs: 500,
+      maxReadMs: 1000,
       catalogueBytes: 256 * 1024 * 1024,
       stateCacheBytes: 64 * 1024 * 1024,
       regexQueueWaitMs: 100,

@@ -89,9 +89,9 @@ export interface QueryConfig {
    * TABA_QUERY_MAX_READ_MS: the longest a read step may be expected to take at the rate this
    * instance worked through States over the last 5 s. One whose States alone would take longer
    * is refused at once with RESOURCE_EXHAUSTED (QUERY_TOO_SLOW); one that would take longer
-   * beside the reads in flight waits (admissionWaitMs). Until the rate is measured (a cold or
-   * mostly idle instance) only maxInflightStates bounds a read; 0 turns the check off.
-   * @default 500
+   * beside the reads in flight waits (admissionWaitMs). Until the rate is measured (100 ms of
+   * busy time in the last 5 s) only maxInflightStates bounds a read; 0 turns the check off.
+   * @default 1000
    */
   readonly maxReadMs: number;
   /**
@@ -152,7 +152,7 @@ export function loadConfig(env: Env): QueryConfig {
       max: 100_000_000,
     }),
     admissionWaitMs: readInteger(env, 'TABA_QUERY_ADMISSION_WAIT_MS', 250, { min: 0, max: 60_000 }),
-    maxReadMs: readInteger(env, 'TABA_QUERY_MAX_READ_MS', 500, { min: 0, max: 600_000 }),
+    maxReadMs: readInteger(env, 'TABA_QUERY_MAX_READ_MS', 1000, { min: 0, max: 600_000 }),
     catalogueBytes: readInteger(env, 'TABA_QUERY_CATALOGUE_BYTES', 256 * 1024 * 1024, {
       min: 0,
       max: 2 ** 40,

@@ -243,6 +243,26 @@ describe('CostAdmission', () => {
       running();
     });
 
+    it('checks nothing by time until 100 ms of busy time is measured', async () => {
+      const clock = { ms: 0 };
+      const gate = new CostAdmission({
+        capacity: 1000,
+        maxWaitMs: 250,
+        maxStepMs: 1,
+        now: () => clock.ms,
+      });
+      const first = await gate.admit(step(10, 'reading 10 States'));
+      clock.ms = 90;
+      first();
+      // 90 busy ms at 9 ms a unit would refuse it, but 90 ms is not yet a measured rate.
+      const second = await gate.admit(step(10, 'reading 10 States'));
+      clock.ms = 120;
+      second();
+      expect((await failureOf(gate.admit(step(10, 'reading 10 States')))).reason).toBe(
+        'QUERY_TOO_SLOW',
+      );
+    });
+
     it('checks nothing by time when the limit is 0', async () => {
       const { gate } = await measured(0);
       (await gate.admit(step(900, 'reading 900 States')))();

@@ -19,7 +19,7 @@
  *   one that fits alone also waits while it would not finish in time beside those in flight:
  *   each of them slows it by at most its own units (the smaller ones end first), so it expects
  *   `units + Σ min(theirs, units)` units of work. Until the rate is measured (a cold or mostly
- *   idle instance) only the capacity bounds a step.
+ *   idle instance: less than 100 ms of busy time in the window) only the capacity bounds a step.
  *
  * A step holds its units only while it runs and never asks for more meanwhile, so steps cannot
  * wait for each other in a circle.
@@ -61,6 +61,12 @@ interface Waiter {
 
 /** How far back the rate of units counts, ms: long enough to smooth bursts, short enough to follow load. */
 const RATE_WINDOW_MS = 5000;
+/**
+ * Busy time within the window before the rate counts, ms. Units are sized per State, so even a
+ * few reads tell the rate; an instance that reads little while the machine is loaded by other
+ * work must still see that its reads run slowly.
+ */
+const RATE_MIN_BUSY_MS = 100;
 
 function scheduleTimeout(ms: number, fire: () => void): () => void {
   const timer = setTimeout(fire, ms);
@@ -85,7 +91,11 @@ export class CostAdmission {
   peak = 0;
 
   /** Units worked through per busy millisecond, over the steps held lately. */
-  private readonly rate = new DrainEstimate({ windowMs: RATE_WINDOW_MS, assumedMsPerUnit: 0 });
+  private readonly rate = new DrainEstimate({
+    windowMs: RATE_WINDOW_MS,
+    assumedMsPerUnit: 0,
+    minBusyMs: RATE_MIN_BUSY_MS,
+  });
 
   constructor(private readonly options: CostAdmissionOptions) {}
 

@@ -68,4 +68,15 @@ describe('DrainEstimate', () => {
     expect(estimate.measuredMsPerUnit(1000)).toBe(2);
     expect(estimate.measuredMsPerUnit(30_000)).toBeUndefined();
   });
+
+  it('counts the rate after minBusyMs of busy time when given', () => {
+    const estimate = new DrainEstimate({ ...options, minBusyMs: 100 });
+    estimate.started(0);
+    estimate.ended(40, 80);
+    expect(estimate.measuredMsPerUnit(80)).toBeUndefined();
+    estimate.started(80);
+    estimate.ended(20, 120);
+    // 60 units in 120 busy ms.
+    expect(estimate.measuredMsPerUnit(120)).toBe(2);
+  });
 });

@@ -3,8 +3,8 @@
  * behind Taba's time-based admission (ingest's batches, the aggregator's per-shard commits).
  * The rate is units completed per millisecond of being busy (some work in progress) over the
  * last window, so idle gaps neither dilute it nor throw it away: a burst after a pause is
- * judged by what the last busy stretch achieved. Until the window holds a fifth of its length
- * of busy time (a cold start), each unit is taken to cost `assumedMsPerUnit`. Completions and
+ * judged by what the last busy stretch achieved. Until the window holds `minBusyMs` of busy
+ * time (a cold start), each unit is taken to cost `assumedMsPerUnit`. Completions and
  * busy time are counted in a fixed ring of time slots, so memory is bounded whatever the load.
  * Pure: the clock is passed in.
  */
@@ -16,6 +16,8 @@ export interface DrainEstimateOptions {
   readonly assumedMsPerUnit: number;
   /** Units worked on at once before the rate is measured. @default 1 */
   readonly parallelism?: number;
+  /** Busy time the window must hold before its rate counts, ms. @default windowMs / 5 */
+  readonly minBusyMs?: number;
 }
 
 /** Slots of the ring: the window's resolution. */
@@ -60,7 +62,7 @@ export class DrainEstimate {
 
   /**
    * Busy milliseconds per unit completed over the window, or undefined while the window holds
-   * less than a fifth of its length of busy time (nothing measured yet, or long idle).
+   * less than `minBusyMs` of busy time (nothing measured yet, or long idle).
    */
   measuredMsPerUnit(now: number): number | undefined {
     this.countBusy(now);
@@ -74,7 +76,8 @@ export class DrainEstimate {
         done += this.units[at] ?? 0;
       }
     }
-    if (busy < this.options.windowMs / 5 || done === 0) return undefined;
+    if (busy < (this.options.minBusyMs ?? this.options.windowMs / 5) || done === 0)
+      return undefined;
     return busy / done;
   }
 
