@@ -41,6 +41,11 @@ export { formatGoDuration, parseGoDuration } from './discovery/go-duration.js';
 export { StaticDiscovery } from './discovery/static-discovery.js';
 export type { GrpcErrorStatus, GrpcServiceErrorLike } from './errors/grpc-status.js';
 export {
+  boundedStatusDetails,
+  excerpt,
+  MAX_STATUS_DETAILS_BYTES,
+} from './errors/message-bounds.js';
+export {
   fromGrpcError,
   isGrpcServiceError,
   REASON_METADATA_KEY,

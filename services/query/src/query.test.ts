@@ -494,6 +494,16 @@ describe('reads', () => {
     expect(empty).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'BAD_FILTER' });
   });
 
+  it('answers a pattern of 92,303 characters at once with BAD_REGEX quoting an excerpt (a status trailer past 8 KiB is never answered)', async () => {
+    const huge = 'y'.repeat(92_303);
+    const refused = await failure(query.names({ clients: ['fuzz-client-14', huge], regex: true }));
+    expect(refused).toEqual({
+      code: status.INVALID_ARGUMENT,
+      reason: 'BAD_REGEX',
+      details: `filter.clients[1] "${'y'.repeat(79)}… (92303 characters)" is 92303 characters long; a pattern may have at most 256 (TABA_REGEX_MAX_LENGTH)`,
+    });
+  });
+
   it('stops a pathological pattern in bounded time (REGEX_TOO_SLOW) and keeps answering', async () => {
     const before = await query.status();
     const started = performance.now();

@@ -3,7 +3,7 @@
  * patterns are validated (length, syntax) here; they are matched elsewhere, in a worker with a
  * time limit (see regex-matcher.ts), because a valid pattern can still backtrack for ages.
  */
-import { InvalidArgumentError } from '@taba/common';
+import { excerpt, InvalidArgumentError } from '@taba/common';
 
 /** What a filter says about one list (names or clients). */
 export type Matcher =
@@ -82,7 +82,8 @@ export function checkPattern(pattern: string, where: string, limits: SelectionLi
     // Compiling is linear in the pattern's length; only matching can blow up.
     new RegExp(pattern, REGEX_FLAGS);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // The engine's message quotes the whole pattern.
+    const reason = excerpt(error instanceof Error ? error.message : String(error), 200);
     throw new InvalidArgumentError('BAD_REGEX', `${where} is not a valid pattern: ${reason}`);
   }
 }
@@ -108,7 +109,8 @@ function parseList(
         `filter.${field}[${i}] is empty (leave the list empty to select every ${field === 'names' ? 'Tab' : 'client'})`,
       );
     }
-    if (regex) checkPattern(value, `filter.${field}[${i}] ${JSON.stringify(value)}`, limits);
+    if (regex)
+      checkPattern(value, `filter.${field}[${i}] ${JSON.stringify(excerpt(value))}`, limits);
   });
   return regex
     ? { kind: 'regex', patterns: sortedUnique(list) }

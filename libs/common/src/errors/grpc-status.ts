@@ -1,6 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ErrorKind } from './taba-error.js';
 import { isTabaError, TabaError } from './taba-error.js';
+import { boundedStatusDetails } from './message-bounds.js';
 
 /** Metadata key carrying the machine-readable reason of an error. */
 export const REASON_METADATA_KEY = 'taba-reason';
@@ -33,7 +34,11 @@ export function toGrpcStatus(error: unknown): GrpcErrorStatus {
   const metadata = new Metadata();
   if (isTabaError(error)) {
     metadata.set(REASON_METADATA_KEY, error.reason);
-    return { code: KIND_TO_STATUS[error.kind], details: error.message, metadata };
+    return {
+      code: KIND_TO_STATUS[error.kind],
+      details: boundedStatusDetails(error.message),
+      metadata,
+    };
   }
   metadata.set(REASON_METADATA_KEY, 'INTERNAL');
   return { code: status.INTERNAL, details: 'internal error', metadata };

@@ -14,6 +14,9 @@ export interface BufferState {
   entries: BufferEntry[];
 }
 
+/** Events of one fold put in one by one; more are appended and the whole buffer sorted once. */
+const INSERT_AT_MOST = 16;
+
 /** Newest first; ties by later expiry, then by value: a total order, so top-N is merge-order free. */
 function newestFirst(a: BufferEntry, b: BufferEntry): number {
   if (a.timestamp !== b.timestamp) return b.timestamp - a.timestamp;
@@ -37,15 +40,22 @@ export class BufferHandler implements TabHandler<BufferState> {
   }
 
   fold(state: BufferState, columns: EventColumns): BufferState {
-    for (let s = 0; s < columns.selection.length; s += 1) {
-      const i = columns.selection[s] ?? 0;
-      state.entries.push({
+    const { selection } = columns;
+    // A few events (a batch of many small columns of one Tab folds them one column at a
+    // time) go in by binary search: sorting the whole buffer for each would cost
+    // capacity × log(capacity) per column.
+    const insertEach = selection.length <= INSERT_AT_MOST;
+    for (let s = 0; s < selection.length; s += 1) {
+      const i = selection[s] ?? 0;
+      const entry = {
         value: valueAt(columns, i),
         timestamp: columns.timestamps[i] ?? 0,
         expires: columns.expiries[i] ?? 0,
-      });
+      };
+      if (insertEach) this.insert(state.entries, entry);
+      else state.entries.push(entry);
     }
-    this.trim(state);
+    if (!insertEach) this.trim(state);
     return state;
   }
 
@@ -78,6 +88,21 @@ export class BufferHandler implements TabHandler<BufferState> {
         .filter(entry => entry.expires > now)
         .map(entry => [entry.value, entry.timestamp, entry.expires]),
     };
+  }
+
+  /** Puts one entry in its place in the sorted entries, keeping at most bufferCapacity. */
+  private insert(entries: BufferEntry[], entry: BufferEntry): void {
+    const capacity = this.context.settings.bufferCapacity;
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (newestFirst(entries[middle] as BufferEntry, entry) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    if (low >= capacity) return;
+    entries.splice(low, 0, entry);
+    if (entries.length > capacity) entries.length = capacity;
   }
 
   private trim(state: BufferState): void {

@@ -1,5 +1,5 @@
 import type { TabTypeName } from '@taba/common';
-import { InvalidArgumentError, parseTabType, TAB_TYPES, tabaTypeName } from '@taba/common';
+import { excerpt, InvalidArgumentError, parseTabType, TAB_TYPES, tabaTypeName } from '@taba/common';
 import type { BuiltBatch, ColumnEvent } from './event-columns.js';
 import { ColumnBuilder } from './event-columns.js';
 import { HttpError } from './http-errors.js';
@@ -29,7 +29,7 @@ function tooManyEvents(clientId: string, limit: number, line: number): HttpError
     413,
     'RESOURCE_EXHAUSTED',
     'BATCH_TOO_LARGE',
-    `line ${line}: client ${JSON.stringify(clip(clientId))} has more than ${limit} events, more than one batch takes (TABA_MAX_BATCH_EVENTS): send it as several bodies`,
+    `line ${line}: client ${JSON.stringify(excerpt(clientId))} has more than ${limit} events, more than one batch takes (TABA_MAX_BATCH_EVENTS): send it as several bodies`,
   );
 }
 
@@ -120,18 +120,18 @@ function parseEventLine(text: string, line: number, name: string): LineEvent | U
   } catch {
     throw malformed(
       line,
-      `an event must be a JSON array [type, timestamp, "payload"], got ${clip(text)}`,
+      `an event must be a JSON array [type, timestamp, "payload"], got ${excerpt(text)}`,
     );
   }
   if (!Array.isArray(tuple) || tuple.length !== 3) {
     throw malformed(
       line,
-      `an event must be a JSON array of 3 items [type, timestamp, "payload"], got ${clip(text)}`,
+      `an event must be a JSON array of 3 items [type, timestamp, "payload"], got ${excerpt(text)}`,
     );
   }
   const [rawType, timestamp, payloadText] = tuple as [unknown, unknown, unknown];
   if (typeof rawType !== 'string') {
-    throw malformed(line, `the type must be a string, got ${clip(JSON.stringify(rawType))}`);
+    throw malformed(line, `the type must be a string, got ${excerpt(JSON.stringify(rawType))}`);
   }
   const type: TabTypeName | undefined = parseTabType(rawType);
   if (type === undefined) return { line, name, type: rawType };
@@ -151,7 +151,7 @@ function parseEventLine(text: string, line: number, name: string): LineEvent | U
   try {
     payload = JSON.parse(payloadText);
   } catch {
-    throw malformed(line, `the payload ${clip(JSON.stringify(payloadText))} is not JSON text`);
+    throw malformed(line, `the payload ${excerpt(JSON.stringify(payloadText))} is not JSON text`);
   }
   const base = { line, name, type, timestamp };
   if (isNumber(payload) || typeof payload === 'string') return { ...base, value: payload };
@@ -164,10 +164,6 @@ function parseEventLine(text: string, line: number, name: string): LineEvent | U
     return { ...base, value: payload[0], expiry: payload[1] };
   }
   throw malformed(line, 'the payload must be a number, a string or [value, expiry]');
-}
-
-function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function pushEvent(client: LineClient, event: LineEvent | UnknownTypeLine): void {
@@ -226,7 +222,7 @@ export function parseLineProtocol(
         if (text !== LINE_PROTOCOL_VERSION) {
           throw malformed(
             line,
-            `expected the protocol version ${LINE_PROTOCOL_VERSION}, got ${JSON.stringify(clip(text))}`,
+            `expected the protocol version ${LINE_PROTOCOL_VERSION}, got ${JSON.stringify(excerpt(text))}`,
           );
         }
         state = 'afterVersion';
@@ -294,7 +290,7 @@ export interface LineBatch {
 
 /** Why an event of `type` is rejected (code MALFORMED, the rest of its body still posted). */
 export function unknownTypeReason(type: string): string {
-  return `unknown type ${JSON.stringify(clip(type))}; known types are ${TABA_TYPE_NAMES.join(', ')} and Taba's other spellings (docs/taba-compatibility.md)`;
+  return `unknown type ${JSON.stringify(excerpt(type))}; known types are ${TABA_TYPE_NAMES.join(', ')} and Taba's other spellings (docs/taba-compatibility.md)`;
 }
 
 const TABA_TYPE_NAMES = TAB_TYPES.map(tabaTypeName);
