@@ -1,37 +1,25 @@
 // The dashboard with TABA_AUTH=required: the page itself loads without a token, every API call
 // it makes is refused with the gateway's reason until a read token is entered in the page, and
 // the token stays in the browser tab's session storage only.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageProblems } from '../support/browser.js';
 import { launchChromium, openPage, screenshot } from '../support/browser.js';
 import { useGatewayStack } from '../support/gateway-stack.js';
+import { writeTokensFile } from '../support/tokens-file.js';
 
 const READER = 'reader-token-for-the-dashboard';
 const WRITER = 'writer-token-for-the-dashboard';
-const sha = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const dir = mkdtempSync(join(tmpdir(), 'taba-dashboard-auth-'));
-const TOKENS_PATH = join(dir, 'tokens.json');
-writeFileSync(
-  TOKENS_PATH,
-  JSON.stringify({
-    tokens: [
-      { name: 'reader', sha256: sha(READER), scopes: ['read'] },
-      { name: 'writer', sha256: sha(WRITER), scopes: ['write:*'] },
-    ],
-  }),
-);
+const tokensFile = writeTokensFile('taba-dashboard-auth-', [
+  { name: 'reader', token: READER, scopes: ['read'] },
+  { name: 'writer', token: WRITER, scopes: ['write:*'] },
+]);
 
 const { stack } = useGatewayStack({
   redisShards: 1,
   env: {
     TABA_AUTH: 'required',
-    TABA_AUTH_TOKENS_FILE: TOKENS_PATH,
+    TABA_AUTH_TOKENS_FILE: tokensFile.path,
     TABA_INTERNAL_TOKEN: 'dashboard-internal-token-0123456789',
   },
 });
@@ -47,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
+  tokensFile.remove();
 });
 
 describe('the dashboard with auth required', () => {

@@ -3,7 +3,6 @@
 // client and the CLI, each with a good token, a wrong-scope token and none, with exact outcomes;
 // the internal services refuse callers without the internal token; the tokens file reloads on
 // change and on SIGHUP.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import { createHealthClient } from '../support/grpc-health.js';
 import { pollUntil } from '../support/poll.js';
 import type { ServiceProcess } from '../support/service-process.js';
 import { spawnServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { tokenSha256, tokensFileText } from '../support/tokens-file.js';
 
 const INTERNAL_TOKEN = 'cluster-internal-token-0123456789';
 /** Still accepted, no longer presented: a rotation half-way. */
@@ -39,20 +39,17 @@ const TOKENS = {
   admin: 'admin-token-operators',
 } as const;
 
-const sha = (token: string) => createHash('sha256').update(token).digest('hex');
+const sha = tokenSha256;
 
+/** Token text → scopes, each named by the token's first word. */
 function tokensFile(entries: Readonly<Record<string, readonly string[]>>): string {
-  return `${JSON.stringify(
-    {
-      tokens: Object.entries(entries).map(([token, scopes]) => ({
-        name: `${token.split('-')[0]}`,
-        sha256: sha(token),
-        scopes,
-      })),
-    },
-    null,
-    2,
-  )}\n`;
+  return tokensFileText(
+    Object.entries(entries).map(([token, scopes]) => ({
+      name: `${token.split('-')[0]}`,
+      token,
+      scopes,
+    })),
+  );
 }
 
 const FIRST_TOKENS = {

@@ -1,36 +1,25 @@
 // gRPC reflection of a real gateway process with auth on, from a client that has no Taba
 // .proto: it lists the services, describes taba.v1.Taba, and calls GetStatus built from the
 // reflected descriptors; reflection, like the gateway's /metrics, needs the read scope.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGatewayStack } from '../support/gateway-stack.js';
 import { reflect, reflectedClient } from '../support/reflection-client.js';
 import { startServiceProcess } from '../support/service-process.js';
+import { writeTokensFile } from '../support/tokens-file.js';
 
 const READER = 'reader-token-reflection';
 const WRITER = 'writer-token-reflection';
-const sha = (token: string) => createHash('sha256').update(token).digest('hex');
-const dir = mkdtempSync(join(tmpdir(), 'taba-reflection-'));
-const TOKENS_PATH = join(dir, 'tokens.json');
-writeFileSync(
-  TOKENS_PATH,
-  JSON.stringify({
-    tokens: [
-      { name: 'reader', sha256: sha(READER), scopes: ['read'] },
-      { name: 'writer', sha256: sha(WRITER), scopes: ['write:*'] },
-    ],
-  }),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tokensFile = writeTokensFile('taba-reflection-', [
+  { name: 'reader', token: READER, scopes: ['read'] },
+  { name: 'writer', token: WRITER, scopes: ['write:*'] },
+]);
+afterAll(() => tokensFile.remove());
 
 const { stack } = useGatewayStack({
   redisShards: 1,
-  env: { TABA_AUTH: 'required', TABA_AUTH_TOKENS_FILE: TOKENS_PATH },
+  env: { TABA_AUTH: 'required', TABA_AUTH_TOKENS_FILE: tokensFile.path },
 });
 
 /** A unary method of a client built at run time from reflected descriptors. */

@@ -5,37 +5,27 @@
 // send them, answered with Taba's text and JSON shapes; /delete needs admin whatever its method;
 // compressed bodies are decoded and a zip bomb is refused fast and counted.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGatewayStack } from '../support/gateway-stack.js';
 import { pollUntil } from '../support/poll.js';
+import { writeTokensFile } from '../support/tokens-file.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 const TOKENS = { agent: 'agent-token-taba-api', reader: 'reader-token-taba', admin: 'admin-tkn' };
-const sha = (token: string) => createHash('sha256').update(token).digest('hex');
-const dir = mkdtempSync(join(tmpdir(), 'taba-api-e2e-'));
-const TOKENS_PATH = join(dir, 'tokens.json');
-writeFileSync(
-  TOKENS_PATH,
-  JSON.stringify({
-    tokens: [
-      { name: 'agent', sha256: sha(TOKENS.agent), scopes: ['write:*', 'read'] },
-      { name: 'reader', sha256: sha(TOKENS.reader), scopes: ['read'] },
-      { name: 'admin', sha256: sha(TOKENS.admin), scopes: ['admin'] },
-    ],
-  }),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tokensFile = writeTokensFile('taba-api-e2e-', [
+  { name: 'agent', token: TOKENS.agent, scopes: ['write:*', 'read'] },
+  { name: 'reader', token: TOKENS.reader, scopes: ['read'] },
+  { name: 'admin', token: TOKENS.admin, scopes: ['admin'] },
+]);
+afterAll(() => tokensFile.remove());
 
 const { stack } = useGatewayStack({
   redisShards: 1,
   env: {
     TABA_AUTH: 'required',
-    TABA_AUTH_TOKENS_FILE: TOKENS_PATH,
+    TABA_AUTH_TOKENS_FILE: tokensFile.path,
     TABA_INTERNAL_TOKEN: 'taba-api-internal-token-0123456789',
   },
 });

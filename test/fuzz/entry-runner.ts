@@ -1,6 +1,5 @@
 // Runs one entry point for its share of the time: `concurrency` inputs in flight, each judged
 // by its answer and its latency, every crash and hang saved with the input that caused it.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { inputRandom } from './byte-mutator.js';
 import type { FindingFiles } from './finding-files.js';
 import { OwnStalls } from './own-stalls.js';
@@ -128,8 +127,6 @@ export async function runEntry<I extends FuzzInput>(
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
   };
-  const stalls = monitorEventLoopDelay({ resolution: 10 });
-  stalls.enable();
   const ownStalls = new OwnStalls();
   const started = performance.now();
   const cheapStop = started + limits.durationMs * (1 - limits.heavyShare);
@@ -147,8 +144,7 @@ export async function runEntry<I extends FuzzInput>(
     1,
     Math.max(started + limits.durationMs, performance.now() + heavyMs / 2),
   );
-  stalls.disable();
   ownStalls.stop();
-  counts.ownStallMs = Math.round(stalls.max / 1e6);
+  counts.ownStallMs = Math.round(ownStalls.longestMs);
   return counts;
 }

@@ -23,6 +23,7 @@ describe('OwnStalls', () => {
       expect(during).toBeLessThanOrEqual(260);
       await pause(30);
       expect(stalls.stalledMs() - before).toBeGreaterThanOrEqual(180);
+      expect(stalls.longestMs).toBeGreaterThanOrEqual(180);
     } finally {
       stalls.stop();
     }

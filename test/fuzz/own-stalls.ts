@@ -3,6 +3,8 @@
 // not the service's. A timer due every `intervalMs` adds up how late it runs.
 export class OwnStalls {
   private totalMs = 0;
+  /** The longest single stall seen, ms. */
+  longestMs = 0;
   private lastTick: number;
   private readonly timer: NodeJS.Timeout;
 
@@ -26,7 +28,9 @@ export class OwnStalls {
 
   private tick(): void {
     const at = this.now();
-    this.totalMs += Math.max(0, at - this.lastTick - this.intervalMs);
+    const stall = Math.max(0, at - this.lastTick - this.intervalMs);
+    this.totalMs += stall;
+    this.longestMs = Math.max(this.longestMs, stall);
     this.lastTick = at;
   }
 }

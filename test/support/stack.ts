@@ -184,7 +184,6 @@ async function startStackWith(
   const queryPorts = await Promise.all(
     Array.from({ length: options.queries ?? 1 }, () => freePort()),
   );
-  const restPort = await freePort();
   const address = (port: number | undefined) => `${LOOPBACK}:${port ?? 0}`;
   const env: Record<string, string> = {
     TABA_REDIS_SHARDS: shardUrls.join(';'),
@@ -239,6 +238,9 @@ async function startStackWith(
   const query = queries[0];
   if (!ingest || !query)
     throw new Error('a stack needs at least one ingest and one query instance');
+  // Picked only now: a port picked before the other services start may meanwhile be taken as
+  // the local port of one of their outgoing connections (seen: EADDRINUSE at the gateway).
+  const restPort = await freePort();
   const gateway = await start('gateway', undefined, { TABA_REST_ADDRESS: address(restPort) });
 
   const listOf = (service: Exclude<ServiceName, 'gateway'>): ServiceProcess[] =>
